@@ -1,0 +1,60 @@
+// Lint configuration. The important rule is the dependency direction of STYLE.md:
+// core ← store ← services ← http | cli | workers ← runtime. Each layer may import only
+// the layers to its left; src/core imports nothing outside itself (no node:, no packages).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layer = (name) => `(^|/)${name}(/|\\.ts$|$)`;
+const forbid = (names, message) => ({
+  'no-restricted-imports': [
+    'error',
+    { patterns: names.map((n) => ({ regex: `^\\.{1,2}/.*${layer(n)}`, message })) },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'coverage/', 'dist/', 'console/dist/', 'data/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?!\\.)', message: 'src/core is pure: no node: modules and no npm packages.' },
+            { regex: '^\\.\\./\\.\\./', message: 'src/core must not import from outside src/core.' },
+            {
+              regex: `^\\.\\./(store|services|http|cli|workers|runtime|config)`,
+              message: 'src/core must not import from outer layers.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/store/**/*.ts'],
+    rules: forbid(['services', 'http', 'cli', 'workers', 'runtime', 'config'], 'store may import only core.'),
+  },
+  {
+    files: ['src/services/**/*.ts'],
+    rules: forbid(['http', 'cli', 'workers', 'runtime', 'config'], 'services may import only core and store.'),
+  },
+  {
+    files: ['src/http/**/*.ts', 'src/cli/**/*.ts', 'src/workers/**/*.ts'],
+    rules: forbid(['runtime'], 'edges must not import the composition root.'),
+  },
+  {
+    files: ['scripts/**/*.mjs', 'bin/**/*.js', 'eslint.config.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);

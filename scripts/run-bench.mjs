@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Runs every bench/*.bench.ts (or the files named on the command line) one after another.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const root = new URL('..', import.meta.url).pathname;
+const named = process.argv.slice(2);
+const files = named.length > 0
+  ? named
+  : readdirSync(join(root, 'bench')).filter((f) => f.endsWith('.bench.ts')).sort().map((f) => join('bench', f));
+if (files.length === 0) {
+  console.error('run-bench: no bench/*.bench.ts files');
+  process.exit(1);
+}
+for (const file of files) {
+  console.log(`\n## ${file}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
