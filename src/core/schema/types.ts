@@ -53,3 +53,22 @@ export interface ResourceTypeDefinition {
 
 /** A SCIM resource as JSON: core attributes at the top, extension attributes under their URN. */
 export type ScimResource = Record<string, unknown>;
+
+/** The schemas one resource type is validated, patched, filtered and projected against. */
+export interface ResourceSchemas {
+  readonly resourceType: ResourceTypeDefinition;
+  readonly core: SchemaDefinition;
+  readonly extensions: readonly SchemaDefinition[];
+}
+
+/** Where a path resolved to (see `resolveAttribute` in resolve.ts). */
+export interface ResolvedAttribute {
+  /** The id (URN) of the schema that defines the attribute; core for common attributes (`id`, `meta`). */
+  readonly schemaId: string;
+  /** True when the attribute lives under an extension URN key in the resource JSON. */
+  readonly extension: boolean;
+  /** The top-level attribute. */
+  readonly attribute: AttributeDefinition;
+  /** The sub-attribute, when the path named one. */
+  readonly subAttribute?: AttributeDefinition;
+}
