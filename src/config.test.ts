@@ -1,0 +1,63 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('starts on the embedded SQLite database with no configuration at all', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, '127.0.0.1');
+    assert.deepEqual(config.database, { kind: 'sqlite', path: 'data/scimd.db' });
+    assert.equal(config.publicUrl, undefined);
+    assert.equal(config.limits.maxBodyBytes, 1024 * 1024);
+    assert.ok(config.rateLimit.perSecond >= 25, 'Entra needs at least 25 requests/s per tenant');
+  });
+
+  it('chooses PostgreSQL when DATABASE_URL is a postgres URL', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' });
+    assert.deepEqual(config.database, { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test' });
+  });
+
+  it('accepts sqlite: URLs and :memory:', () => {
+    assert.deepEqual(loadConfig({ DATABASE_URL: ':memory:' }).database, { kind: 'sqlite', path: ':memory:' });
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:///tmp/x.db' }).database, { kind: 'sqlite', path: '/tmp/x.db' });
+    assert.deepEqual(loadConfig({ DATA_DIR: '/var/lib/scimd' }).database, { kind: 'sqlite', path: '/var/lib/scimd/scimd.db' });
+  });
+
+  it('lets overrides (CLI flags) win over the environment and treats empty values as unset', () => {
+    const config = loadConfig({ PORT: '9000', HOST: '' }, { PORT: '9100' });
+    assert.equal(config.port, 9100);
+    assert.equal(config.host, '127.0.0.1');
+  });
+
+  it('strips a trailing slash from PUBLIC_URL', () => {
+    assert.equal(loadConfig({ PUBLIC_URL: 'https://scim.example.com/' }).publicUrl, 'https://scim.example.com');
+  });
+
+  it('lists every problem at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SCIMD_BOOTSTRAP_TOKEN: 'short', PUBLIC_URL: 'ftp://x' });
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.code, 'CONFIG_INVALID');
+    const text = error.problems.join('\n');
+    for (const name of ['PORT', 'DATABASE_URL', 'SCIMD_BOOTSTRAP_TOKEN', 'PUBLIC_URL']) {
+      assert.match(text, new RegExp(name), `mentions ${name}`);
+    }
+    assert.equal(error.problems.length, 4);
+  });
+
+  it('checks settings that depend on each other', () => {
+    assert.throws(
+      () => loadConfig({ SCIMD_DEFAULT_PAGE_SIZE: '500', SCIMD_MAX_PAGE_SIZE: '100' }),
+      (e: unknown) => e instanceof ConfigError && /SCIMD_DEFAULT_PAGE_SIZE/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ SCIMD_RATE_LIMIT_PER_SECOND: '1000', SCIMD_RATE_LIMIT_BURST: '10' }),
+      (e: unknown) => e instanceof ConfigError && /BURST/.test(e.message),
+    );
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * The only reader of process.env. Configuration comes from environment variables, optionally
+ * overridden by CLI flags, and is validated once: every problem is listed together in one startup
+ * error (code `CONFIG_INVALID`) before anything listens.
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** The externally visible base URL (e.g. https://scim.example.com); the Tenant URL is `${publicUrl}/scim/v2`. */
+  readonly publicUrl: string | undefined;
+  readonly database: { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly dataDir: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly bootstrapToken: string | undefined;
+  readonly limits: {
+    readonly maxBodyBytes: number;
+    readonly maxPageSize: number;
+    readonly defaultPageSize: number;
+    readonly maxFilterLength: number;
+    readonly maxFilterDepth: number;
+    readonly bulkMaxOperations: number;
+    readonly bulkMaxPayloadBytes: number;
+    readonly maxMembersReturned: number;
+  };
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly shutdownTimeoutMs: number;
+}
+
+/** A startup error with a stable code; the CLI prints it and exits non-zero. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(8080),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^(postgres(ql)?|sqlite):/.test(v) || v === ':memory:', 'must start with postgres://, postgresql:// or sqlite:')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SCIMD_BOOTSTRAP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  SCIMD_MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  SCIMD_MAX_PAGE_SIZE: int(1, 10_000).default(1000),
+  SCIMD_DEFAULT_PAGE_SIZE: int(1, 10_000).default(100),
+  SCIMD_MAX_FILTER_LENGTH: int(16, 65_536).default(4096),
+  SCIMD_MAX_FILTER_DEPTH: int(1, 256).default(32),
+  SCIMD_BULK_MAX_OPERATIONS: int(1, 100_000).default(1000),
+  SCIMD_BULK_MAX_PAYLOAD_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  SCIMD_MAX_MEMBERS_RETURNED: int(0, 1_000_000).default(10_000),
+  SCIMD_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(200),
+  SCIMD_RATE_LIMIT_BURST: int(1, 1_000_000).default(400),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('scimd <scimd@localhost>'),
+  SCIMD_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+});
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}
+
+function databaseOf(url: string | undefined, dataDir: string): Config['database'] {
+  if (url === undefined) return { kind: 'sqlite', path: join(dataDir, 'scimd.db') };
+  if (url === ':memory:') return { kind: 'sqlite', path: ':memory:' };
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    return { kind: 'sqlite', path: path === ':memory:' || isAbsolute(path) ? path : resolve(path) };
+  }
+  return { kind: 'postgres', url };
+}
+
+/**
+ * Reads and validates the configuration from `env` (defaults to process.env) with `overrides`
+ * (e.g. CLI flags, keyed by the environment variable name) taking precedence.
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  overrides: Readonly<Record<string, string | undefined>> = {},
+): Config {
+  const merged: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...env, ...overrides })) {
+    if (value !== undefined && value !== '') merged[key] = value;
+  }
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.SCIMD_DEFAULT_PAGE_SIZE > e.SCIMD_MAX_PAGE_SIZE) {
+    problems.push('SCIMD_DEFAULT_PAGE_SIZE: must not exceed SCIMD_MAX_PAGE_SIZE');
+  }
+  if (e.SCIMD_RATE_LIMIT_BURST < e.SCIMD_RATE_LIMIT_PER_SECOND / 10) {
+    problems.push('SCIMD_RATE_LIMIT_BURST: must be at least a tenth of SCIMD_RATE_LIMIT_PER_SECOND');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    database: databaseOf(e.DATABASE_URL, e.DATA_DIR),
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    bootstrapToken: e.SCIMD_BOOTSTRAP_TOKEN,
+    limits: {
+      maxBodyBytes: e.SCIMD_MAX_BODY_BYTES,
+      maxPageSize: e.SCIMD_MAX_PAGE_SIZE,
+      defaultPageSize: e.SCIMD_DEFAULT_PAGE_SIZE,
+      maxFilterLength: e.SCIMD_MAX_FILTER_LENGTH,
+      maxFilterDepth: e.SCIMD_MAX_FILTER_DEPTH,
+      bulkMaxOperations: e.SCIMD_BULK_MAX_OPERATIONS,
+      bulkMaxPayloadBytes: e.SCIMD_BULK_MAX_PAYLOAD_BYTES,
+      maxMembersReturned: e.SCIMD_MAX_MEMBERS_RETURNED,
+    },
+    rateLimit: { perSecond: e.SCIMD_RATE_LIMIT_PER_SECOND, burst: e.SCIMD_RATE_LIMIT_BURST },
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    shutdownTimeoutMs: e.SCIMD_SHUTDOWN_TIMEOUT_MS,
+  };
+}
