@@ -124,7 +124,8 @@ export class FilterParser {
     if (token.kind === 'string' || token.kind === 'number') {
       return this.fail(token.position, `${expected}, found the value ${token.text}; a filter starts with an attribute, as in userName eq "bjensen"`);
     }
-    return this.fail(token.position, `${expected}, found ${this.describe(token)}`);
+    const plus = token.kind === 'bad' && token.text.includes('+') ? '; "+" is not a space here (decode form-encoded text first)' : '';
+    return this.fail(token.position, `${expected}, found ${this.describe(token)}${plus}`);
   }
 
   /** True when `token` can follow an attribute named `not` (so `not pr` is an attribute test). */
@@ -247,7 +248,8 @@ export class FilterParser {
     if (isKeyword(token, 'null')) return null;
     const expected = `expected a value after "${op}" (a quoted string, a number, true, false or null), found ${this.describe(token)}`;
     if (token.kind === 'word' || token.kind === 'bad' || token.kind === 'subAttribute') {
-      return this.fail(token.position, `${expected}; strings must be in double quotes, as in "${token.text}"`);
+      const bare = token.text.replace(/^'(.*)'$/, '$1');
+      return this.fail(token.position, `${expected}; strings must be in double quotes, as in "${bare}"`);
     }
     return this.fail(token.position, expected);
   }
