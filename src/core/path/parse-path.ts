@@ -55,7 +55,10 @@ function expectEnd(parser: FilterParser): void {
     token.kind === 'subAttribute'
       ? 'a sub-attribute may follow only "]"; write "name.familyName" as one word'
       : 'expected the end of the path';
-  parser.fail(token.position, `${expected}, found ${parser.describe(token)}`);
+  const hint = /^(eq|ne|co|sw|ew|gt|ge|lt|le|pr)$/i.test(token.text)
+    ? '; a path is not a filter: select elements with a value filter, as in emails[type eq "work"]'
+    : '';
+  parser.fail(token.position, `${expected}, found ${parser.describe(token)}${hint}`);
 }
 
 /** The canonical text of a path: `[uri:]attr[.sub]`, `attr[filter]` or `attr[filter].sub`. */
