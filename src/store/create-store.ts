@@ -1,0 +1,28 @@
+/**
+ * Chooses the adapter from a database URL: `postgres://` / `postgresql://` → PostgreSQL, anything
+ * else (a `sqlite:` URL, a file path, `:memory:`, or nothing) → embedded SQLite (DESIGN.md §4).
+ */
+import { createPostgresStore } from './postgres/store.ts';
+import type { StoreOptions } from './sql/options.ts';
+import type { SqlStore } from './sql/sql-store.ts';
+import { DEFAULT_SQLITE_PATH, createSqliteStore } from './sqlite/store.ts';
+
+export interface StoreConfig extends StoreOptions {
+  /** `postgres://…`, `sqlite:/path/to/file.db`, `sqlite::memory:`, a plain path, or undefined. */
+  readonly url?: string;
+}
+
+/** The SQLite file path a non-PostgreSQL URL names. */
+export function sqlitePathOf(url: string | undefined): string {
+  if (url === undefined || url === '') return DEFAULT_SQLITE_PATH;
+  if (url.startsWith('sqlite://')) return url.slice('sqlite://'.length) || DEFAULT_SQLITE_PATH;
+  if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length) || DEFAULT_SQLITE_PATH;
+  return url;
+}
+
+/** Opens the store the URL names. */
+export function createStore(config: StoreConfig = {}): SqlStore {
+  const { url, ...options } = config;
+  if (url !== undefined && /^postgres(ql)?:\/\//i.test(url)) return createPostgresStore({ ...options, connectionString: url });
+  return createSqliteStore({ ...options, path: sqlitePathOf(url) });
+}

@@ -1,0 +1,154 @@
+/**
+ * The database layout as Kysely table types (snake_case, as stored). Timestamps are ISO-8601 UTC
+ * text with milliseconds in both dialects; booleans are INTEGER 0/1 on SQLite and BOOLEAN on
+ * PostgreSQL; JSON is TEXT on SQLite and JSONB on PostgreSQL (see capabilities.ts). Only the
+ * adapters and the SQL compiler see these types — services see the records of rows.ts.
+ */
+
+/** A boolean column as read back: 0/1 on SQLite, true/false on PostgreSQL. */
+export type SqlBoolean = number | boolean;
+/** A JSON column: written as a JSON string, read back as a string (SQLite) or parsed (PostgreSQL). */
+export type SqlJson = unknown;
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  slug: string;
+  scim_enabled: SqlBoolean;
+  settings: SqlJson;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UsersTable {
+  org_id: string;
+  id: string;
+  user_name: string;
+  user_name_lc: string;
+  external_id: string | null;
+  active: SqlBoolean;
+  display_name: string | null;
+  display_name_lc: string | null;
+  user_type: string | null;
+  primary_email_lc: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  resource: SqlJson;
+}
+
+export interface UserValuesTable {
+  org_id: string;
+  user_id: string;
+  attr: string;
+  pos: number;
+  value: string | null;
+  value_lc: string | null;
+  type: string | null;
+  is_primary: SqlBoolean;
+  elem: SqlJson;
+}
+
+export interface GroupsTable {
+  org_id: string;
+  id: string;
+  display_name: string;
+  display_name_lc: string;
+  external_id: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  resource: SqlJson;
+}
+
+export interface MembershipsTable {
+  org_id: string;
+  group_id: string;
+  member_id: string;
+  member_type: 'User' | 'Group';
+  created_at: string;
+}
+
+export interface ApiKeysTable {
+  org_id: string;
+  id: string;
+  type: string;
+  description: string;
+  prefix: string;
+  secret_hash: string;
+  scopes: SqlJson;
+  ip_allowlist: SqlJson;
+  expires_at: string | null;
+  created_at: string;
+  created_by: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface RolesTable {
+  org_id: string;
+  id: string;
+  name: string;
+  description: string | null;
+  predefined: SqlBoolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditEventsTable {
+  org_id: string;
+  id: string;
+  occurred_at: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  request_id: string | null;
+  source_ip: string | null;
+  changes: SqlJson;
+}
+
+export interface OutboxEventsTable {
+  org_id: string;
+  id: string;
+  type: string;
+  occurred_at: string;
+  resource_type: string;
+  resource_id: string | null;
+  data: SqlJson;
+}
+
+export interface JobsTable {
+  org_id: string;
+  id: string;
+  kind: string;
+  dedupe_key: string | null;
+  payload: SqlJson;
+  status: string;
+  run_at: string;
+  attempts: number;
+  max_attempts: number;
+  leased_by: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Every table of the store, keyed by its real name. */
+export interface Database {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  user_values: UserValuesTable;
+  groups: GroupsTable;
+  memberships: MembershipsTable;
+  api_keys: ApiKeysTable;
+  roles: RolesTable;
+  audit_events: AuditEventsTable;
+  outbox_events: OutboxEventsTable;
+  jobs: JobsTable;
+}

@@ -1,0 +1,53 @@
+/**
+ * Forward-only, numbered migrations run by kysely's Migrator from an in-code provider (no files
+ * are read at run time). `migrateToLatest` returns one result per migration, like kysely's
+ * `MigrationResultSet`, instead of throwing on the first failure (STYLE.md, Errors).
+ */
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { SqlStore } from '../sql/sql-store.ts';
+import { initialMigration } from './0001-initial.ts';
+import { administrationMigration } from './0002-administration.ts';
+import type { DdlDetails } from './ddl.ts';
+
+/** Every migration, by name; names sort in the order they must run. Never edit a released one. */
+export function migrations(ddl: DdlDetails): Record<string, Migration> {
+  return {
+    '0001-initial': initialMigration(ddl),
+    '0002-administration': administrationMigration(ddl),
+  };
+}
+
+/** The outcome of one migration in a run. */
+export interface MigrationOutcome {
+  readonly name: string;
+  readonly status: 'Success' | 'Error' | 'NotExecuted';
+}
+
+/** What `migrateToLatest` reports: the per-migration outcomes and the error that stopped the run. */
+export interface MigrationReport {
+  readonly results: readonly MigrationOutcome[];
+  readonly error?: unknown;
+}
+
+function migrator(store: SqlStore): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(store.ddl) };
+  return new Migrator({
+    db: store.kysely,
+    provider,
+    migrationTableName: 'scimd_migration',
+    migrationLockTableName: 'scimd_migration_lock',
+  });
+}
+
+/** Applies every pending migration in order; stops at the first failure and reports it. */
+export async function migrateToLatest(store: SqlStore): Promise<MigrationReport> {
+  const { results, error } = await migrator(store).migrateToLatest();
+  const outcomes = (results ?? []).map((r) => ({ name: r.migrationName, status: r.status }));
+  return error === undefined ? { results: outcomes } : { results: outcomes, error };
+}
+
+/** Names of the migrations already applied, oldest first. */
+export async function appliedMigrations(store: SqlStore): Promise<string[]> {
+  const all = await migrator(store).getMigrations();
+  return all.filter((m) => m.executedAt !== undefined).map((m) => m.name);
+}

@@ -1,0 +1,29 @@
+/**
+ * The PostgreSQL adapter on node-postgres (DESIGN.md §4, §5): a connection pool from a connection
+ * string (`DATABASE_URL`), or a pool the caller owns.
+ */
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import { postgresCapabilities } from '../capabilities.ts';
+import type { Database } from '../database.ts';
+import { createSqlStore, type SqlStore } from '../sql/sql-store.ts';
+import { queryLogger, timeAndIds, type StoreOptions } from '../sql/options.ts';
+import { postgresDdl } from './ddl.ts';
+import { postgresUniqueViolation } from './errors.ts';
+
+export interface PostgresStoreOptions extends StoreOptions {
+  /** `postgres://user@host:5432/db`. */
+  readonly connectionString?: string;
+  /** An existing pool (takes precedence over `connectionString`); the store closes it on `close()`. */
+  readonly pool?: pg.Pool;
+  /** Pool size (default 10). */
+  readonly maxConnections?: number;
+}
+
+/** Creates the PostgreSQL store; run `migrateToLatest(store)` before first use. */
+export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
+  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
+  const ctx = { db, caps: postgresCapabilities, uniqueViolation: postgresUniqueViolation, ...timeAndIds(options) };
+  return createSqlStore(ctx, postgresDdl, () => db.destroy());
+}

@@ -1,0 +1,141 @@
+/**
+ * The store's domain records (camelCase). Services read and write these; the SQL adapters map them
+ * to and from the snake_case rows of database.ts. A user or group record carries its canonical SCIM
+ * resource (RFC 7643 §4) plus the indexed values the store extracted from it.
+ */
+import type { ScimResource } from '../core/schema/types.ts';
+
+/** A tenant (DESIGN.md §3). `settings` holds the organization's policies as plain JSON. */
+export interface OrganizationRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly slug: string;
+  readonly scimEnabled: boolean;
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/**
+ * A stored User (RFC 7643 §4.1). `resource` is canonical, without `groups` (computed from
+ * memberships) and without `password`; it contains `id` and `meta` as the store wrote them.
+ */
+export interface UserRecord {
+  readonly orgId: string;
+  readonly id: string;
+  readonly userName: string;
+  readonly externalId: string | null;
+  readonly active: boolean;
+  readonly displayName: string | null;
+  readonly userType: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Incremented on every change; the service derives the ETag from it (RFC 7644 §3.14). */
+  readonly version: number;
+  readonly resource: ScimResource;
+}
+
+/** A stored Group (RFC 7643 §4.2). `resource` never contains `members`: they are membership rows. */
+export interface GroupRecord {
+  readonly orgId: string;
+  readonly id: string;
+  readonly displayName: string;
+  readonly externalId: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+  readonly resource: ScimResource;
+}
+
+/** One member of a group, with a display name looked up from the member's own row. */
+export interface MemberRecord {
+  readonly value: string;
+  readonly type: 'User' | 'Group';
+  readonly display: string | null;
+}
+
+/** A group a user is a direct member of, for the user's `groups` attribute (RFC 7643 §4.1.2). */
+export interface UserGroupRecord {
+  readonly value: string;
+  readonly display: string;
+}
+
+/** An API key: only a hash of the secret and a short visible prefix are stored (DESIGN.md §3). */
+export interface ApiKeyRecord {
+  readonly orgId: string;
+  readonly id: string;
+  readonly type: 'scim' | 'api';
+  readonly description: string;
+  readonly prefix: string;
+  readonly secretHash: string;
+  readonly scopes: readonly string[];
+  /** CIDRs the key may be used from; empty means anywhere. */
+  readonly ipAllowlist: readonly string[];
+  readonly expiresAt: string | null;
+  readonly createdAt: string;
+  readonly createdBy: string | null;
+  readonly lastUsedAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+/** A role a user's `userType` names exactly (DESIGN.md §3). */
+export interface RoleRecord {
+  readonly orgId: string;
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly predefined: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Who made a change: the SCIM System User (with the key), an admin, or the system itself. */
+export type ActorType = 'scim' | 'admin' | 'system';
+
+/** One revision-history entry; append-only. */
+export interface AuditEventRecord {
+  readonly orgId: string;
+  readonly id: string;
+  readonly occurredAt: string;
+  readonly actorType: ActorType;
+  readonly actorId: string | null;
+  readonly actorName: string;
+  readonly action: string;
+  readonly resourceType: string;
+  readonly resourceId: string | null;
+  readonly requestId: string | null;
+  readonly sourceIp: string | null;
+  /** Changed attributes before/after; secrets are never put here. */
+  readonly changes: unknown;
+}
+
+/** One event for the host application, written in the same transaction as the change (outbox). */
+export interface OutboxEventRecord {
+  readonly orgId: string;
+  readonly id: string;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly resourceType: string;
+  readonly resourceId: string | null;
+  readonly data: unknown;
+}
+
+export type JobStatus = 'pending' | 'leased' | 'done' | 'failed';
+
+/** A background job; workers lease it for a while, then complete or fail it (DESIGN.md §5). */
+export interface JobRecord {
+  readonly orgId: string;
+  readonly id: string;
+  readonly kind: string;
+  readonly dedupeKey: string | null;
+  readonly payload: unknown;
+  readonly status: JobStatus;
+  readonly runAt: string;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly leasedBy: string | null;
+  readonly leaseExpiresAt: string | null;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}

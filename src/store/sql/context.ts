@@ -1,0 +1,67 @@
+/**
+ * What the shared Kysely implementation needs from a dialect adapter: a Kysely handle (the pool or
+ * the current transaction), the capability flags, the dialect's one unique-violation mapper, and
+ * the clock and id generator (injected so tests can fix them).
+ */
+import type { Kysely } from 'kysely';
+import type { ScimError } from '../../core/scim-error.ts';
+import type { SqlCapabilities } from '../capabilities.ts';
+import type { Database, SqlBoolean } from '../database.ts';
+import type { IdGenerator } from '../ids.ts';
+
+/**
+ * The values a write tried to store, keyed by SCIM attribute name (`userName`, `displayName` …),
+ * so a unique violation can name the attribute and the value in its 409 detail.
+ */
+export type AttemptedValues = Readonly<Record<string, string | null | undefined>>;
+
+/** Turns a driver's unique-violation error into ScimError 409 `uniqueness`, else `undefined`. */
+export type UniqueViolationMapper = (error: unknown, attempted: AttemptedValues) => ScimError | undefined;
+
+export interface SqlContext {
+  readonly db: Kysely<Database>;
+  readonly caps: SqlCapabilities;
+  readonly uniqueViolation: UniqueViolationMapper;
+  /** Current time as ISO-8601 UTC with milliseconds. */
+  readonly now: () => string;
+  readonly newId: IdGenerator;
+}
+
+/** Encodes a boolean for the dialect (INTEGER 0/1 or BOOLEAN). */
+export const encodeBool = (caps: SqlCapabilities, value: boolean): SqlBoolean =>
+  caps.booleanAsInteger ? (value ? 1 : 0) : value;
+
+/** Reads a boolean column of either dialect. */
+export const decodeBool = (value: unknown): boolean => value === true || value === 1 || value === '1';
+
+/** Encodes JSON for a TEXT or JSONB column: always a JSON string, parsed by PostgreSQL on insert. */
+export const encodeJson = (value: unknown): string => JSON.stringify(value ?? null);
+
+/** Reads a JSON column: TEXT holds a string to parse, JSONB arrives parsed. */
+export const decodeJson = (caps: SqlCapabilities, value: unknown): unknown =>
+  caps.jsonType === 'text' && typeof value === 'string' ? JSON.parse(value) : value;
+
+/** Runs a write, translating the dialect's unique violation into 409 `uniqueness`. */
+export async function withUniqueness<T>(ctx: SqlContext, attempted: AttemptedValues, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw ctx.uniqueViolation(error, attempted) ?? error;
+  }
+}
+
+/** Splits `items` into chunks so statements stay under every driver's bound-parameter limit. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Runs `fn` atomically: inside the caller's transaction when there is one, else in a new one.
+ * Multi-statement writes (a user and its value rows, a group and its members) use it.
+ */
+export async function atomic<T>(ctx: SqlContext, fn: (ctx: SqlContext) => Promise<T>): Promise<T> {
+  if (ctx.db.isTransaction) return fn(ctx);
+  return ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+}

@@ -1,0 +1,97 @@
+/**
+ * Filtered, sorted, paged listings of users or groups (RFC 7644 §3.4.2; RFC 9865 cursors). The
+ * filter is compiled to SQL (never evaluated in memory); the order is always total — the sort key,
+ * then `id` — so index paging is stable and keyset cursors visit every row exactly once.
+ */
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Filter } from '../../core/filter/nodes.ts';
+import { groupSchemas, userSchemas } from '../../core/schema/resource-types.ts';
+import type { ResourceSchemas } from '../../core/schema/types.ts';
+import { decodeCursor, encodeCursor, type CursorPosition } from '../cursor.ts';
+import { compileFilter } from '../filter-to-sql.ts';
+import type { ListQuery } from '../store.ts';
+import type { SqlContext } from './context.ts';
+import { sortKey, type SortKey } from './sort-key.ts';
+
+export type ListTarget = 'users' | 'groups';
+
+/** Rows of one page, still in their table's shape, plus paging information. */
+export interface RowPage {
+  readonly rows: readonly Record<string, unknown>[];
+  readonly totalResults?: number;
+  readonly nextCursor?: string;
+}
+
+const defaultSchemas = (target: ListTarget): ResourceSchemas => (target === 'users' ? userSchemas() : groupSchemas());
+
+function whereClause(ctx: SqlContext, target: ListTarget, orgId: string, filter: Filter | undefined, schemas: ResourceSchemas) {
+  const org = sql<SqlBool>`${sql.ref(`${target}.org_id`)} = ${orgId}`;
+  if (filter === undefined) return org;
+  const compiled: Expression<SqlBool> = compileFilter(filter, target, schemas, ctx.caps);
+  return sql<SqlBool>`${org} and (${compiled})`;
+}
+
+/** The keyset condition "after `position`" for the order `key (nulls last), id`. */
+function after(target: ListTarget, key: SortKey | undefined, position: CursorPosition) {
+  const id = sql.ref(`${target}.id`);
+  if (key === undefined) return sql<SqlBool>`${id} > ${position.id}`;
+  const expr = key.expression;
+  if (position.value === null) return sql<SqlBool>`(${expr} is null and ${id} > ${position.id})`;
+  const beyond = key.descending ? sql`<` : sql`>`;
+  return sql<SqlBool>`((${expr} is not null and (${expr} ${beyond} ${position.value} or (${expr} = ${position.value} and ${id} > ${position.id}))) or ${expr} is null)`;
+}
+
+function orderBy(target: ListTarget, key: SortKey | undefined) {
+  const id = sql.ref(`${target}.id`);
+  if (key === undefined) return sql`${id}`;
+  const direction = key.descending ? sql`desc` : sql`asc`;
+  return sql`case when ${key.expression} is null then 1 else 0 end, ${key.expression} ${direction}, ${id}`;
+}
+
+/** COUNT(*) of the rows the filter selects in one organization (served by the org_id indexes). */
+export async function countResources(
+  ctx: SqlContext,
+  target: ListTarget,
+  orgId: string,
+  filter?: Filter,
+  schemas?: ResourceSchemas,
+): Promise<number> {
+  const where = whereClause(ctx, target, orgId, filter, schemas ?? defaultSchemas(target));
+  const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(target)} where ${where}`.execute(ctx.db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** One page of rows for `query`; see ListQuery for index vs cursor paging. */
+export async function listResources(ctx: SqlContext, target: ListTarget, orgId: string, query: ListQuery): Promise<RowPage> {
+  const schemas = query.schemas ?? defaultSchemas(target);
+  const key = query.sortBy === undefined ? undefined : sortKey(ctx, target, schemas, query.sortBy, query.sortOrder);
+  const fingerprint = key?.fingerprint ?? 'id';
+  const cursorMode = query.cursor !== undefined;
+  const position = cursorMode && query.cursor !== '' ? decodeCursor(query.cursor ?? '', fingerprint) : undefined;
+  const count = Math.max(0, Math.floor(query.count));
+  const where = whereClause(ctx, target, orgId, query.filter, schemas);
+  const pageWhere = position === undefined ? where : sql<SqlBool>`${where} and ${after(target, key, position)}`;
+  const offset = cursorMode ? 0 : Math.max(0, Math.floor((query.startIndex ?? 1) - 1));
+  const limit = cursorMode ? count + 1 : count;
+  const keyColumn = key === undefined ? sql`null` : key.expression;
+  const rows =
+    count === 0
+      ? []
+      : (
+          await sql<Record<string, unknown>>`select ${sql.table(target)}.*, ${keyColumn} as scimd_sort_key from ${sql.table(target)} where ${pageWhere} order by ${orderBy(target, key)} limit ${limit} offset ${offset}`.execute(
+            ctx.db,
+          )
+        ).rows;
+  const total = query.includeTotal === false ? undefined : await countResources(ctx, target, orgId, query.filter, schemas);
+  const page = cursorMode ? rows.slice(0, count) : rows;
+  const last = page[page.length - 1];
+  const more = cursorMode && rows.length > count && last !== undefined;
+  const nextCursor = more
+    ? encodeCursor({ sort: fingerprint, value: (last['scimd_sort_key'] ?? null) as CursorPosition['value'], id: String(last['id']) })
+    : undefined;
+  return {
+    rows: page,
+    ...(total === undefined ? {} : { totalResults: total }),
+    ...(nextCursor === undefined ? {} : { nextCursor }),
+  };
+}

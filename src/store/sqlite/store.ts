@@ -1,0 +1,49 @@
+/**
+ * The embedded SQLite adapter on better-sqlite3 (DESIGN.md §4): WAL, foreign keys on, a busy
+ * timeout, and `scimd_lower` — JavaScript `toLowerCase` as a deterministic SQL function, because
+ * SQLite's own `lower()` folds ASCII only. Pass `:memory:` in tests, or an open driver instance.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { sqliteCapabilities } from '../capabilities.ts';
+import type { Database } from '../database.ts';
+import { createSqlStore, type SqlStore } from '../sql/sql-store.ts';
+import { queryLogger, timeAndIds, type StoreOptions } from '../sql/options.ts';
+import { sqliteDdl } from './ddl.ts';
+import { sqliteUniqueViolation } from './errors.ts';
+
+/** The default database file, relative to the working directory. */
+export const DEFAULT_SQLITE_PATH = './data/scimd.db';
+
+export interface SqliteStoreOptions extends StoreOptions {
+  /** File path, or `:memory:`; defaults to `./data/scimd.db` (its directory is created). */
+  readonly path?: string;
+  /** An already open driver instance (takes precedence over `path`). */
+  readonly database?: BetterSqlite3.Database;
+  /** Milliseconds a writer waits for a lock before SQLITE_BUSY (default 5000). */
+  readonly busyTimeoutMs?: number;
+}
+
+/** Opens a better-sqlite3 connection with the pragmas and functions the store relies on. */
+export function openSqliteDatabase(path: string, busyTimeoutMs = 5000): BetterSqlite3.Database {
+  if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
+  const db = new BetterSqlite3(path);
+  if (path !== ':memory:' && path !== '') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma(`busy_timeout = ${Math.floor(busyTimeoutMs)}`);
+  db.function(sqliteCapabilities.lowerFunction, { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
+  return db;
+}
+
+/** Creates the SQLite store; run `migrateToLatest(store)` before first use. */
+export function createSqliteStore(options: SqliteStoreOptions = {}): SqlStore {
+  const database = options.database ?? openSqliteDatabase(options.path ?? DEFAULT_SQLITE_PATH, options.busyTimeoutMs);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: queryLogger(options) });
+  const ctx = { db, caps: sqliteCapabilities, uniqueViolation: sqliteUniqueViolation, ...timeAndIds(options) };
+  return createSqlStore(ctx, sqliteDdl, () => db.destroy());
+}

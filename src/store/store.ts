@@ -1,0 +1,252 @@
+/**
+ * The storage port (STYLE.md §2): everything services persist goes through this interface, which
+ * knows no SQL and no dialect. It has two implementations, SQLite and PostgreSQL, proven equal by
+ * one conformance suite (test/store/).
+ */
+import type { AttributePath, Filter } from '../core/filter/nodes.ts';
+import type { MemberRef, MembershipDelta } from '../core/patch/types.ts';
+import type { ResourceSchemas, ScimResource } from '../core/schema/types.ts';
+import type {
+  ActorType,
+  ApiKeyRecord,
+  AuditEventRecord,
+  GroupRecord,
+  JobRecord,
+  MemberRecord,
+  OrganizationRecord,
+  OutboxEventRecord,
+  RoleRecord,
+  UserGroupRecord,
+  UserRecord,
+} from './rows.ts';
+
+/**
+ * A list/search request (RFC 7644 §3.4.2): filter, sorting, and either index paging
+ * (`startIndex`, 1-based) or cursor paging (RFC 9865: `cursor` set, `''` for the first page).
+ */
+export interface ListQuery {
+  readonly filter?: Filter;
+  /** The schemas the filter and sortBy are resolved against (defaults to the core schemas). */
+  readonly schemas?: ResourceSchemas;
+  readonly sortBy?: AttributePath;
+  readonly sortOrder?: 'ascending' | 'descending';
+  readonly startIndex?: number;
+  readonly count: number;
+  readonly cursor?: string;
+  /** Skip the COUNT(*) when the caller does not need `totalResults` (defaults to true). */
+  readonly includeTotal?: boolean;
+}
+
+/** One page of a listing (RFC 7644 §3.4.2.4, RFC 9865 `nextCursor`). */
+export interface ListPage<T> {
+  readonly resources: readonly T[];
+  /** Present unless the query asked `includeTotal: false`. */
+  readonly totalResults?: number;
+  /** Present in cursor mode when another page exists. */
+  readonly nextCursor?: string;
+}
+
+/** Result of an optimistic-concurrency write: the service turns `conflict` into 412. */
+export type WriteResult<T> =
+  | { readonly status: 'ok'; readonly record: T }
+  | { readonly status: 'notFound' }
+  | { readonly status: 'conflict'; readonly currentVersion: number };
+
+export interface WriteOptions {
+  /** Only write when the stored version equals this one (If-Match, RFC 7644 §3.14). */
+  readonly expectedVersion?: number;
+}
+
+export interface NewOrganization {
+  readonly id?: string;
+  readonly name: string;
+  readonly slug: string;
+  readonly scimEnabled?: boolean;
+  readonly settings?: Readonly<Record<string, unknown>>;
+}
+
+export type OrganizationChanges = Partial<Pick<OrganizationRecord, 'name' | 'slug' | 'scimEnabled' | 'settings'>>;
+
+export interface OrganizationStore {
+  create(input: NewOrganization): Promise<OrganizationRecord>;
+  get(id: string): Promise<OrganizationRecord | undefined>;
+  getBySlug(slug: string): Promise<OrganizationRecord | undefined>;
+  list(page?: { readonly after?: string; readonly limit?: number }): Promise<readonly OrganizationRecord[]>;
+  update(id: string, changes: OrganizationChanges): Promise<OrganizationRecord | undefined>;
+  /** Deletes the organization and every row of every table that belongs to it. */
+  delete(id: string): Promise<boolean>;
+}
+
+/**
+ * Users (RFC 7643 §4.1). `create`/`replace` take the canonical resource; the store writes `id` and
+ * `meta` into it, strips `groups` and `password`, and maintains the indexed columns and value rows.
+ */
+export interface UserStore {
+  create(orgId: string, resource: ScimResource, options?: { readonly id?: string }): Promise<UserRecord>;
+  get(orgId: string, id: string): Promise<UserRecord | undefined>;
+  /** Case-insensitive (JavaScript `toLowerCase`) lookup, like the uniqueness rule. */
+  findByUserName(orgId: string, userName: string): Promise<UserRecord | undefined>;
+  replace(orgId: string, id: string, resource: ScimResource, options?: WriteOptions): Promise<WriteResult<UserRecord>>;
+  /** Deletes the user and its memberships. */
+  delete(orgId: string, id: string, options?: WriteOptions): Promise<WriteResult<{ readonly id: string }>>;
+  list(orgId: string, query: ListQuery): Promise<ListPage<UserRecord>>;
+  count(orgId: string, filter?: Filter, schemas?: ResourceSchemas): Promise<number>;
+  /** The groups the user is a direct member of, from the membership index. */
+  groupsOf(orgId: string, userId: string): Promise<readonly UserGroupRecord[]>;
+}
+
+/** What `applyMembershipDelta` actually changed (ids), for audit and outbox events. */
+export interface MembershipChange {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/** Groups (RFC 7643 §4.2). Reading a group never touches memberships; members are read separately. */
+export interface GroupStore {
+  /** Creates the group; `members` (or, when omitted, `resource.members`) become membership rows. */
+  create(
+    orgId: string,
+    resource: ScimResource,
+    options?: { readonly id?: string; readonly members?: readonly MemberRef[] },
+  ): Promise<GroupRecord>;
+  get(orgId: string, id: string): Promise<GroupRecord | undefined>;
+  findByDisplayName(orgId: string, displayName: string): Promise<GroupRecord | undefined>;
+  /** Replaces the group's attributes (not its members: use applyMembershipDelta). */
+  replace(orgId: string, id: string, resource: ScimResource, options?: WriteOptions): Promise<WriteResult<GroupRecord>>;
+  delete(orgId: string, id: string, options?: WriteOptions): Promise<WriteResult<{ readonly id: string }>>;
+  list(orgId: string, query: ListQuery): Promise<ListPage<GroupRecord>>;
+  count(orgId: string, filter?: Filter, schemas?: ResourceSchemas): Promise<number>;
+  /**
+   * Applies a PATCH membership delta as row inserts and deletes (re-adds are no-ops). Every added
+   * member must be a user or group of the organization, else ScimError 400 `invalidValue`.
+   */
+  applyMembershipDelta(orgId: string, groupId: string, delta: MembershipDelta): Promise<MembershipChange>;
+  /** Members ordered by id, `limit` at a time after the id `after`. */
+  listMembers(
+    orgId: string,
+    groupId: string,
+    page: { readonly after?: string; readonly limit: number },
+  ): Promise<readonly MemberRecord[]>;
+  countMembers(orgId: string, groupId: string): Promise<number>;
+  /** True when `memberId` is a direct member of the group. */
+  hasMember(orgId: string, groupId: string, memberId: string): Promise<boolean>;
+}
+
+export interface NewApiKey {
+  readonly id?: string;
+  readonly type: 'scim' | 'api';
+  readonly description: string;
+  readonly prefix: string;
+  readonly secretHash: string;
+  readonly scopes?: readonly string[];
+  readonly ipAllowlist?: readonly string[];
+  readonly expiresAt?: string | null;
+  readonly createdBy?: string | null;
+}
+
+export interface ApiKeyStore {
+  create(orgId: string, input: NewApiKey): Promise<ApiKeyRecord>;
+  findByHash(secretHash: string): Promise<ApiKeyRecord | undefined>;
+  get(orgId: string, id: string): Promise<ApiKeyRecord | undefined>;
+  /** A key by id alone (for `scimd key revoke <keyId>`). */
+  findById(id: string): Promise<ApiKeyRecord | undefined>;
+  list(orgId: string): Promise<readonly ApiKeyRecord[]>;
+  revoke(orgId: string, id: string, at: string): Promise<ApiKeyRecord | undefined>;
+  /** Records use times in one statement per key; services batch these instead of writing per request. */
+  touchLastUsed(uses: readonly { readonly id: string; readonly at: string }[]): Promise<void>;
+}
+
+export interface RoleStore {
+  create(orgId: string, input: { readonly id?: string; readonly name: string; readonly description?: string | null; readonly predefined?: boolean }): Promise<RoleRecord>;
+  list(orgId: string): Promise<readonly RoleRecord[]>;
+  /** Exact (case-sensitive) name lookup: `userType` must name a role exactly. */
+  findByName(orgId: string, name: string): Promise<RoleRecord | undefined>;
+  get(orgId: string, id: string): Promise<RoleRecord | undefined>;
+  update(orgId: string, id: string, changes: { readonly name?: string; readonly description?: string | null }): Promise<RoleRecord | undefined>;
+  delete(orgId: string, id: string): Promise<boolean>;
+  /** Users whose `userType` is exactly `name` (indexed). */
+  countUsers(orgId: string, name: string): Promise<number>;
+}
+
+export type NewAuditEvent = Omit<AuditEventRecord, 'id' | 'occurredAt' | 'orgId'> & {
+  readonly id?: string;
+  readonly occurredAt?: string;
+};
+
+export interface AuditQuery {
+  readonly from?: string;
+  readonly to?: string;
+  readonly actorType?: ActorType;
+  readonly actorId?: string;
+  readonly action?: string;
+  readonly resourceId?: string;
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string;
+  readonly limit: number;
+  /** Newest first by default. */
+  readonly order?: 'newest' | 'oldest';
+}
+
+export interface AuditEventStore {
+  append(orgId: string, event: NewAuditEvent): Promise<AuditEventRecord>;
+  query(orgId: string, query: AuditQuery): Promise<{ readonly events: readonly AuditEventRecord[]; readonly nextCursor?: string }>;
+  /** Every matching event, fetched in keyset batches so memory stays constant. */
+  stream(orgId: string, query: Omit<AuditQuery, 'cursor' | 'limit'>, batchSize?: number): AsyncIterable<AuditEventRecord>;
+  /** Deletes events older than `before` (retention); returns how many. */
+  deleteBefore(orgId: string, before: string): Promise<number>;
+}
+
+export type NewOutboxEvent = Omit<OutboxEventRecord, 'id' | 'occurredAt' | 'orgId'> & {
+  readonly id?: string;
+  readonly occurredAt?: string;
+};
+
+export interface OutboxEventStore {
+  append(orgId: string, event: NewOutboxEvent): Promise<OutboxEventRecord>;
+  /** Events of one organization after the event id `after`, oldest first. */
+  list(orgId: string, page: { readonly after?: string; readonly limit: number }): Promise<readonly OutboxEventRecord[]>;
+  /** Events of every organization after `after`, for a dispatcher. */
+  listAll(page: { readonly after?: string; readonly limit: number }): Promise<readonly OutboxEventRecord[]>;
+}
+
+export interface NewJob {
+  readonly id?: string;
+  readonly kind: string;
+  readonly payload?: unknown;
+  /** Enqueuing a second job with the same kind and key is a no-op (exactly-once scheduling). */
+  readonly dedupeKey?: string;
+  readonly runAt?: string;
+  readonly maxAttempts?: number;
+}
+
+export interface JobStore {
+  /** Returns the job, or `undefined` when a job with the same kind and dedupe key exists. */
+  enqueue(orgId: string, job: NewJob): Promise<JobRecord | undefined>;
+  /** Atomically leases up to `limit` due jobs to `worker` until now + `leaseMs`; never the same job twice. */
+  lease(worker: string, options: { readonly kinds?: readonly string[]; readonly limit: number; readonly leaseMs: number }): Promise<readonly JobRecord[]>;
+  complete(id: string, worker: string): Promise<boolean>;
+  /** Records the failure; retried at `retryAt` unless attempts are exhausted (then `failed`). */
+  fail(id: string, worker: string, error: string, retryAt: string): Promise<boolean>;
+  get(id: string): Promise<JobRecord | undefined>;
+}
+
+/** The whole storage port. */
+export interface Store {
+  readonly organizations: OrganizationStore;
+  readonly users: UserStore;
+  readonly groups: GroupStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly roles: RoleStore;
+  readonly auditEvents: AuditEventStore;
+  readonly outboxEvents: OutboxEventStore;
+  readonly jobs: JobStore;
+  /**
+   * Runs `fn` in one database transaction: commits when it resolves, rolls back when it throws.
+   * Calling `transaction` on the `tx` store joins the same transaction.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>;
+  /** Closes connections; the store is unusable afterwards. */
+  close(): Promise<void>;
+}

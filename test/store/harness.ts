@@ -1,0 +1,105 @@
+/**
+ * The dialects the store conformance suite loops over: SQLite in memory always, PostgreSQL at
+ * postgres://postgres@127.0.0.1:5432 (or SCIMD_TEST_POSTGRES_URL) whenever it is reachable. With
+ * CI=true an unreachable PostgreSQL is a failure, not a skip. Every PostgreSQL run creates its own
+ * database `scimd_test_<random>` and drops it afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrateToLatest } from '../../src/store/migrations/migrate.ts';
+import { createPostgresStore } from '../../src/store/postgres/store.ts';
+import type { StoreOptions } from '../../src/store/sql/options.ts';
+import type { SqlStore } from '../../src/store/sql/sql-store.ts';
+import { createSqliteStore } from '../../src/store/sqlite/store.ts';
+
+export const POSTGRES_ADMIN_URL = process.env['SCIMD_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** A fresh, migrated, empty store (its own database on PostgreSQL). */
+  open(options?: StoreOptions, migrate?: boolean): Promise<SqlStore>;
+  /** Closes the store and drops its database. */
+  close(store: SqlStore): Promise<void>;
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+async function migrated(store: SqlStore): Promise<SqlStore> {
+  const report = await migrateToLatest(store);
+  if (report.error !== undefined) throw report.error;
+  return store;
+}
+
+const sqlite: TestDialect = {
+  name: 'sqlite',
+  open: async (options = {}, migrate = true) => {
+    const store = createSqliteStore({ ...options, path: ':memory:' });
+    return migrate ? migrated(store) : store;
+  },
+  close: (store) => store.close(),
+};
+
+function postgres(): TestDialect {
+  const databases = new WeakMap<SqlStore, string>();
+  return {
+    name: 'postgres',
+    async open(options = {}, migrate = true) {
+      const name = `scimd_test_${randomBytes(6).toString('hex')}`;
+      await admin(`create database ${name}`);
+      const url = new URL(POSTGRES_ADMIN_URL);
+      url.pathname = `/${name}`;
+      const store = createPostgresStore({ ...options, connectionString: url.toString(), maxConnections: 4 });
+      databases.set(store, name);
+      return migrate ? migrated(store) : store;
+    },
+    async close(store) {
+      await store.close();
+      const name = databases.get(store);
+      if (name !== undefined) await admin(`drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+const unreachable: TestDialect = {
+  name: 'postgres',
+  open: () => Promise.reject(new Error(`CI=true but PostgreSQL is not reachable at ${POSTGRES_ADMIN_URL}`)),
+  close: async () => undefined,
+};
+
+/** The dialects to run the suite on, decided once per test file. */
+export async function testDialects(): Promise<TestDialect[]> {
+  if (await postgresReachable()) return [sqlite, postgres()];
+  return process.env['CI'] === 'true' ? [sqlite, unreachable] : [sqlite];
+}
+
+/** A fake clock advancing 1 ms per reading, so timestamps and ids are deterministic in order. */
+export function fakeClock(start = Date.parse('2026-01-01T00:00:00.000Z')): { clock: () => Date; advance(ms: number): void } {
+  let now = start;
+  return {
+    clock: () => new Date((now += 1)),
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { appliedMigrations, migrateToLatest } from '../../src/store/migrations/migrate.ts';
+import { testDialects } from './harness.ts';
+
+for (const dialect of await testDialects()) {
+  describe(`migrations on ${dialect.name}`, () => {
+    it('migrates an empty database to the latest layout and reports each migration', async () => {
+      const store = await dialect.open({}, false);
+      try {
+        const first = await migrateToLatest(store);
+        assert.equal(first.error, undefined);
+        assert.deepEqual(first.results, [
+          { name: '0001-initial', status: 'Success' },
+          { name: '0002-administration', status: 'Success' },
+        ]);
+        assert.deepEqual(await appliedMigrations(store), ['0001-initial', '0002-administration']);
+        const again = await migrateToLatest(store);
+        assert.equal(again.error, undefined);
+        assert.deepEqual(again.results, [], 'a second run has nothing to do');
+        for (const table of ['organizations', 'users', 'user_values', 'groups', 'memberships', 'api_keys', 'roles', 'audit_events', 'outbox_events', 'jobs']) {
+          const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(store.kysely);
+          assert.equal(Number(rows[0]?.n), 0, `${table} exists and is empty`);
+        }
+      } finally {
+        await dialect.close(store);
+      }
+    });
+  });
+}
