@@ -55,7 +55,7 @@ export function checkAgainstType(op: CompareOperator, value: FilterValue, attrib
   }
   if (!OPERATORS_BY_TYPE[type].includes(op)) {
     const why = ORDERING.has(op) && (type === 'boolean' || type === 'binary') ? ' (RFC 7644 §3.4.2.2)' : '';
-    throw invalid(`the operator "${op}" cannot be applied to "${written}", a ${type} attribute${why}; use ${OPERATORS_BY_TYPE[type].join(', ')} or pr`);
+    throw invalid(`the operator "${op}" cannot be applied to "${written}", ${withArticle(type)} attribute${why}; use ${OPERATORS_BY_TYPE[type].join(', ')} or pr`);
   }
   if (value === null) return;
   const expected = expectedLiteral(type);
@@ -63,8 +63,10 @@ export function checkAgainstType(op: CompareOperator, value: FilterValue, attrib
     type === 'boolean' ? typeof value === 'boolean'
     : type === 'integer' || type === 'decimal' ? typeof value === 'number'
     : typeof value === 'string' && (type !== 'dateTime' || parseDateTime(value) !== undefined);
-  if (!fits) throw invalid(`"${written}" is a ${type} attribute; compare it with ${expected}, not ${JSON.stringify(value)}`);
+  if (!fits) throw invalid(`"${written}" is ${withArticle(type)} attribute; compare it with ${expected}, not ${JSON.stringify(value)}`);
 }
+
+const withArticle = (type: AttributeType): string => (type === 'integer' ? `an ${type}` : `a ${type}`);
 
 function expectedLiteral(type: AttributeType): string {
   if (type === 'boolean') return 'true or false (without quotes)';
