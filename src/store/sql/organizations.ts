@@ -54,7 +54,7 @@ export function organizationStore(ctx: SqlContext): OrganizationStore {
       await withUniqueness(ctx, { slug: input.slug, id: row.id }, () =>
         ctx.db.insertInto('organizations').values(row).execute(),
       );
-      return toRecord(ctx, row);
+      return { ...toRecord(ctx, { ...row, settings: null }), settings: input.settings ?? {} };
     },
     get: (id) => byColumn('id', id),
     getBySlug: (slug) => byColumn('slug', slug),
