@@ -8,7 +8,7 @@ import type { Filter } from '../filter/nodes.ts';
 import { getIgnoreCase, isPlainObject } from '../json.ts';
 import { describeValue } from '../schema/coerce-primitive.ts';
 import { badRequest } from '../scim-error.ts';
-import { qualifiedName, type AttributeHome, type PatchContext } from './context.ts';
+import type { AttributeHome, PatchContext } from './context.ts';
 import { createDeltaBuilder, deltaAdd, deltaRemove, deltaReplace, type DeltaBuilder } from './membership-delta.ts';
 import type { AttributeTarget } from './resolve-target.ts';
 import type { MemberRef } from './types.ts';
@@ -16,10 +16,8 @@ import type { MemberRef } from './types.ts';
 /** True when `home` names one of the `deltaAttributes` (plain or URN-qualified, any case). */
 export function isDeltaAttribute(context: PatchContext, home: AttributeHome): boolean {
   if (context.deltaNames.size === 0) return false;
-  return (
-    context.deltaNames.has(home.attribute.name.toLowerCase()) ||
-    context.deltaNames.has(qualifiedName(home).toLowerCase())
-  );
+  const name = home.attribute.name.toLowerCase();
+  return context.deltaNames.has(name) || context.deltaNames.has(`${home.schemaId.toLowerCase()}:${name}`);
 }
 
 function builderFor(context: PatchContext, home: AttributeHome): DeltaBuilder {
