@@ -4,16 +4,14 @@
  * `value` of an operation. Every helper returns a NEW value and `undefined` for "unassigned" (null,
  * empty array, empty complex value — RFC 7643 §2.5 treats them alike).
  */
+import { isPlainObject } from '../json.ts';
 import { badRequest } from '../scim-error.ts';
 import { findAttribute } from './resolve.ts';
 import { coercePrimitive, describeValue, expectedPhrase, wrongType } from './coerce-primitive.ts';
 import type { CoerceOptions } from './coerce-primitive.ts';
 import type { AttributeDefinition } from './types.ts';
 
-/** True for a JSON object (not null, not an array). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isPlainObject };
 
 /**
  * A complex attribute with a `value` sub-attribute (manager, emails, roles …). When lenient, a bare
