@@ -1,0 +1,156 @@
+/**
+ * The SCIM User use cases (RFC 7644 §3.3–§3.6): create, read, replace, patch, delete and list,
+ * each write in one transaction with its revision-history (audit) and outbox event.
+ */
+import type { FilterLimits } from '../core/filter/parser.ts';
+import type { ListQuery as ScimListQuery } from '../core/messages/search-request.ts';
+import { applyPatch } from '../core/patch/apply-patch.ts';
+import type { PatchOperation } from '../core/patch/types.ts';
+import type { ResourceSchemas, ScimResource } from '../core/schema/types.ts';
+import { validateResource } from '../core/schema/validate-resource.ts';
+import { ScimError } from '../core/scim-error.ts';
+import type { UserRecord } from '../store/rows.ts';
+import type { Store, WriteResult } from '../store/store.ts';
+import { diffResources } from './changes.ts';
+import type { OperationContext } from './context.ts';
+import { toStoreQuery } from './listing.ts';
+import { recordChange } from './record-change.ts';
+
+export interface UserView {
+  readonly resource: ScimResource;
+  readonly version: number;
+}
+
+export interface UserServiceDeps {
+  readonly store: Store;
+  /** The schemas of an organization's User resource type (custom extensions included). */
+  readonly schemasFor: (orgId: string) => ResourceSchemas;
+  readonly filterLimits?: FilterLimits;
+  readonly maxPatchOperations?: number;
+}
+
+export interface ReadOptions {
+  /** Compute the `groups` attribute from the membership index (skip when it is not returned). */
+  readonly withGroups?: boolean;
+}
+
+export type UserService = ReturnType<typeof createUserService>;
+
+const notFound = (id: string): ScimError => new ScimError(404, undefined, `User "${id}" not found`);
+
+/** Turns a store write result into the record, or the 404 / 412 the client must see. */
+export function unwrapWrite<T>(result: WriteResult<T>, kind: string, id: string): T {
+  if (result.status === 'notFound') throw new ScimError(404, undefined, `${kind} "${id}" not found`);
+  if (result.status === 'conflict') {
+    throw new ScimError(412, undefined, `${kind} "${id}" was modified: its current version is W/"${result.currentVersion}"`);
+  }
+  return result.record;
+}
+
+function lifecycleEvent(before: UserRecord | undefined, after: UserRecord | undefined): string {
+  if (!before) return 'user.created';
+  if (!after) return 'user.deleted';
+  if (before.active && !after.active) return 'user.deactivated';
+  if (!before.active && after.active) return 'user.reactivated';
+  return 'user.updated';
+}
+
+/** Creates the User service over a store. */
+export function createUserService(deps: UserServiceDeps) {
+  const { store } = deps;
+  const limits = deps.filterLimits ?? {};
+
+  async function view(tx: Store, record: UserRecord, options: ReadOptions): Promise<UserView> {
+    if (!options.withGroups) return { resource: record.resource, version: record.version };
+    const groups = await tx.users.groupsOf(record.orgId, record.id);
+    const resource = groups.length === 0
+      ? record.resource
+      : { ...record.resource, groups: groups.map((g) => ({ value: g.value, display: g.display, type: 'direct' })) };
+    return { resource, version: record.version };
+  }
+
+  async function record(ctx: OperationContext, tx: Store, before: UserRecord | undefined, after: UserRecord | undefined) {
+    const changes = diffResources(before?.resource, after?.resource);
+    const subject = (after ?? before) as UserRecord;
+    const type = lifecycleEvent(before, after);
+    if (type === 'user.updated' && changes.changed.length === 0) return;
+    await recordChange(tx, ctx, {
+      action: type,
+      resourceType: 'User',
+      resourceId: subject.id,
+      changes,
+      event: { userName: subject.userName, externalId: subject.externalId, active: after?.active ?? false },
+    });
+  }
+
+  async function load(tx: Store, ctx: OperationContext, id: string): Promise<UserRecord> {
+    const found = await tx.users.get(ctx.orgId, id);
+    if (!found) throw notFound(id);
+    return found;
+  }
+
+  return {
+    async create(ctx: OperationContext, body: unknown): Promise<UserView> {
+      const schemas = deps.schemasFor(ctx.orgId);
+      const input = validateResource(body, schemas, { strict: ctx.strict ?? false });
+      return store.transaction(async (tx) => {
+        const created = await tx.users.create(ctx.orgId, input);
+        await record(ctx, tx, undefined, created);
+        return view(tx, created, {});
+      });
+    },
+
+    async get(ctx: OperationContext, id: string, options: ReadOptions = {}): Promise<UserView> {
+      return view(store, await load(store, ctx, id), options);
+    },
+
+    async replace(ctx: OperationContext, id: string, body: unknown, expectedVersion?: number): Promise<UserView> {
+      const schemas = deps.schemasFor(ctx.orgId);
+      return store.transaction(async (tx) => {
+        const before = await load(tx, ctx, id);
+        const input = validateResource(body, schemas, { strict: ctx.strict ?? false, existing: before.resource });
+        const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, writeOptions(expectedVersion)), 'User', id);
+        await record(ctx, tx, before, after);
+        return view(tx, after, { withGroups: true });
+      });
+    },
+
+    async patch(ctx: OperationContext, id: string, operations: readonly PatchOperation[], expectedVersion?: number): Promise<UserView> {
+      const schemas = deps.schemasFor(ctx.orgId);
+      return store.transaction(async (tx) => {
+        const before = await load(tx, ctx, id);
+        if (expectedVersion !== undefined && expectedVersion !== before.version) {
+          throw new ScimError(412, undefined, `User "${id}" was modified: its current version is W/"${before.version}"`);
+        }
+        const result = applyPatch(before.resource, operations, schemas, {
+          strict: ctx.strict ?? false,
+          ...(deps.maxPatchOperations ? { maxOperations: deps.maxPatchOperations } : {}),
+        });
+        if (!result.changed) return view(tx, before, { withGroups: true });
+        const input = validateResource(result.resource, schemas, { strict: ctx.strict ?? false, existing: before.resource });
+        const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { expectedVersion: before.version }), 'User', id);
+        await record(ctx, tx, before, after);
+        return view(tx, after, { withGroups: true });
+      });
+    },
+
+    async remove(ctx: OperationContext, id: string, expectedVersion?: number): Promise<void> {
+      await store.transaction(async (tx) => {
+        const before = await load(tx, ctx, id);
+        unwrapWrite(await tx.users.delete(ctx.orgId, id, writeOptions(expectedVersion)), 'User', id);
+        await record(ctx, tx, before, undefined);
+      });
+    },
+
+    async list(ctx: OperationContext, query: ScimListQuery, options: ReadOptions = {}) {
+      const schemas = deps.schemasFor(ctx.orgId);
+      const page = await store.users.list(ctx.orgId, toStoreQuery(query, schemas, limits));
+      const resources = await Promise.all(page.resources.map((r) => view(store, r, options)));
+      return { ...page, resources };
+    },
+  };
+}
+
+export function writeOptions(expectedVersion: number | undefined) {
+  return expectedVersion === undefined ? {} : { expectedVersion };
+}
