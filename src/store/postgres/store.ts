@@ -18,11 +18,18 @@ export interface PostgresStoreOptions extends StoreOptions {
   readonly pool?: pg.Pool;
   /** Pool size (default 10). */
   readonly maxConnections?: number;
+  /**
+   * Called when an idle pooled connection dies (database restart, admin termination). node-postgres
+   * emits these as pool `error` events, which would crash the process if unhandled; the pool
+   * replaces the connection on the next query. Ignored by default.
+   */
+  readonly onIdleConnectionError?: (error: Error) => void;
 }
 
 /** Creates the PostgreSQL store; run `migrateToLatest(store)` before first use. */
 export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
   const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  pool.on('error', options.onIdleConnectionError ?? (() => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
   const ctx = { db, caps: postgresCapabilities, uniqueViolation: postgresUniqueViolation, ...timeAndIds(options) };
   return createSqlStore(ctx, postgresDdl, () => db.destroy());
