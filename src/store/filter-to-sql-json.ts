@@ -128,10 +128,3 @@ export function jsonArrayElements(
   const from = sql`jsonb_array_elements(case when jsonb_typeof(${array}) = 'array' then ${array} end) as ${sql.id(alias)}(value)`;
   return { from, element: { base: sql`${sql.ref(alias)}.value`, path: [], element: { alias } } };
 }
-
-/** A never-NULL predicate: the JSON array at `loc` has at least one element. */
-export function jsonArrayNotEmpty(loc: JsonLocation, caps: SqlCapabilities): RawBuilder<boolean> {
-  if (isSqlite(caps)) return sql<boolean>`coalesce(json_array_length(${loc.base}, ${sqlitePath(loc.path)}) > 0, false)`;
-  const array = pgJson(loc);
-  return sql<boolean>`coalesce(jsonb_typeof(${array}) = 'array' and jsonb_array_length(${array}) > 0, false)`;
-}
