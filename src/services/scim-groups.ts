@@ -154,6 +154,8 @@ export function createGroupService(deps: GroupServiceDeps) {
           ...(deps.maxPatchOperations ? { maxOperations: deps.maxPatchOperations } : {}),
         });
         let after = before;
+        // changedAttributes includes `members` for a membership-only PATCH: the group row is still
+        // rewritten (O(1), no member list) so its version and meta.lastModified move with its members.
         if (result.changedAttributes.length > 0) {
           const input = validateResource(result.resource, schemas, { strict: ctx.strict ?? false, existing: before.resource });
           after = unwrapWrite(await tx.groups.replace(ctx.orgId, id, withoutMembers(input), { expectedVersion: before.version }), 'Group', id);

@@ -1,6 +1,6 @@
 /**
  * Filter parser and matcher throughput on the filters Entra ID sends (scim-clients.md §2.1, §2.2.1).
- * Run: `taskset -c 1 node --import tsx bench/core-filter.bench.ts` (one core; the issue asks for
+ * Run: `taskset -c 1 node --import tsx bench/core-filter.ts` (one core; the issue asks for
  * ≥ 200k typical Entra filters per second).
  */
 import { compileFilter, matchFilter } from '../src/core/filter/match.ts';
