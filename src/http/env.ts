@@ -1,0 +1,26 @@
+/**
+ * The per-request values the middleware chain hands to handlers (Hono context variables): the
+ * request id and its logger, and — on SCIM routes — the authenticated caller.
+ */
+import type { Logger } from 'pino';
+import type { KeyPrincipal } from '../services/authenticator.ts';
+import type { OperationContext } from '../services/context.ts';
+
+export interface RequestVariables {
+  /** The `X-Request-Id` of this request (accepted from the client when sane, else generated). */
+  requestId: string;
+  /** A child logger that stamps `requestId` on every line. */
+  log: Logger;
+  /** The key that authenticated a SCIM request (set by the auth middleware). */
+  principal: KeyPrincipal;
+  /** Tenant, actor and request metadata for the services (set by the auth middleware). */
+  operation: OperationContext;
+  /** Set when a handler or middleware already recorded the error it answered with. */
+  errorLogged: boolean;
+}
+
+/** The Hono environment of scimd's app. `Bindings` carries @hono/node-server's `incoming`. */
+export interface AppEnv {
+  Bindings: { incoming?: { socket?: { remoteAddress?: string } } };
+  Variables: RequestVariables;
+}

@@ -1,0 +1,61 @@
+/**
+ * The outermost middleware: gives each request an id (`X-Request-Id`, accepted from the client when
+ * it is a sane token), a child logger that stamps it on every line, one access-log line, and the
+ * request counter and latency histogram labelled by route template (never by raw path).
+ */
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import type { Logger } from 'pino';
+import type { AppEnv } from './env.ts';
+import type { HttpMetrics } from './metrics.ts';
+
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/** The client's request id when it is 1–128 safe characters, else a fresh UUID. */
+export function requestIdFrom(header: string | undefined): string {
+  return header !== undefined && SANE_REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/** The route template that answered, for metric labels (`unmatched` for unknown paths). */
+function routeLabel(template: string): string {
+  return template === '' || template === '*' || template.endsWith('/*') ? 'unmatched' : template;
+}
+
+export interface ObserveOptions {
+  readonly logger: Logger;
+  readonly metrics: HttpMetrics;
+  /** Monotonic milliseconds (performance.now by default). */
+  readonly now?: () => number;
+}
+
+/** Creates the request-id, access-log and metrics middleware. */
+export function observe(options: ObserveOptions): MiddlewareHandler<AppEnv> {
+  const now = options.now ?? (() => performance.now());
+  return async function observeRequest(c, next) {
+    const started = now();
+    const requestId = requestIdFrom(c.req.header('X-Request-Id'));
+    const log = options.logger.child({ requestId });
+    c.set('requestId', requestId);
+    c.set('log', log);
+    await next();
+    c.header('X-Request-Id', requestId);
+    const seconds = (now() - started) / 1000;
+    const route = routeLabel(routePath(c, -1));
+    const status = c.res.status;
+    options.metrics.requests.inc({ method: c.req.method, route, status: String(status) });
+    options.metrics.duration.observe({ method: c.req.method, route }, seconds);
+    const operation = c.get('operation');
+    log.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        route,
+        status,
+        durationMs: Math.round(seconds * 100_000) / 100,
+        ...(operation ? { orgId: operation.orgId, keyId: operation.actor.id } : {}),
+      },
+      'request',
+    );
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Writes SCIM JSON responses: `Content-Type: application/scim+json; charset=utf-8` (RFC 7644 §3.1,
+ * scim-clients.md S6), an exact `Content-Length`, and gzip when the client accepts it and the body
+ * is large enough for compression to pay off.
+ */
+import { gzipSync } from 'node:zlib';
+
+/** The media type of every SCIM response body (RFC 7644 §3.1). */
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+/**
+ * Bodies below this many bytes are sent uncompressed: gzip costs more CPU than the bytes it saves
+ * on a single lookup or an error body (measured in docs/http.md).
+ */
+export const GZIP_THRESHOLD_BYTES = 1400;
+
+/** True when `Accept-Encoding` lists gzip (or `*`) with a non-zero quality. */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  for (const part of header.split(',')) {
+    const [coding = '', ...params] = part.trim().toLowerCase().split(';');
+    const name = coding.trim();
+    if (name !== 'gzip' && name !== 'x-gzip' && name !== '*') continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (q === undefined || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
+
+export interface ScimResponseOptions {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The request's `Accept-Encoding` header. */
+  readonly acceptEncoding?: string | undefined;
+}
+
+/** Builds a SCIM JSON response (gzip-compressed when accepted and worthwhile). */
+export function scimResponse(options: ScimResponseOptions): Response {
+  const text = JSON.stringify(options.body);
+  const headers = new Headers(options.headers);
+  headers.set('Content-Type', SCIM_CONTENT_TYPE);
+  let payload: string | Uint8Array = text;
+  if (text.length >= GZIP_THRESHOLD_BYTES) {
+    headers.append('Vary', 'Accept-Encoding');
+    if (acceptsGzip(options.acceptEncoding)) {
+      payload = gzipSync(text, { level: 6 });
+      headers.set('Content-Encoding', 'gzip');
+    }
+  }
+  headers.set('Content-Length', String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength));
+  return new Response(payload, { status: options.status, headers });
+}
+
+/** An empty response (204, 304) with the given headers. */
+export function emptyResponse(status: 204 | 304, headers: Readonly<Record<string, string>> = {}): Response {
+  return new Response(null, { status, headers });
+}

@@ -1,0 +1,86 @@
+/**
+ * How resources leave the server: `meta.location` under the request's base URL (RFC 7643 §3.1),
+ * projection by `attributes` / `excludedAttributes` (RFC 7644 §3.9), `ETag` headers from the
+ * version (RFC 7644 §3.14), and ListResponses with integer paging fields (RFC 7644 §3.4.2).
+ */
+import type { Context } from 'hono';
+import { listResponse, type ListResponse } from '../../core/messages/list-response.ts';
+import type { ListQuery } from '../../core/messages/search-request.ts';
+import type { ProjectionRequest } from '../../core/projection/compile-request.ts';
+import { parseAttributeList } from '../../core/projection/parse-attribute-list.ts';
+import { project } from '../../core/projection/project.ts';
+import type { ResourceSchemas, ScimResource } from '../../core/schema/types.ts';
+import { etagOf, versionFromEtag } from '../../services/context.ts';
+import type { AppEnv } from '../env.ts';
+import type { ResourceEndpoint, ResourcePage, ResourceView } from './resources.ts';
+
+/** The `attributes` / `excludedAttributes` query parameters (names case-insensitive). */
+export function projectionOf(c: Context<AppEnv>): ProjectionRequest {
+  const params = c.req.query();
+  const get = (name: string) => Object.entries(params).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  return { attributes: parseAttributeList(get('attributes')), excludedAttributes: parseAttributeList(get('excludedAttributes')) };
+}
+
+/** True when the client named attributes to return or leave out. */
+export function asksForAttributes(request: ProjectionRequest): boolean {
+  return (request.attributes?.length ?? 0) > 0 || (request.excludedAttributes?.length ?? 0) > 0;
+}
+
+/** The canonical URL of a resource (RFC 7643 §3.1 `meta.location`). */
+export function locationOf(baseUrl: string, endpoint: ResourceEndpoint, id: string): string {
+  return `${baseUrl}/${endpoint.segment}/${encodeURIComponent(id)}`;
+}
+
+/** Adds `meta.location` and applies the projection. */
+export function present(
+  view: ResourceView,
+  endpoint: ResourceEndpoint,
+  schemas: ResourceSchemas,
+  baseUrl: string,
+  request: ProjectionRequest,
+): ScimResource {
+  const resource = view.resource;
+  const meta = typeof resource['meta'] === 'object' && resource['meta'] !== null ? resource['meta'] : {};
+  const located = { ...resource, meta: { ...meta, location: locationOf(baseUrl, endpoint, String(resource['id'])) } };
+  return project(located, schemas, request);
+}
+
+/** A listing page as a ListResponse: index pages carry `startIndex`, cursor pages `nextCursor`. */
+export function presentPage(page: ResourcePage, query: ListQuery, render: (view: ResourceView) => ScimResource): ListResponse {
+  const resources = page.resources.map(render);
+  return listResponse({
+    resources,
+    totalResults: page.totalResults ?? resources.length,
+    ...(query.cursor === undefined ? { startIndex: query.startIndex } : {}),
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  });
+}
+
+function entityTags(header: string): string[] {
+  return header.split(',').map((t) => t.trim()).filter((t) => t !== '');
+}
+
+/** True when an `If-None-Match` header names the current version (or `*`): answer 304. */
+export function matchesNoneMatch(header: string | undefined, version: number): boolean {
+  if (header === undefined) return false;
+  return entityTags(header).some((tag) => {
+    const named = versionFromEtag(tag);
+    return named === '*' || named === version;
+  });
+}
+
+/**
+ * What an `If-Match` header asks for (RFC 7232 §3.1): `undefined` when absent or `*`, else the
+ * versions it names (`[]` when none could be a version of ours, so nothing matches).
+ */
+export function ifMatchVersions(header: string | undefined): number[] | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const named = entityTags(header).map(versionFromEtag);
+  if (named.includes('*')) return undefined;
+  return named.filter((v): v is number => typeof v === 'number');
+}
+
+/** Response headers for a resource: its ETag, and on create its Location. */
+export function resourceHeaders(view: ResourceView, location?: string): Record<string, string> {
+  return { ETag: etagOf(view.version), ...(location === undefined ? {} : { Location: location }) };
+}

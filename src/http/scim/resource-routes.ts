@@ -1,0 +1,121 @@
+/**
+ * The resource endpoints `/Users`, `/Users/{id}`, `/Groups`, `/Groups/{id}` and
+ * `/{Users|Groups}/.search` (RFC 7644 §3.3–§3.6, §3.4.3). Each handler parses the request, calls
+ * one use case and renders the result.
+ */
+import type { Context, Hono } from 'hono';
+import { parsePatchRequest } from '../../core/messages/patch-request.ts';
+import { parseListQuery, parseSearchRequest, type ListQuery } from '../../core/messages/search-request.ts';
+import type { OperationContext } from '../../services/context.ts';
+import { readJsonBody } from '../body.ts';
+import type { AppEnv } from '../env.ts';
+import { emptyResponse } from '../respond.ts';
+import {
+  asksForAttributes,
+  ifMatchVersions,
+  locationOf,
+  matchesNoneMatch,
+  present,
+  presentPage,
+  projectionOf,
+  resourceHeaders,
+} from './present.ts';
+import type { ResourceEndpoint } from './resources.ts';
+import { send, tracked, type ScimSetup } from './setup.ts';
+
+/** The version to pass as `expectedVersion` for an `If-Match` header (-1 when nothing can match). */
+async function expectedVersion(c: Context<AppEnv>, endpoint: ResourceEndpoint, id: string): Promise<number | undefined> {
+  const versions = ifMatchVersions(c.req.header('If-Match'));
+  if (versions === undefined) return undefined;
+  if (versions.length <= 1) return versions[0] ?? -1;
+  // Several tags: the write must go ahead when the current version is any of them.
+  const current = await endpoint.get(c.get('operation'), id, { excludedAttributes: ['groups', 'members'] });
+  return versions.includes(current.version) ? current.version : -1;
+}
+
+/** Renders a listing (GET or `.search`) of one endpoint. */
+async function listing(c: Context<AppEnv>, setup: ScimSetup, endpoint: ResourceEndpoint, query: ListQuery): Promise<Response> {
+  const ctx = c.get('operation');
+  const page = await endpoint.list(ctx, query);
+  const schemas = endpoint.schemas(ctx.orgId);
+  const base = setup.baseUrl(c);
+  return send(c, 200, presentPage(page, query, (view) => present(view, endpoint, schemas, base, query)));
+}
+
+function pagingOptions(setup: ScimSetup, ctx: OperationContext) {
+  return { defaultCount: setup.limits.defaultPageSize, maxCount: setup.limits.maxPageSize, strict: ctx.strict ?? false };
+}
+
+/** The `{id}` path segment. */
+const idOf = (c: Context<AppEnv>): string => c.req.param('id') ?? '';
+
+/** Reads a JSON body within the request-size limit. */
+export async function bodyOf(c: Context<AppEnv>, setup: ScimSetup): Promise<unknown> {
+  return (await readJsonBody(c.req.raw, { maxBytes: setup.limits.maxBodyBytes })).value;
+}
+
+function registerCollection(app: Hono<AppEnv>, setup: ScimSetup, endpoint: ResourceEndpoint, path: string): void {
+  app.get(path, (c) => listing(c, setup, endpoint, parseListQuery(c.req.query(), pagingOptions(setup, c.get('operation')))));
+
+  app.post(`${path}/.search`, async (c) => {
+    const query = parseSearchRequest(await bodyOf(c, setup), pagingOptions(setup, c.get('operation')));
+    return listing(c, setup, endpoint, query);
+  });
+
+  app.post(path, async (c) => {
+    const ctx = c.get('operation');
+    const body = await bodyOf(c, setup);
+    const view = await tracked(setup, endpoint.type, 'create', () => endpoint.create(ctx, body));
+    const base = setup.baseUrl(c);
+    const location = locationOf(base, endpoint, String(view.resource['id']));
+    const rendered = present(view, endpoint, endpoint.schemas(ctx.orgId), base, projectionOf(c));
+    return send(c, 201, rendered, resourceHeaders(view, location));
+  });
+}
+
+function registerItem(app: Hono<AppEnv>, setup: ScimSetup, endpoint: ResourceEndpoint, path: string): void {
+  const render = (c: Context<AppEnv>, status: number, view: Parameters<typeof present>[0]) => {
+    const ctx = c.get('operation');
+    return send(c, status, present(view, endpoint, endpoint.schemas(ctx.orgId), setup.baseUrl(c), projectionOf(c)), resourceHeaders(view));
+  };
+
+  app.get(path, async (c) => {
+    const view = await endpoint.get(c.get('operation'), idOf(c), projectionOf(c));
+    if (matchesNoneMatch(c.req.header('If-None-Match'), view.version)) return emptyResponse(304, resourceHeaders(view));
+    return render(c, 200, view);
+  });
+
+  app.put(path, async (c) => {
+    const id = idOf(c);
+    const body = await bodyOf(c, setup);
+    const expected = await expectedVersion(c, endpoint, id);
+    const view = await tracked(setup, endpoint.type, 'replace', () => endpoint.replace(c.get('operation'), id, body, expected));
+    return render(c, 200, view);
+  });
+
+  app.patch(path, async (c) => {
+    const ctx = c.get('operation');
+    const id = idOf(c);
+    const maxOperations = setup.limits.maxPatchOperations ?? 1000;
+    const operations = parsePatchRequest(await bodyOf(c, setup), { lenient: !(ctx.strict ?? false), maxOperations });
+    const expected = await expectedVersion(c, endpoint, id);
+    const view = await tracked(setup, endpoint.type, 'patch', () => endpoint.patch(ctx, id, operations, expected));
+    // Groups answer 204 (scim-clients.md S18) unless the client asked for attributes.
+    if (endpoint.type === 'Group' && !asksForAttributes(projectionOf(c))) return emptyResponse(204, resourceHeaders(view));
+    return render(c, 200, view);
+  });
+
+  app.delete(path, async (c) => {
+    const id = idOf(c);
+    const expected = await expectedVersion(c, endpoint, id);
+    await tracked(setup, endpoint.type, 'delete', () => endpoint.remove(c.get('operation'), id, expected));
+    return emptyResponse(204);
+  });
+}
+
+/** Registers the collection, search and item routes of `endpoint` under `prefix` (e.g. /scim/v2). */
+export function registerResourceRoutes(app: Hono<AppEnv>, setup: ScimSetup, endpoint: ResourceEndpoint, prefix: string): void {
+  const path = `${prefix}/${endpoint.segment}`;
+  registerCollection(app, setup, endpoint, path);
+  registerItem(app, setup, endpoint, `${path}/:id`);
+}
