@@ -24,9 +24,10 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-/** The PostgreSQL server used by tests; override with SCIMD_TEST_DATABASE_URL or DATABASE_URL. */
-export const POSTGRES_ADMIN_URL =
-  process.env['SCIMD_TEST_DATABASE_URL'] ?? process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The PostgreSQL server used by tests: the same one (and override) as the conformance harness. */
+import { POSTGRES_ADMIN_URL } from './harness.ts';
+
+export { POSTGRES_ADMIN_URL };
 
 async function migrated(store: SqlStore): Promise<SqlStore> {
   const report = await migrateToLatest(store);
