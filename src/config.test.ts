@@ -60,4 +60,17 @@ describe('loadConfig', () => {
       (e: unknown) => e instanceof ConfigError && /BURST/.test(e.message),
     );
   });
+
+  it('reads the proxy and API key settings, with a bounded lookup cache', () => {
+    const defaults = loadConfig({});
+    assert.equal(defaults.trustProxy, false);
+    assert.deepEqual(defaults.apiKeys, { cacheTtlMs: 2000, lastUsedFlushMs: 30_000 });
+    const set = loadConfig({ SCIMD_TRUST_PROXY: 'true', SCIMD_KEY_CACHE_TTL_MS: '0', SCIMD_KEY_LAST_USED_FLUSH_MS: '5000' });
+    assert.equal(set.trustProxy, true);
+    assert.deepEqual(set.apiKeys, { cacheTtlMs: 0, lastUsedFlushMs: 5000 });
+    assert.throws(
+      () => loadConfig({ SCIMD_TRUST_PROXY: 'yes', SCIMD_KEY_CACHE_TTL_MS: '60000' }),
+      (e: unknown) => e instanceof ConfigError && e.problems.length === 2 && /SCIMD_TRUST_PROXY/.test(e.message) && /SCIMD_KEY_CACHE_TTL_MS/.test(e.message),
+    );
+  });
 });

@@ -29,6 +29,10 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly shutdownTimeoutMs: number;
+  /** Behind a reverse proxy: client IP from X-Forwarded-For, base URL from X-Forwarded-Proto/-Host. */
+  readonly trustProxy: boolean;
+  /** API key lookups: how long a successful lookup is reused, and how often `lastUsedAt` is written. */
+  readonly apiKeys: { readonly cacheTtlMs: number; readonly lastUsedFlushMs: number };
 }
 
 /** A startup error with a stable code; the CLI prints it and exits non-zero. */
@@ -67,6 +71,9 @@ const schema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('scimd <scimd@localhost>'),
   SCIMD_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  SCIMD_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  SCIMD_KEY_CACHE_TTL_MS: int(0, 10_000).default(2000),
+  SCIMD_KEY_LAST_USED_FLUSH_MS: int(1000, 3_600_000).default(30_000),
 });
 
 function describeIssues(error: z.ZodError): string[] {
@@ -128,5 +135,7 @@ export function loadConfig(
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     shutdownTimeoutMs: e.SCIMD_SHUTDOWN_TIMEOUT_MS,
+    trustProxy: e.SCIMD_TRUST_PROXY === 'true' || e.SCIMD_TRUST_PROXY === '1',
+    apiKeys: { cacheTtlMs: e.SCIMD_KEY_CACHE_TTL_MS, lastUsedFlushMs: e.SCIMD_KEY_LAST_USED_FLUSH_MS },
   };
 }

@@ -1,0 +1,28 @@
+/** `scimd migrate`: applies pending migrations and prints one line per migration (kysely Migrator results). */
+import { parseArgs } from 'node:util';
+import { createStore } from '../../store/create-store.ts';
+import { appliedMigrations, migrateToLatest } from '../../store/migrations/migrate.ts';
+import type { CliIo } from '../io.ts';
+import { DATABASE_OPTIONS, configFromFlags } from './options.ts';
+
+/** Runs `scimd migrate [--database-url --data-dir]`; returns the exit code. */
+export async function migrateCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: [...args], options: DATABASE_OPTIONS, strict: true, allowPositionals: false });
+  const config = configFromFlags(values);
+  const store = createStore({ url: config.database.kind === 'postgres' ? config.database.url : config.database.path });
+  try {
+    const report = await migrateToLatest(store);
+    for (const result of report.results) io.out(`${result.name}: ${result.status}`);
+    if (report.error !== undefined) {
+      const reason = report.error instanceof Error ? report.error.message : String(report.error);
+      io.err(`scimd: migration failed: ${reason}`);
+      return 1;
+    }
+    if (report.results.length === 0) {
+      io.out(`Database is up to date (${(await appliedMigrations(store)).length} migrations applied)`);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The composition root (STYLE.md §4): configuration → store → migrations → services → HTTP app →
+ * listening socket, wired explicitly in one place. `startRuntime` returns a handle whose `close()`
+ * shuts down gracefully: stop accepting, let in-flight requests finish (up to the shutdown
+ * timeout), write pending key `lastUsedAt` times, close the database. `main` is what `bin/scimd.js`
+ * runs: the CLI with this root handed in.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { runCli } from './cli/main.ts';
+import { processIo } from './cli/io.ts';
+import { waitForShutdownSignal } from './cli/signals.ts';
+import type { RunningServer, ServeInfo } from './cli/commands/serve.ts';
+import type { Config } from './config.ts';
+import { createSchemaRegistry } from './core/schema/registry.ts';
+import { ScimError } from './core/scim-error.ts';
+import { createApp, type AppDeps } from './http/app.ts';
+import { createLogger } from './http/logger.ts';
+import { createApiKeyService, type ApiKeyService } from './services/api-keys.ts';
+import { createOrganizationService } from './services/organizations.ts';
+import { createGroupService } from './services/scim-groups.ts';
+import { createUserService } from './services/scim-users.ts';
+import { createStore } from './store/create-store.ts';
+import { migrateToLatest, type MigrationOutcome } from './store/migrations/migrate.ts';
+import type { SqlStore } from './store/sql/sql-store.ts';
+
+/** A startup failure with a stable code (STYLE.md, Errors): the CLI prints the message and exits 1. */
+export class StartupError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export interface RuntimeOptions {
+  /** The logger (JSON lines on stdout at config.logLevel by default). */
+  readonly logger?: Logger;
+  /** Called once the server listens, before the runtime's first log line. */
+  readonly announce?: (info: ServeInfo) => void;
+}
+
+/** A running scimd. */
+export interface Runtime extends RunningServer {
+  readonly store: SqlStore;
+}
+
+const storeUrlOf = (config: Config): string => (config.database.kind === 'postgres' ? config.database.url : config.database.path);
+
+async function openStore(config: Config): Promise<{ store: SqlStore; migrations: readonly MigrationOutcome[] }> {
+  const store = createStore({ url: storeUrlOf(config) });
+  try {
+    const report = await migrateToLatest(store);
+    if (report.error !== undefined) {
+      const failed = report.results.find((r) => r.status === 'Error')?.name ?? 'unknown';
+      const reason = report.error instanceof Error ? report.error.message : String(report.error);
+      throw new StartupError('MIGRATION_FAILED', `database migration ${failed} failed: ${reason}`, { cause: report.error });
+    }
+    return { store, migrations: report.results };
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    if (error instanceof StartupError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StartupError('DATABASE_UNAVAILABLE', `cannot open the ${config.database.kind} database: ${reason}`, { cause: error });
+  }
+}
+
+function listen(server: Server, config: Config): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      const message = error.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : error.message;
+      reject(new StartupError('LISTEN_FAILED', `cannot listen: ${message}`, { cause: error }));
+    };
+    server.once('error', onError);
+    server.listen(config.port, config.host, () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** The base URL clients reach this server at: PUBLIC_URL, or the bound address (wildcards as localhost). */
+export function publicBaseUrl(config: Config, address: AddressInfo): string {
+  if (config.publicUrl !== undefined) return config.publicUrl;
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const host = wildcard ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/**
+ * The HTTP app's dependencies. Every organization uses the built-in schemas for now; per-
+ * organization extensions plug in here through `registryFor` when they exist.
+ */
+function appDeps(config: Config, store: SqlStore, apiKeys: ApiKeyService, logger: Logger): AppDeps {
+  const registry = createSchemaRegistry();
+  const filterLimits = { maxLength: config.limits.maxFilterLength, maxDepth: config.limits.maxFilterDepth };
+  return {
+    store,
+    users: createUserService({ store, schemasFor: () => registry.user, filterLimits }),
+    groups: createGroupService({ store, schemasFor: () => registry.group, filterLimits, maxMembersReturned: config.limits.maxMembersReturned }),
+    authenticator: apiKeys,
+    registryFor: () => registry,
+    limits: config.limits,
+    rateLimit: config.rateLimit,
+    publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
+    logger,
+  };
+}
+
+/** Closes the server: no new connections, idle keep-alive sockets closed, busy ones after the timeout. */
+function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** Starts scimd for `config` (see the module comment). Startup errors are StartupError / ConfigError. */
+export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const { store, migrations } = await openStore(config);
+  const apiKeys = createApiKeyService({
+    store,
+    cacheTtlMs: config.apiKeys.cacheTtlMs,
+    flushIntervalMs: config.apiKeys.lastUsedFlushMs,
+    onFlushError: (error) => logger.error({ err: error }, 'writing key lastUsedAt failed'),
+  });
+  const organizations = createOrganizationService({ store, onChange: apiKeys.forgetOrganization });
+  let bootstrap;
+  try {
+    bootstrap = await organizations.bootstrap(config.bootstrapToken === undefined ? {} : { token: config.bootstrapToken });
+  } catch (error) {
+    await store.close();
+    if (error instanceof ScimError) throw new StartupError('BOOTSTRAP_TOKEN_INVALID', `SCIMD_BOOTSTRAP_TOKEN: ${error.detail}`);
+    throw error;
+  }
+  const app = createApp(appDeps(config, store, apiKeys, logger));
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  let address: AddressInfo;
+  try {
+    address = await listen(server, config);
+  } catch (error) {
+    await apiKeys.close();
+    await store.close();
+    throw error;
+  }
+  const url = publicBaseUrl(config, address);
+  const info: ServeInfo = { url, tenantUrl: `${url}/scim/v2`, bootstrap };
+  options.announce?.(info);
+  logger.info(
+    { url, tenantUrl: info.tenantUrl, database: config.database.kind, migrationsApplied: migrations.map((m) => m.name), firstStart: bootstrap.status === 'created' },
+    'scimd listening',
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info('shutting down: no new connections, finishing in-flight requests');
+      await closeServer(server, config.shutdownTimeoutMs);
+      await apiKeys.close().catch((error: unknown) => logger.error({ err: error }, 'writing key lastUsedAt failed'));
+      await store.close();
+      logger.info('scimd stopped');
+    })());
+  return { ...info, store, close };
+}
+
+/** The process entry (bin/scimd.js): runs the CLI with this composition root. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  return runCli(argv, {
+    io: processIo,
+    start: (config, options) => startRuntime(config, options),
+    waitForSignal: waitForShutdownSignal,
+  });
+}
