@@ -37,6 +37,8 @@ export interface HarnessOptions {
   readonly limits?: Partial<typeof TEST_LIMITS>;
   readonly trustProxy?: boolean;
   readonly publicUrl?: string;
+  /** Replaces parts of the app's dependencies (e.g. a failing store for /readyz). */
+  readonly overrides?: (deps: AppDeps) => Partial<AppDeps>;
 }
 
 export interface CallOptions {
@@ -116,7 +118,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     logger: createLogger({ level: 'info', destination: logSink(logs) }),
     now: () => nowMs,
   };
-  const app = createApp(deps);
+  const app = createApp({ ...deps, ...options.overrides?.(deps) });
   const newKey = async (input: Partial<NewApiKeyInput>, orgId = org.id) =>
     (await keys.create({ orgId, actor: SYSTEM_ACTOR }, { type: 'scim', description: 'test key', ...input })).secret;
   const token = await newKey({ description: 'Entra' });
