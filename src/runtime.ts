@@ -54,7 +54,9 @@ async function openStore(config: Config): Promise<{ store: SqlStore; migrations:
   try {
     const report = await migrateToLatest(store);
     if (report.error !== undefined) {
-      const failed = report.results.find((r) => r.status === 'Error')?.name ?? 'unknown';
+      const failed = report.results.find((r) => r.status === 'Error')?.name;
+      // No failed migration means the run never started: the database itself is the problem.
+      if (failed === undefined) throw report.error;
       const reason = report.error instanceof Error ? report.error.message : String(report.error);
       throw new StartupError('MIGRATION_FAILED', `database migration ${failed} failed: ${reason}`, { cause: report.error });
     }

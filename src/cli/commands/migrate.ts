@@ -15,7 +15,8 @@ export async function migrateCommand(args: readonly string[], io: CliIo): Promis
     for (const result of report.results) io.out(`${result.name}: ${result.status}`);
     if (report.error !== undefined) {
       const reason = report.error instanceof Error ? report.error.message : String(report.error);
-      io.err(`scimd: migration failed: ${reason}`);
+      const failed = report.results.find((r) => r.status === 'Error')?.name;
+      io.err(failed === undefined ? `scimd: cannot open the ${config.database.kind} database: ${reason}` : `scimd: migration ${failed} failed: ${reason}`);
       return 1;
     }
     if (report.results.length === 0) {
