@@ -158,7 +158,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const info: ServeInfo = { url, tenantUrl: `${url}/scim/v2`, bootstrap };
   options.announce?.(info);
   logger.info(
-    { url, tenantUrl: info.tenantUrl, database: config.database.kind, migrationsApplied: migrations.map((m) => m.name), firstStart: bootstrap.status === 'created' },
+    { url, tenantUrl: info.tenantUrl, listen: `${address.address}:${address.port}`, database: config.database.kind, migrationsApplied: migrations.map((m) => m.name), firstStart: bootstrap.status === 'created' },
     'scimd listening',
   );
 

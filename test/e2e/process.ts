@@ -62,10 +62,11 @@ export interface Served {
 
 /**
  * Spawns `scimd serve` and resolves once it printed `Tenant URL:` and a JSON "scimd listening"
- * log line; rejects with its output if it exits first.
+ * log line (so LOG_LEVEL must be info or lower, the default here); rejects with its output if it
+ * exits first.
  */
 export function serveScimd(env: Readonly<Record<string, string>>, args: readonly string[] = [], timeoutMs = 30_000): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: ROOT, env: childEnv({ PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: ROOT, env: childEnv({ PORT: '0', LOG_LEVEL: 'info', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
