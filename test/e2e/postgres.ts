@@ -33,7 +33,7 @@ export async function createTestDatabase(): Promise<TestDatabase | { skip: strin
     await admin((client) => client.query(`create database ${name}`));
   } catch (error) {
     const reason = `PostgreSQL is not reachable at ${ADMIN_URL}: ${error instanceof Error ? error.message : String(error)}`;
-    if (process.env['CI'] === 'true') throw new Error(`CI=true but ${reason}`);
+    if (process.env['CI'] === 'true') throw new Error(`CI=true but ${reason}`, { cause: error });
     return { skip: reason };
   }
   const url = new URL(ADMIN_URL);
