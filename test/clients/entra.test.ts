@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDialects } from '../store/harness.ts';
-import { createHarness } from '../http/harness.ts';
+import { createHarness, type CallResult } from '../http/harness.ts';
 import { ENTRA_HEADERS, body, q, replayClient, type ReplayClient } from './replay.ts';
 
 const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
@@ -14,7 +14,7 @@ const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const PROBE = '3fd9c1a2-5f7e-4c1e-9d6b-1b2c3d4e5f60';
 
-function assertEmptyList(result: { status: number; json: any; headers: Headers }) {
+function assertEmptyList(result: CallResult) {
   assert.equal(result.status, 200);
   assert.deepEqual(result.json.schemas, [LIST]);
   assert.equal(result.json.totalResults, 0);
@@ -70,7 +70,7 @@ for (const dialect of await testDialects()) {
         assert.equal(result.json.meta.resourceType, 'User');
         assert.ok(result.json.meta.created);
         s['e05'] = result.json.id;
-        const stored = await entra.harness.store.users.get(entra.harness.orgId, s['e05']);
+        const stored = await entra.harness.store.users.get(entra.harness.orgId, s['e05']!);
         assert.equal(stored?.userName, 'Test_User_00aa00aa@testuser.com');
       });
       it('E06 accepts the legacy body with nulls, a malformed URN and "active": "True"', async () => {
@@ -79,7 +79,7 @@ for (const dialect of await testDialects()) {
         assert.equal(result.json.active, true);
         for (const key of ['addresses', 'phoneNumbers', 'preferredLanguage', 'title', 'department', 'manager']) assert.equal(key in result.json, false, key);
         s['e06'] = result.json.id;
-        assert.equal((await entra.harness.store.users.get(entra.harness.orgId, s['e06']))?.active, true);
+        assert.equal((await entra.harness.store.users.get(entra.harness.orgId, s['e06']!))?.active, true);
       });
       it('E07 answers a duplicate userName with 409 uniqueness', async () => {
         const result = await entra.send('POST', '/Users', body('B-E1'));
@@ -90,7 +90,7 @@ for (const dialect of await testDialects()) {
       it('E08 finds the user by userName', async () => {
         const list = await get(`/Users?filter=${q('userName eq "Test_User_00aa00aa@testuser.com"')}`);
         assert.equal(list.totalResults, 1);
-        assert.equal(list.Resources[0].id, s['e05']);
+        assert.equal(list.Resources[0].id, s['e05']!);
       });
       it('E09 finds the user by the upper-cased userName', async () => {
         assert.equal((await get(`/Users?filter=${q('userName eq "TEST_USER_00AA00AA@TESTUSER.COM"')}`)).totalResults, 1);
@@ -104,7 +104,7 @@ for (const dialect of await testDialects()) {
       it('E12 reads the user by id', async () => {
         const result = await entra.send('GET', `/Users/${s['e05']}`);
         assert.equal(result.status, 200);
-        assert.equal(result.json.id, s['e05']);
+        assert.equal(result.json.id, s['e05']!);
       });
       it('E13 answers an unknown id with a 404 SCIM error', async () => {
         const result = await entra.send('GET', '/Users/5171a35d82074e068ce2');
@@ -304,7 +304,7 @@ for (const dialect of await testDialects()) {
       it('E48 applies an `or` filter exactly and never returns the full list', async () => {
         const list = await get(`/Users?filter=${q('userName eq "Test_User_00aa00aa@testuser.com" or userName eq "nobody@x.com"')}`);
         assert.equal(list.totalResults, 1);
-        assert.equal(list.Resources[0].id, s['e05']);
+        assert.equal(list.Resources[0].id, s['e05']!);
       });
       it('E49 ignores the aadOptscim062020 query parameter', async () => {
         const result = await entra.send('GET', `/Users?aadOptscim062020&filter=${q('userName eq "x"')}`);

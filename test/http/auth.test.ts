@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SYSTEM_ACTOR } from '../../src/services/organizations.ts';
-import { createHarness, type Harness } from './harness.ts';
+import { createHarness, type CallResult, type Harness } from './harness.ts';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 let h: Harness;
@@ -14,7 +14,7 @@ before(async () => {
 });
 after(() => h.close());
 
-function assertScimError(result: { status: number; json: any }, status: number, detail: string) {
+function assertScimError(result: CallResult, status: number, detail: string) {
   assert.equal(result.status, status);
   assert.equal(result.json.status, String(status));
   assert.deepEqual(result.json.schemas, ['urn:ietf:params:scim:api:messages:2.0:Error']);

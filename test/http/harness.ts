@@ -4,6 +4,7 @@
  * with a SCIM key, and `call()` which sends a request through `app.request()` — no socket.
  */
 import { Writable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import type { Hono } from 'hono';
 import { createApp, type AppDeps } from '../../src/http/app.ts';
 import type { AppEnv } from '../../src/http/env.ts';
@@ -77,9 +78,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Parses a response the way a client would (gunzip is left to the caller). */
+/** Parses a response the way a client would, gunzipping a compressed body. */
 export async function readResult(response: Response): Promise<CallResult> {
-  const text = response.headers.get('Content-Encoding') === 'gzip' ? '' : await response.text();
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const text = (response.headers.get('Content-Encoding') === 'gzip' ? gunzipSync(bytes) : bytes).toString('utf8');
   return { status: response.status, headers: response.headers, text, json: text === '' ? undefined : JSON.parse(text) };
 }
 
