@@ -9,7 +9,7 @@ import type { Authenticator, AuthenticationResult, KeyPrincipal } from '../servi
 import { scimActor } from '../services/context.ts';
 import { ScimError } from '../core/scim-error.ts';
 import type { AppEnv } from './env.ts';
-import { createAllowlistCache } from './ip-allowlist.ts';
+import { createAllowlistCache } from '../services/ip-allowlist.ts';
 import { ScimHttpError } from './render-error.ts';
 import type { RateLimiter } from './rate-limit.ts';
 

@@ -4,7 +4,7 @@
  * events go to the revision history in the same transaction as the change. Authentication of
  * bearer secrets lives in api-key-authenticator.ts, which `createApiKeyService` wires in.
  */
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { ScimError } from '../core/scim-error.ts';
 import type { ApiKeyRecord } from '../store/rows.ts';
 import type { Store } from '../store/store.ts';
@@ -12,6 +12,7 @@ import { createKeyAuthenticator, type KeyAuthenticatorOptions } from './api-key-
 import { checkProvidedSecret, generateSecret, hashSecret } from './api-key-secrets.ts';
 import type { Authenticator } from './authenticator.ts';
 import type { OperationContext } from './context.ts';
+import { compileAllowlist } from './ip-allowlist.ts';
 
 export type ApiKeyType = 'scim' | 'api';
 
@@ -77,43 +78,21 @@ export function parseExpiry(value: string, now: Date): string {
   return new Date(ms).toISOString();
 }
 
-function blockListAccepts(address: string, bits: number, family: number): boolean {
-  try {
-    new BlockList().addSubnet(address, bits, family === 6 ? 'ipv6' : 'ipv4');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Validates an IP allow-list (addresses or CIDRs, IPv4 and IPv6) and returns it in canonical form. */
 export function parseIpAllowlist(entries: readonly string[]): string[] {
   if (entries.length > MAX_ALLOWLIST_ENTRIES) throw invalid(`ipAllowlist has more than ${MAX_ALLOWLIST_ENTRIES} entries`);
   return entries.map((raw) => {
     const entry = raw.trim();
     const [address = '', prefix, extra] = entry.split('/');
-    const family = isIP(address);
-    const max = family === 6 ? 128 : 32;
-    const bits = prefix === undefined ? max : /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
-    // BlockList is what requests are matched with, so it must accept the entry too.
-    if (family === 0 || extra !== undefined || !(bits >= 0 && bits <= max) || !blockListAccepts(address, bits, family)) {
+    try {
+      // The same compiler requests are matched with must accept the entry.
+      if (extra !== undefined) throw new RangeError('more than one "/"');
+      compileAllowlist([entry]);
+    } catch {
       throw invalid(`ipAllowlist entry "${raw}" is not an IP address or CIDR (e.g. 203.0.113.0/24 or 2001:db8::/32)`);
     }
-    return `${address}/${bits}`;
+    return `${address}/${prefix ?? (isIP(address) === 6 ? 128 : 32)}`;
   });
-}
-
-/** True when `ip` is allowed by the list (an empty list allows every address). */
-export function isIpAllowed(allowlist: readonly string[], ip: string): boolean {
-  if (allowlist.length === 0) return true;
-  const family = isIP(ip);
-  if (family === 0) return false;
-  const list = new BlockList();
-  for (const entry of allowlist) {
-    const [address = '', bits = '0'] = entry.split('/');
-    list.addSubnet(address, Number(bits), isIP(address) === 6 ? 'ipv6' : 'ipv4');
-  }
-  return list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
 }
 
 function validateInput(input: NewApiKeyInput, now: Date) {
