@@ -139,6 +139,48 @@ export interface JobsTable {
   updated_at: string;
 }
 
+export interface OperatorsTable {
+  id: string;
+  email: string;
+  email_lc: string;
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+export interface OperatorSessionsTable {
+  id: string;
+  operator_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface SetupLinksTable {
+  org_id: string;
+  id: string;
+  token_hash: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface MailLogTable {
+  org_id: string;
+  id: string;
+  created_at: string;
+  kind: string;
+  recipients: SqlJson;
+  subject: string;
+  body: string;
+  transport: string;
+  status: string;
+  message_id: string | null;
+  error: string | null;
+}
+
 /** Every table of the store, keyed by its real name. */
 export interface Database {
   organizations: OrganizationsTable;
@@ -151,4 +193,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   outbox_events: OutboxEventsTable;
   jobs: JobsTable;
+  operators: OperatorsTable;
+  operator_sessions: OperatorSessionsTable;
+  setup_links: SetupLinksTable;
+  mail_log: MailLogTable;
 }

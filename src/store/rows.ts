@@ -139,3 +139,57 @@ export interface JobRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+/** An operator: the vendor's staff member who manages every organization (issue 5, item 9). */
+export interface OperatorRecord {
+  readonly id: string;
+  readonly email: string;
+  /** An argon2id PHC string; never leaves the services. */
+  readonly passwordHash: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly lastLoginAt: string | null;
+}
+
+/** A login session of an operator; only the SHA-256 of its bearer token is stored. */
+export interface OperatorSessionRecord {
+  readonly id: string;
+  readonly operatorId: string;
+  readonly tokenHash: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+/** A time-limited link that lets its holder manage one organization's toggle, keys and history. */
+export interface SetupLinkRecord {
+  readonly orgId: string;
+  readonly id: string;
+  readonly tokenHash: string;
+  /** Who created it (an operator's e-mail, or `scimd CLI`). */
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** How a mail left scimd: over SMTP, or only into this log (no SMTP configured). */
+export type MailTransportKind = 'smtp' | 'log';
+
+/** What became of a mail: delivered to the SMTP server, recorded only, failed, or not sendable. */
+export type MailStatus = 'sent' | 'logged' | 'failed' | 'skipped';
+
+/** One entry of an organization's mail log. */
+export interface MailLogRecord {
+  readonly orgId: string;
+  readonly id: string;
+  readonly createdAt: string;
+  /** What the mail is about (`key-expiring`, `key-expired`, …). */
+  readonly kind: string;
+  readonly recipients: readonly string[];
+  readonly subject: string;
+  readonly body: string;
+  readonly transport: MailTransportKind;
+  readonly status: MailStatus;
+  readonly messageId: string | null;
+  readonly error: string | null;
+}

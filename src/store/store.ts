@@ -12,10 +12,14 @@ import type {
   AuditEventRecord,
   GroupRecord,
   JobRecord,
+  MailLogRecord,
   MemberRecord,
+  OperatorRecord,
+  OperatorSessionRecord,
   OrganizationRecord,
   OutboxEventRecord,
   RoleRecord,
+  SetupLinkRecord,
   UserGroupRecord,
   UserRecord,
 } from './rows.ts';
@@ -230,6 +234,59 @@ export interface JobStore {
   get(id: string): Promise<JobRecord | undefined>;
 }
 
+export interface NewOperator {
+  readonly id?: string;
+  readonly email: string;
+  readonly passwordHash: string;
+}
+
+/** Operators and their login sessions (deployment-wide, not per organization). */
+export interface OperatorStore {
+  /** 409 `uniqueness` when the e-mail (case-insensitive) is taken. */
+  create(input: NewOperator): Promise<OperatorRecord>;
+  get(id: string): Promise<OperatorRecord | undefined>;
+  /** Case-insensitive e-mail lookup. */
+  findByEmail(email: string): Promise<OperatorRecord | undefined>;
+  /** Every operator, oldest first. */
+  list(): Promise<readonly OperatorRecord[]>;
+  setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
+  recordLogin(id: string, at: string): Promise<void>;
+  createSession(input: { readonly id?: string; readonly operatorId: string; readonly tokenHash: string; readonly expiresAt: string }): Promise<OperatorSessionRecord>;
+  findSession(tokenHash: string): Promise<OperatorSessionRecord | undefined>;
+  deleteSession(id: string): Promise<boolean>;
+  /** Deletes sessions that expired before `before`; returns how many. */
+  deleteExpiredSessions(before: string): Promise<number>;
+}
+
+/** Setup links of an organization; only the SHA-256 of each token is stored. */
+export interface SetupLinkStore {
+  create(orgId: string, input: { readonly id?: string; readonly tokenHash: string; readonly createdBy: string; readonly expiresAt: string }): Promise<SetupLinkRecord>;
+  findByHash(tokenHash: string): Promise<SetupLinkRecord | undefined>;
+  get(orgId: string, id: string): Promise<SetupLinkRecord | undefined>;
+  /** The organization's links, newest first. */
+  list(orgId: string): Promise<readonly SetupLinkRecord[]>;
+  /** Sets `revokedAt` once; returns the link (unchanged when already revoked), else undefined. */
+  revoke(orgId: string, id: string, at: string): Promise<SetupLinkRecord | undefined>;
+}
+
+export type NewMailLogEntry = Omit<MailLogRecord, 'id' | 'orgId' | 'createdAt'> & { readonly id?: string };
+
+/** The organization's mail log (append-only). */
+export interface MailLogStore {
+  append(orgId: string, entry: NewMailLogEntry): Promise<MailLogRecord>;
+  /** Newest first, `limit` at a time, older than the entry id `before`. */
+  list(orgId: string, page: { readonly before?: string; readonly limit: number }): Promise<readonly MailLogRecord[]>;
+}
+
+/** What the key-expiry sweep asks: which keys still need a reminder job. */
+export interface KeyReminderStore {
+  /**
+   * Unrevoked keys of every organization with `expiresFrom < expiresAt <= expiresBefore` (bound
+   * omitted: unbounded) and no job of `kind` with the dedupe key `<kind>:<keyId>` yet; soonest first.
+   */
+  due(kind: string, window: { readonly expiresFrom?: string; readonly expiresBefore: string }, limit: number): Promise<readonly ApiKeyRecord[]>;
+}
+
 /** The whole storage port. */
 export interface Store {
   readonly organizations: OrganizationStore;
@@ -240,6 +297,10 @@ export interface Store {
   readonly auditEvents: AuditEventStore;
   readonly outboxEvents: OutboxEventStore;
   readonly jobs: JobStore;
+  readonly operators: OperatorStore;
+  readonly setupLinks: SetupLinkStore;
+  readonly mailLog: MailLogStore;
+  readonly keyReminders: KeyReminderStore;
   /**
    * Runs `fn` in one database transaction: commits when it resolves, rolls back when it throws.
    * Calling `transaction` on the `tx` store joins the same transaction.

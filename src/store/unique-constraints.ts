@@ -19,6 +19,8 @@ const ATTRIBUTE_OF_COLUMN: Readonly<Record<string, string>> = {
   'audit_events.id': 'id',
   'outbox_events.id': 'id',
   'jobs.id': 'id',
+  'operators.email_lc': 'email',
+  'operators.id': 'id',
 };
 
 /** The attribute a violated constraint over `table(columns…)` protects; the last non-`org_id` column decides. */

@@ -13,9 +13,13 @@ import { auditEventStore } from './audit-events.ts';
 import type { SqlContext } from './context.ts';
 import { groupStore } from './groups.ts';
 import { jobStore } from './jobs.ts';
+import { keyReminderStore } from './key-reminders.ts';
+import { mailLogStore } from './mail-log.ts';
+import { operatorStore } from './operators.ts';
 import { organizationStore } from './organizations.ts';
 import { outboxEventStore } from './outbox-events.ts';
 import { roleStore } from './roles.ts';
+import { setupLinkStore } from './setup-links.ts';
 import { userStore } from './users.ts';
 
 /**
@@ -42,6 +46,10 @@ function bind(ctx: SqlContext, ddl: DdlDetails, close: () => Promise<void>): Sql
     auditEvents: auditEventStore(ctx),
     outboxEvents: outboxEventStore(ctx),
     jobs: jobStore(ctx),
+    operators: operatorStore(ctx),
+    setupLinks: setupLinkStore(ctx),
+    mailLog: mailLogStore(ctx),
+    keyReminders: keyReminderStore(ctx),
     transaction(fn) {
       // Inside a transaction, a nested call joins it rather than opening a second one.
       if (ctx.db.isTransaction) return fn(store);
