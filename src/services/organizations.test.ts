@@ -102,6 +102,48 @@ describe('organization service', () => {
   });
 });
 
+describe('renaming and deleting organizations', () => {
+  it('renames an organization, keeping its id and slug, and records the old and new name', async () => {
+    const { orgs } = services();
+    const org = await orgs.create(admin, { name: 'Acme' });
+    const renamed = await orgs.rename({ orgId: org.id, actor: admin }, '  Acme Corporation ');
+    assert.deepEqual([renamed.id, renamed.slug, renamed.name], [org.id, 'acme', 'Acme Corporation']);
+    const history = await store.auditEvents.query(org.id, { limit: 1, action: 'organization.renamed' });
+    assert.deepEqual(history.events[0]?.changes, { before: { name: 'Acme' }, after: { name: 'Acme Corporation' } });
+    await rejectsWith(orgs.rename({ orgId: org.id, actor: admin }, ''), 400, 'invalidValue', /name is required/);
+    await rejectsWith(orgs.rename({ orgId: 'nope', actor: admin }, 'X'), 404, undefined, /Organization "nope" not found/);
+  });
+
+  it('deletes an organization with all its data and nothing of another, and its keys stop working', async () => {
+    const { orgs, keys } = services();
+    const doomed = await orgs.create(admin, { name: 'Doomed' });
+    const kept = await orgs.create(admin, { name: 'Kept' });
+    const key = await keys.create({ orgId: doomed.id, actor: admin }, { type: 'scim', description: 'Entra' });
+    const keptKey = await keys.create({ orgId: kept.id, actor: admin }, { type: 'scim', description: 'Okta' });
+    assert.ok((await keys.authenticate(key.secret)).ok);
+    for (const org of [doomed, kept]) {
+      const u = await store.users.create(org.id, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ann@contoso.com' });
+      await store.groups.create(org.id, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Staff' }, { members: [{ value: u.id, type: 'User' }] });
+    }
+    await orgs.remove({ orgId: doomed.id, actor: admin });
+    await rejectsWith(orgs.get(doomed.id), 404, undefined, /not found/);
+    assert.equal((await keys.authenticate(key.secret)).ok, false, 'the cached principal was dropped');
+    const counts = async (orgId: string) => {
+      const out: Record<string, number> = {};
+      for (const table of ['users', 'groups', 'memberships', 'user_values', 'api_keys', 'roles', 'audit_events', 'outbox_events'] as const) {
+        const row = await store.kysely.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
+        out[table] = Number(row.n);
+      }
+      return out;
+    };
+    assert.deepEqual(Object.values(await counts(doomed.id)), [0, 0, 0, 0, 0, 0, 0, 0]);
+    const left = await counts(kept.id);
+    assert.deepEqual([left['users'], left['groups'], left['memberships'], left['api_keys'], left['roles']], [1, 1, 1, 1, 4]);
+    assert.ok((await keys.authenticate(keptKey.secret)).ok);
+    await rejectsWith(orgs.remove({ orgId: doomed.id, actor: admin }), 404, undefined, /Organization ".*" not found/);
+  });
+});
+
 describe('first-start bootstrap', () => {
   it('creates the first organization and a working generated SCIM key exactly once', async () => {
     const { orgs, keys } = services();

@@ -1,6 +1,6 @@
 /**
  * Organizations (tenants, DESIGN.md §3): create with a derived slug and the predefined roles, read,
- * list, the SCIM toggle (Settings → Security) and the IdP compatibility profile, and the first-start
+ * list, rename, delete with all their data, the SCIM toggle (Settings → Security) and the IdP compatibility profile, and the first-start
  * bootstrap that gives a new deployment one organization and one SCIM key (issue 4).
  */
 import { ScimError } from '../core/scim-error.ts';
@@ -167,6 +167,23 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
     /** Organizations ordered by id (creation order), `limit` at a time after `after`. */
     async list(page: { readonly after?: string; readonly limit?: number } = {}): Promise<OrganizationView[]> {
       return (await store.organizations.list(page)).map(organizationView);
+    },
+
+    /** Renames the organization (its id, slug and Tenant URL stay the same). */
+    async rename(ctx: OperationContext, name: string): Promise<OrganizationView> {
+      const valid = validName(name);
+      return update(ctx, 'organization.renamed', () => ({ name: valid }));
+    },
+
+    /**
+     * Deletes the organization with all its data — users, groups, memberships, keys, roles, history,
+     * events, jobs — in one transaction; its keys fail from the next request in this process.
+     */
+    async remove(ctx: OperationContext): Promise<void> {
+      await store.transaction(async (tx) => {
+        if (!(await tx.organizations.delete(ctx.orgId))) throw notFound(ctx.orgId);
+      });
+      deps.onChange?.(ctx.orgId);
     },
 
     /** Turns SCIM provisioning on or off for the organization (effective on the next request). */

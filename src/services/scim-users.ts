@@ -14,6 +14,8 @@ import type { Store, WriteResult } from '../store/store.ts';
 import { diffResources } from './changes.ts';
 import type { OperationContext } from './context.ts';
 import { toStoreQuery } from './listing.ts';
+import type { UserRules } from './policies.ts';
+import { applyUserPolicies, type UserWrite } from './policy-rules.ts';
 import { recordChange } from './record-change.ts';
 
 export interface UserView {
@@ -27,6 +29,11 @@ export interface UserServiceDeps {
   readonly schemasFor: (orgId: string) => ResourceSchemas;
   readonly filterLimits?: FilterLimits;
   readonly maxPatchOperations?: number;
+  /**
+   * The organization's policies and role names (policies.ts `rulesFor`), enforced on create,
+   * replace and patch; without it no policy applies (tests of the bare SCIM behaviour).
+   */
+  readonly rulesFor?: (orgId: string) => Promise<UserRules>;
 }
 
 export interface ReadOptions {
@@ -83,6 +90,11 @@ export function createUserService(deps: UserServiceDeps) {
     });
   }
 
+  async function withPolicies(ctx: OperationContext, resource: ScimResource, write: UserWrite, before?: ScimResource): Promise<ScimResource> {
+    if (!deps.rulesFor) return resource;
+    return applyUserPolicies(resource, await deps.rulesFor(ctx.orgId), write, before);
+  }
+
   async function load(tx: Store, ctx: OperationContext, id: string): Promise<UserRecord> {
     const found = await tx.users.get(ctx.orgId, id);
     if (!found) throw notFound(id);
@@ -92,7 +104,7 @@ export function createUserService(deps: UserServiceDeps) {
   return {
     async create(ctx: OperationContext, body: unknown): Promise<UserView> {
       const schemas = deps.schemasFor(ctx.orgId);
-      const input = validateResource(body, schemas, { strict: ctx.strict ?? false });
+      const input = await withPolicies(ctx, validateResource(body, schemas, { strict: ctx.strict ?? false }), 'create');
       return store.transaction(async (tx) => {
         const created = await tx.users.create(ctx.orgId, input);
         await record(ctx, tx, undefined, created);
@@ -108,7 +120,8 @@ export function createUserService(deps: UserServiceDeps) {
       const schemas = deps.schemasFor(ctx.orgId);
       return store.transaction(async (tx) => {
         const before = await load(tx, ctx, id);
-        const input = validateResource(body, schemas, { strict: ctx.strict ?? false, existing: before.resource });
+        const valid = validateResource(body, schemas, { strict: ctx.strict ?? false, existing: before.resource });
+        const input = await withPolicies(ctx, valid, 'replace', before.resource);
         const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, writeOptions(expectedVersion)), 'User', id);
         await record(ctx, tx, before, after);
         return view(tx, after, { withGroups: true });
@@ -127,7 +140,8 @@ export function createUserService(deps: UserServiceDeps) {
           ...(deps.maxPatchOperations ? { maxOperations: deps.maxPatchOperations } : {}),
         });
         if (!result.changed) return view(tx, before, { withGroups: true });
-        const input = validateResource(result.resource, schemas, { strict: ctx.strict ?? false, existing: before.resource });
+        const valid = validateResource(result.resource, schemas, { strict: ctx.strict ?? false, existing: before.resource });
+        const input = await withPolicies(ctx, valid, 'patch', before.resource);
         const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { expectedVersion: before.version }), 'User', id);
         await record(ctx, tx, before, after);
         return view(tx, after, { withGroups: true });

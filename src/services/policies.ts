@@ -1,0 +1,218 @@
+/**
+ * Organization policies (DESIGN.md §3, issue 5 item 5), kept in the organization's settings:
+ * userName must be an e-mail address (on by default), optionally from allowed domains; userName
+ * immutable after creation (off by default); displayName derived from the name on the first sync;
+ * the default role for users without `userType`; and the IdP compatibility profile. The user service
+ * enforces them through `rulesFor` (policy-rules.ts), read through a short-lived per-organization
+ * cache that changes made in this process invalidate at once.
+ */
+import { ScimError } from '../core/scim-error.ts';
+import type { OrganizationRecord } from '../store/rows.ts';
+import type { Store } from '../store/store.ts';
+import type { OperationContext } from './context.ts';
+import type { CompatibilityProfile } from './organizations.ts';
+
+/** The user policies of one organization. */
+export interface UserPolicies {
+  /** userName must be an e-mail address (default true). */
+  readonly userNameMustBeEmail: boolean;
+  /** When non-empty, userName's domain must be one of these (`contoso.com`, or `*.contoso.com` for subdomains). */
+  readonly allowedDomains: readonly string[];
+  /** A user's userName cannot change after creation: 400 `mutability` (default false). */
+  readonly userNameImmutable: boolean;
+  /** On create, a missing displayName becomes "givenName familyName" (default true). */
+  readonly deriveDisplayName: boolean;
+  /** The role (`userType`) of users created or replaced without one (default `Employee`). */
+  readonly defaultRole: string;
+}
+
+/** The policies as admins see and change them: the user policies plus the compatibility profile. */
+export interface PolicyView extends UserPolicies {
+  readonly compatibilityProfile: CompatibilityProfile;
+}
+
+/** What the user service needs on every write: the policies and the names of the roles. */
+export interface UserRules {
+  readonly policies: UserPolicies;
+  /** Every role name of the organization; `userType` must be one of them exactly. */
+  readonly roleNames: readonly string[];
+}
+
+/** The policies of an organization that never changed them. */
+export const DEFAULT_POLICIES: UserPolicies = Object.freeze({
+  userNameMustBeEmail: true,
+  allowedDomains: Object.freeze([]) as readonly string[],
+  userNameImmutable: false,
+  deriveDisplayName: true,
+  defaultRole: 'Employee',
+});
+
+const MAX_DOMAINS = 100;
+const DOMAIN = /^(\*\.)?(?=.{1,253}$)[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)+$/u;
+
+const invalid = (detail: string): ScimError => new ScimError(400, 'invalidValue', detail);
+
+/** The user policies stored in `settings.policies`, with defaults for anything absent. */
+export function policiesOf(settings: Readonly<Record<string, unknown>>): UserPolicies {
+  const stored = (settings['policies'] ?? {}) as Partial<Record<keyof UserPolicies, unknown>>;
+  const bool = (key: 'userNameMustBeEmail' | 'userNameImmutable' | 'deriveDisplayName') =>
+    typeof stored[key] === 'boolean' ? (stored[key] as boolean) : DEFAULT_POLICIES[key];
+  return {
+    userNameMustBeEmail: bool('userNameMustBeEmail'),
+    allowedDomains: Array.isArray(stored.allowedDomains) ? stored.allowedDomains.filter((d): d is string => typeof d === 'string') : [],
+    userNameImmutable: bool('userNameImmutable'),
+    deriveDisplayName: bool('deriveDisplayName'),
+    defaultRole: typeof stored.defaultRole === 'string' ? stored.defaultRole : DEFAULT_POLICIES.defaultRole,
+  };
+}
+
+/** The admin view of an organization's policies. */
+export function policyViewOf(org: OrganizationRecord): PolicyView {
+  const profile = org.settings['compatibilityProfile'] === 'strict' ? 'strict' : 'lenient';
+  return { ...policiesOf(org.settings), compatibilityProfile: profile };
+}
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalid(`${name} must be true or false, not ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Normalises an allowed-domain list (lower case, no duplicates); 400 for anything not a domain. */
+export function parseAllowedDomains(value: unknown): string[] {
+  if (!Array.isArray(value)) throw invalid('allowedDomains must be a list of domains such as ["contoso.com"]');
+  if (value.length > MAX_DOMAINS) throw invalid(`allowedDomains has more than ${MAX_DOMAINS} entries`);
+  const domains = value.map((entry: unknown) => {
+    const domain = typeof entry === 'string' ? entry.trim().toLowerCase() : '';
+    if (!DOMAIN.test(domain)) throw invalid(`allowedDomains entry ${JSON.stringify(entry)} is not a domain (e.g. contoso.com or *.contoso.com)`);
+    return domain;
+  });
+  return [...new Set(domains)];
+}
+
+/** Validates a partial policy change; unknown keys are refused so typos do not pass silently. */
+export function validatePolicyChange(input: Readonly<Record<string, unknown>>): Partial<PolicyView> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    switch (key) {
+      case 'userNameMustBeEmail':
+      case 'userNameImmutable':
+      case 'deriveDisplayName':
+        out[key] = checkBoolean(key, value);
+        break;
+      case 'allowedDomains':
+        out[key] = parseAllowedDomains(value);
+        break;
+      case 'defaultRole':
+        if (typeof value !== 'string' || value === '') throw invalid('defaultRole must name a role');
+        out[key] = value;
+        break;
+      case 'compatibilityProfile':
+        if (value !== 'lenient' && value !== 'strict') throw invalid(`compatibilityProfile must be "lenient" or "strict", not ${JSON.stringify(value)}`);
+        out[key] = value;
+        break;
+      default:
+        throw invalid(`unknown policy "${key}"; known: userNameMustBeEmail, allowedDomains, userNameImmutable, deriveDisplayName, defaultRole, compatibilityProfile`);
+    }
+  }
+  return out as Partial<PolicyView>;
+}
+
+export interface PolicyServiceDeps {
+  readonly store: Store;
+  readonly clock?: () => Date;
+  /** How long `rulesFor` reuses an organization's rules (default 2000 ms, like the key cache; 0 disables). */
+  readonly cacheTtlMs?: number;
+  /** Called after an organization's policies changed (the key authenticator forgets its cache). */
+  readonly onChange?: (orgId: string) => void;
+}
+
+/** Creates the policy service over a store. */
+export function createPolicyService(deps: PolicyServiceDeps) {
+  const { store } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const ttl = Math.max(deps.cacheTtlMs ?? 2000, 0);
+  const cache = new Map<string, { readonly rules: UserRules; readonly until: number }>();
+  const notFound = (id: string) => new ScimError(404, undefined, `Organization "${id}" not found`);
+
+  async function load(orgId: string): Promise<UserRules> {
+    const org = await store.organizations.get(orgId);
+    if (!org) throw notFound(orgId);
+    const roles = await store.roles.list(orgId);
+    return { policies: policiesOf(org.settings), roleNames: roles.map((r) => r.name) };
+  }
+
+  const forget = (orgId: string): void => {
+    cache.delete(orgId);
+  };
+
+  return {
+    /** The rules the user service enforces for the organization (cached for `cacheTtlMs`). */
+    async rulesFor(orgId: string): Promise<UserRules> {
+      const now = clock().getTime();
+      const hit = cache.get(orgId);
+      if (hit && hit.until > now) return hit.rules;
+      const rules = await load(orgId);
+      if (ttl > 0) cache.set(orgId, { rules, until: now + ttl });
+      return rules;
+    },
+
+    /** Forgets the cached rules of an organization (its roles or policies changed). */
+    forget,
+
+    /** The organization's policies, or 404. */
+    async get(orgId: string): Promise<PolicyView> {
+      const org = await store.organizations.get(orgId);
+      if (!org) throw notFound(orgId);
+      return policyViewOf(org);
+    },
+
+    /**
+     * Changes some policies (400 `invalidValue` for a bad value, 404 for an unknown default role);
+     * records `organization.policies_updated` with the values before and after.
+     */
+    async update(ctx: OperationContext, input: Readonly<Record<string, unknown>>): Promise<PolicyView> {
+      const change = validatePolicyChange(input);
+      const view = await store.transaction(async (tx) => {
+        const org = await tx.organizations.get(ctx.orgId);
+        if (!org) throw notFound(ctx.orgId);
+        if (change.defaultRole !== undefined && !(await tx.roles.findByName(ctx.orgId, change.defaultRole))) {
+          const names = (await tx.roles.list(ctx.orgId)).map((r) => r.name).join(', ');
+          throw invalid(`defaultRole "${change.defaultRole}" is not a role of this organization; roles: ${names}`);
+        }
+        const before = policyViewOf(org);
+        const { compatibilityProfile, ...policies } = change;
+        const settings = {
+          ...org.settings,
+          ...(compatibilityProfile === undefined ? {} : { compatibilityProfile }),
+          policies: { ...policiesOf(org.settings), ...policies },
+        };
+        const updated = await tx.organizations.update(ctx.orgId, { settings });
+        if (!updated) throw notFound(ctx.orgId);
+        const after = policyViewOf(updated);
+        const keys = Object.keys(change) as (keyof PolicyView)[];
+        await tx.auditEvents.append(ctx.orgId, {
+          actorType: ctx.actor.type,
+          actorId: ctx.actor.id,
+          actorName: ctx.actor.name,
+          action: 'organization.policies_updated',
+          resourceType: 'Organization',
+          resourceId: ctx.orgId,
+          requestId: ctx.requestId ?? null,
+          sourceIp: ctx.sourceIp ?? null,
+          changes: { before: pick(before, keys), after: pick(after, keys) },
+        });
+        return after;
+      });
+      forget(ctx.orgId);
+      deps.onChange?.(ctx.orgId);
+      return view;
+    },
+  };
+}
+
+function pick(view: PolicyView, keys: readonly (keyof PolicyView)[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, view[k]]));
+}
+
+export type PolicyService = ReturnType<typeof createPolicyService>;
