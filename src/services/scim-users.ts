@@ -90,10 +90,10 @@ export function createUserService(deps: UserServiceDeps) {
     });
   }
 
-  async function withPolicies(ctx: OperationContext, resource: ScimResource, write: UserWrite, before?: ScimResource): Promise<ScimResource> {
-    if (!deps.rulesFor) return resource;
-    return applyUserPolicies(resource, await deps.rulesFor(ctx.orgId), write, before);
-  }
+  // Read before a transaction opens: on SQLite's one connection a read outside `tx` would wait for it.
+  const rulesOf = async (ctx: OperationContext): Promise<UserRules | undefined> => (deps.rulesFor ? deps.rulesFor(ctx.orgId) : undefined);
+  const withPolicies = (rules: UserRules | undefined, resource: ScimResource, write: UserWrite, before?: ScimResource): ScimResource =>
+    rules ? applyUserPolicies(resource, rules, write, before) : resource;
 
   async function load(tx: Store, ctx: OperationContext, id: string): Promise<UserRecord> {
     const found = await tx.users.get(ctx.orgId, id);
@@ -104,7 +104,7 @@ export function createUserService(deps: UserServiceDeps) {
   return {
     async create(ctx: OperationContext, body: unknown): Promise<UserView> {
       const schemas = deps.schemasFor(ctx.orgId);
-      const input = await withPolicies(ctx, validateResource(body, schemas, { strict: ctx.strict ?? false }), 'create');
+      const input = withPolicies(await rulesOf(ctx), validateResource(body, schemas, { strict: ctx.strict ?? false }), 'create');
       return store.transaction(async (tx) => {
         const created = await tx.users.create(ctx.orgId, input);
         await record(ctx, tx, undefined, created);
@@ -118,10 +118,11 @@ export function createUserService(deps: UserServiceDeps) {
 
     async replace(ctx: OperationContext, id: string, body: unknown, expectedVersion?: number): Promise<UserView> {
       const schemas = deps.schemasFor(ctx.orgId);
+      const rules = await rulesOf(ctx);
       return store.transaction(async (tx) => {
         const before = await load(tx, ctx, id);
         const valid = validateResource(body, schemas, { strict: ctx.strict ?? false, existing: before.resource });
-        const input = await withPolicies(ctx, valid, 'replace', before.resource);
+        const input = withPolicies(rules, valid, 'replace', before.resource);
         const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, writeOptions(expectedVersion)), 'User', id);
         await record(ctx, tx, before, after);
         return view(tx, after, { withGroups: true });
@@ -130,6 +131,7 @@ export function createUserService(deps: UserServiceDeps) {
 
     async patch(ctx: OperationContext, id: string, operations: readonly PatchOperation[], expectedVersion?: number): Promise<UserView> {
       const schemas = deps.schemasFor(ctx.orgId);
+      const rules = await rulesOf(ctx);
       return store.transaction(async (tx) => {
         const before = await load(tx, ctx, id);
         if (expectedVersion !== undefined && expectedVersion !== before.version) {
@@ -141,7 +143,7 @@ export function createUserService(deps: UserServiceDeps) {
         });
         if (!result.changed) return view(tx, before, { withGroups: true });
         const valid = validateResource(result.resource, schemas, { strict: ctx.strict ?? false, existing: before.resource });
-        const input = await withPolicies(ctx, valid, 'patch', before.resource);
+        const input = withPolicies(rules, valid, 'patch', before.resource);
         const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { expectedVersion: before.version }), 'User', id);
         await record(ctx, tx, before, after);
         return view(tx, after, { withGroups: true });
