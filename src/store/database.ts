@@ -181,6 +181,29 @@ export interface MailLogTable {
   error: string | null;
 }
 
+export interface ScimActivityTable {
+  org_id: string;
+  hour: string;
+  successes: number;
+  errors: number;
+  last_success_at: string | null;
+  last_error_at: string | null;
+}
+
+export interface ScimErrorsTable {
+  org_id: string;
+  id: string;
+  occurred_at: string;
+  key_id: string | null;
+  request_id: string | null;
+  method: string;
+  path: string;
+  status: number;
+  scim_type: string | null;
+  detail: string;
+  body: SqlJson;
+}
+
 /** Every table of the store, keyed by its real name. */
 export interface Database {
   organizations: OrganizationsTable;
@@ -197,4 +220,6 @@ export interface Database {
   operator_sessions: OperatorSessionsTable;
   setup_links: SetupLinksTable;
   mail_log: MailLogTable;
+  scim_activity: ScimActivityTable;
+  scim_errors: ScimErrorsTable;
 }

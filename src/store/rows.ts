@@ -193,3 +193,29 @@ export interface MailLogRecord {
   readonly messageId: string | null;
   readonly error: string | null;
 }
+
+/** SCIM request counts of one organization in one UTC hour (provisioning activity, issue 5). */
+export interface ActivityHourRecord {
+  readonly orgId: string;
+  /** `YYYY-MM-DDTHH`, UTC. */
+  readonly hour: string;
+  readonly successes: number;
+  readonly errors: number;
+  readonly lastSuccessAt: string | null;
+  readonly lastErrorAt: string | null;
+}
+
+/** A failed SCIM request and the SCIM error body (RFC 7644 §3.12) the client received. */
+export interface ScimErrorRecord {
+  readonly orgId: string;
+  readonly id: string;
+  readonly occurredAt: string;
+  readonly keyId: string | null;
+  readonly requestId: string | null;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly scimType: string | null;
+  readonly detail: string;
+  readonly body: unknown;
+}

@@ -7,6 +7,7 @@ import type { AttributePath, Filter } from '../core/filter/nodes.ts';
 import type { MemberRef, MembershipDelta } from '../core/patch/types.ts';
 import type { ResourceSchemas, ScimResource } from '../core/schema/types.ts';
 import type {
+  ActivityHourRecord,
   ActorType,
   ApiKeyRecord,
   AuditEventRecord,
@@ -19,6 +20,7 @@ import type {
   OrganizationRecord,
   OutboxEventRecord,
   RoleRecord,
+  ScimErrorRecord,
   SetupLinkRecord,
   UserGroupRecord,
   UserRecord,
@@ -287,6 +289,36 @@ export interface KeyReminderStore {
   due(kind: string, window: { readonly expiresFrom?: string; readonly expiresBefore: string }, limit: number): Promise<readonly ApiKeyRecord[]>;
 }
 
+export type NewScimError = Omit<ScimErrorRecord, 'id'> & { readonly id?: string };
+
+/** How many SCIM changes of one action fell into one time bucket (from the revision history). */
+export interface ChangeCount {
+  /** `YYYY-MM-DDTHH` for hours, `YYYY-MM-DD` for days (UTC). */
+  readonly bucket: string;
+  readonly action: string;
+  readonly count: number;
+}
+
+/** Provisioning activity: hourly request counters, error samples, and change counts per bucket. */
+export interface ActivityStore {
+  /**
+   * Adds to the counters of each (organization, hour) and raises its latest success/error times,
+   * one upsert per statement; at most one entry per (orgId, hour) in a call.
+   */
+  addCounts(entries: readonly ActivityHourRecord[]): Promise<void>;
+  /** Counter rows of an organization with `from <= hour < to` (hours as `YYYY-MM-DDTHH`), oldest first. */
+  hours(orgId: string, range: { readonly from: string; readonly to: string }): Promise<readonly ActivityHourRecord[]>;
+  /** The latest successful SCIM request time of the organization, if any. */
+  lastSuccessAt(orgId: string): Promise<string | undefined>;
+  recordErrors(errors: readonly NewScimError[]): Promise<void>;
+  /** The newest error samples first. */
+  lastErrors(orgId: string, limit: number): Promise<readonly ScimErrorRecord[]>;
+  /** Audit events made through SCIM with `from <= occurredAt < to`, counted per bucket and action. */
+  changeCounts(orgId: string, range: { readonly from: string; readonly to: string; readonly bucket: 'hour' | 'day' }): Promise<readonly ChangeCount[]>;
+  /** Deletes counters and samples older than `before` in every organization; returns how many rows. */
+  deleteBefore(before: string): Promise<number>;
+}
+
 /** The whole storage port. */
 export interface Store {
   readonly organizations: OrganizationStore;
@@ -301,6 +333,7 @@ export interface Store {
   readonly setupLinks: SetupLinkStore;
   readonly mailLog: MailLogStore;
   readonly keyReminders: KeyReminderStore;
+  readonly activity: ActivityStore;
   /**
    * Runs `fn` in one database transaction: commits when it resolves, rolls back when it throws.
    * Calling `transaction` on the `tx` store joins the same transaction.

@@ -8,6 +8,7 @@ import type { SqlStore } from '../sql/sql-store.ts';
 import { initialMigration } from './0001-initial.ts';
 import { administrationMigration } from './0002-administration.ts';
 import { operatorsAndMailMigration } from './0003-operators-and-mail.ts';
+import { provisioningActivityMigration } from './0004-provisioning-activity.ts';
 import type { DdlDetails } from './ddl.ts';
 
 /** Every migration, by name; names sort in the order they must run. Never edit a released one. */
@@ -16,6 +17,7 @@ export function migrations(ddl: DdlDetails): Record<string, Migration> {
     '0001-initial': initialMigration(ddl),
     '0002-administration': administrationMigration(ddl),
     '0003-operators-and-mail': operatorsAndMailMigration(ddl),
+    '0004-provisioning-activity': provisioningActivityMigration(ddl),
   };
 }
 

@@ -19,6 +19,10 @@ const ORG_TABLES = [
   'audit_events',
   'outbox_events',
   'jobs',
+  'setup_links',
+  'mail_log',
+  'scim_activity',
+  'scim_errors',
 ] as const;
 
 function toRecord(ctx: SqlContext, row: Selectable<OrganizationsTable>): OrganizationRecord {

@@ -8,6 +8,7 @@ import type { SqlCapabilities } from '../capabilities.ts';
 import type { Database } from '../database.ts';
 import type { DdlDetails } from '../migrations/ddl.ts';
 import type { Store } from '../store.ts';
+import { activityStore } from './activity.ts';
 import { apiKeyStore } from './api-keys.ts';
 import { auditEventStore } from './audit-events.ts';
 import type { SqlContext } from './context.ts';
@@ -50,6 +51,7 @@ function bind(ctx: SqlContext, ddl: DdlDetails, close: () => Promise<void>): Sql
     setupLinks: setupLinkStore(ctx),
     mailLog: mailLogStore(ctx),
     keyReminders: keyReminderStore(ctx),
+    activity: activityStore(ctx),
     transaction(fn) {
       // Inside a transaction, a nested call joins it rather than opening a second one.
       if (ctx.db.isTransaction) return fn(store);
