@@ -7,7 +7,9 @@ import { createOrganizationService, SYSTEM_ACTOR } from '../../src/services/orga
 import type { MailLogRecord } from '../../src/store/rows.ts';
 import type { SqlStore } from '../../src/store/sql/sql-store.ts';
 import { createReminderWorker } from '../../src/workers/key-reminder-worker.ts';
-import { testDialects } from '../store/harness.ts';
+import { sql } from 'kysely';
+import { createPostgresStore } from '../../src/store/postgres/store.ts';
+import { POSTGRES_ADMIN_URL, testDialects } from '../store/harness.ts';
 import { startSmtpServer, type TestSmtpServer } from './smtp.ts';
 
 const DAY = 86_400_000;
@@ -135,15 +137,24 @@ for (const dialect of await testDialects()) {
       it('sends every mail exactly once when two instances run their workers at the same time', async () => {
         const other = await newOrg('Globex', ['ops@globex.test']);
         for (let i = 0; i < 12; i += 1) await newKey(`key ${i}`, `2026-03-${String(10 + i).padStart(2, '0')}`, i % 2 === 0 ? orgId : other);
-        const run = (id: string) => {
-          const mail = createMailService({ store, from: 'scimd@vendor.test', transport: smtp.transport() });
-          const reminders = createKeyReminderService({ store, mail, clock });
-          return createReminderWorker({ store, reminders, clock, workerId: id }).runOnce();
+        // A second instance: its own connection pool on the same database.
+        const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(store.kysely);
+        const url = new URL(POSTGRES_ADMIN_URL);
+        url.pathname = `/${rows[0]!.name}`;
+        const second = createPostgresStore({ connectionString: url.toString(), maxConnections: 4, clock });
+        const run = (instanceStore: SqlStore, id: string) => {
+          const mail = createMailService({ store: instanceStore, from: 'scimd@vendor.test', transport: smtp.transport() });
+          const reminders = createKeyReminderService({ store: instanceStore, mail, clock });
+          return createReminderWorker({ store: instanceStore, reminders, clock, workerId: id }).runOnce();
         };
-        const firstRound = await Promise.all([run('a'), run('b')]);
-        assert.equal(firstRound[0].completed + firstRound[1].completed, 12);
-        now = Date.parse('2026-04-01T00:00:00.000Z');
-        await Promise.all([run('a'), run('b'), run('c')]);
+        try {
+          const firstRound = await Promise.all([run(store, 'a'), run(second, 'b')]);
+          assert.equal(firstRound[0].completed + firstRound[1].completed, 12);
+          now = Date.parse('2026-04-01T00:00:00.000Z');
+          await Promise.all([run(store, 'a'), run(second, 'b'), run(second, 'c')]);
+        } finally {
+          await second.close();
+        }
         const subjects = smtp.received.map((m) => m.subject);
         assert.equal(subjects.length, 24);
         assert.equal(new Set(subjects).size, 24, 'no mail twice');
