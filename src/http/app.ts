@@ -21,6 +21,7 @@ import { allowedMethods } from './method-table.ts';
 import { observe } from './observe.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { ScimHttpError, renderError } from './render-error.ts';
+import { recordActivity, type ActivityRecorder } from './scim/activity.ts';
 import { registerBulkRoute } from './scim/bulk.ts';
 import { registerResourceRoutes } from './scim/resource-routes.ts';
 import { groupEndpoint, userEndpoint } from './scim/resources.ts';
@@ -63,6 +64,8 @@ export interface AppDeps {
   readonly metrics?: MetricsRegistry;
   /** Milliseconds clock for the rate limiter (tests pass a fake one); `performance.now` by default. */
   readonly now?: () => number;
+  /** Receives each authenticated SCIM request's outcome (services/activity.ts); none when omitted. */
+  readonly activity?: ActivityRecorder;
 }
 
 function firstHeaderValue(value: string | undefined): string | undefined {
@@ -132,6 +135,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.use('*', observe({ logger, metrics }));
   registerHealthRoutes(app, { ping: () => deps.store.ping(), registry });
+  if (deps.activity) app.use(`${SCIM_PREFIX}/*`, recordActivity(deps.activity));
   app.use(`${SCIM_PREFIX}/*`, scimAuth({ authenticator: deps.authenticator, clientIp: clientIpOf(trustProxy) }));
   app.use(`${SCIM_PREFIX}/*`, scimRateLimit(limiter));
 

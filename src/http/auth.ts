@@ -75,8 +75,9 @@ export function scimAuth(options: ScimAuthOptions): MiddlewareHandler<AppEnv> {
     if (!result.ok) throw unauthorized(FAILURE_DETAIL[result.reason], true);
     const principal = result.principal;
     const ip = options.clientIp(c);
-    authorize(principal, ip, allowlistOf);
+    // Set before authorizing, so the activity report of a 403 knows the organization.
     c.set('principal', principal);
+    authorize(principal, ip, allowlistOf);
     c.set('operation', {
       orgId: principal.orgId,
       actor: scimActor(principal.keyId, principal.keyDescription),
