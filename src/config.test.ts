@@ -73,4 +73,13 @@ describe('loadConfig', () => {
       (e: unknown) => e instanceof ConfigError && e.problems.length === 2 && /SCIMD_TRUST_PROXY/.test(e.message) && /SCIMD_KEY_CACHE_TTL_MS/.test(e.message),
     );
   });
+
+  it('keeps the revision history forever unless SCIMD_AUDIT_RETENTION_DAYS says otherwise', () => {
+    assert.deepEqual(loadConfig({}).retention, { auditDays: undefined, activityDays: 30 });
+    assert.deepEqual(loadConfig({ SCIMD_AUDIT_RETENTION_DAYS: '365', SCIMD_ACTIVITY_RETENTION_DAYS: '7' }).retention, { auditDays: 365, activityDays: 7 });
+    assert.throws(
+      () => loadConfig({ SCIMD_AUDIT_RETENTION_DAYS: '0', SCIMD_ACTIVITY_RETENTION_DAYS: 'week' }),
+      (e: unknown) => e instanceof ConfigError && e.problems.length === 2 && /SCIMD_AUDIT_RETENTION_DAYS/.test(e.message) && /SCIMD_ACTIVITY_RETENTION_DAYS/.test(e.message),
+    );
+  });
 });

@@ -33,6 +33,8 @@ export interface Config {
   readonly trustProxy: boolean;
   /** API key lookups: how long a successful lookup is reused, and how often `lastUsedAt` is written. */
   readonly apiKeys: { readonly cacheTtlMs: number; readonly lastUsedFlushMs: number };
+  /** Days the revision history is kept (undefined: forever) and days activity counters and error samples are kept. */
+  readonly retention: { readonly auditDays: number | undefined; readonly activityDays: number };
 }
 
 /** A startup error with a stable code; the CLI prints it and exits non-zero. */
@@ -74,6 +76,8 @@ const schema = z.object({
   SCIMD_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   SCIMD_KEY_CACHE_TTL_MS: int(0, 10_000).default(2000),
   SCIMD_KEY_LAST_USED_FLUSH_MS: int(1000, 3_600_000).default(30_000),
+  SCIMD_AUDIT_RETENTION_DAYS: int(1, 36_500).optional(),
+  SCIMD_ACTIVITY_RETENTION_DAYS: int(1, 3650).default(30),
 });
 
 function describeIssues(error: z.ZodError): string[] {
@@ -137,5 +141,6 @@ export function loadConfig(
     shutdownTimeoutMs: e.SCIMD_SHUTDOWN_TIMEOUT_MS,
     trustProxy: e.SCIMD_TRUST_PROXY === 'true' || e.SCIMD_TRUST_PROXY === '1',
     apiKeys: { cacheTtlMs: e.SCIMD_KEY_CACHE_TTL_MS, lastUsedFlushMs: e.SCIMD_KEY_LAST_USED_FLUSH_MS },
+    retention: { auditDays: e.SCIMD_AUDIT_RETENTION_DAYS, activityDays: e.SCIMD_ACTIVITY_RETENTION_DAYS },
   };
 }

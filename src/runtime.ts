@@ -18,8 +18,11 @@ import { createSchemaRegistry } from './core/schema/registry.ts';
 import { ScimError } from './core/scim-error.ts';
 import { createApp, type AppDeps } from './http/app.ts';
 import { createLogger } from './http/logger.ts';
+import { createActivityService, type ActivityService } from './services/activity.ts';
 import { createApiKeyService, type ApiKeyService } from './services/api-keys.ts';
+import { createAuditService } from './services/audit.ts';
 import { createOrganizationService } from './services/organizations.ts';
+import { createPolicyService, type UserRules } from './services/policies.ts';
 import { createGroupService } from './services/scim-groups.ts';
 import { createUserService } from './services/scim-users.ts';
 import { createStore } from './store/create-store.ts';
@@ -95,12 +98,12 @@ export function publicBaseUrl(config: Config, address: AddressInfo): string {
  * The HTTP app's dependencies. Every organization uses the built-in schemas for now; per-
  * organization extensions plug in here through `registryFor` when they exist.
  */
-function appDeps(config: Config, store: SqlStore, apiKeys: ApiKeyService, logger: Logger): AppDeps {
+function appDeps(config: Config, store: SqlStore, apiKeys: ApiKeyService, logger: Logger, admin: AdminWiring): AppDeps {
   const registry = createSchemaRegistry();
   const filterLimits = { maxLength: config.limits.maxFilterLength, maxDepth: config.limits.maxFilterDepth };
   return {
     store,
-    users: createUserService({ store, schemasFor: () => registry.user, filterLimits }),
+    users: createUserService({ store, schemasFor: () => registry.user, filterLimits, rulesFor: admin.rulesFor }),
     groups: createGroupService({ store, schemasFor: () => registry.group, filterLimits, maxMembersReturned: config.limits.maxMembersReturned }),
     authenticator: apiKeys,
     registryFor: () => registry,
@@ -109,7 +112,39 @@ function appDeps(config: Config, store: SqlStore, apiKeys: ApiKeyService, logger
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
     logger,
+    activity: admin.activity,
   };
+}
+
+/** The administration services the SCIM app needs: the organization policies and the activity recorder. */
+interface AdminWiring {
+  readonly rulesFor: (orgId: string) => Promise<UserRules>;
+  readonly activity: ActivityService;
+}
+
+const RETENTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * Applies the retention settings now and every six hours: the revision history when
+ * SCIMD_AUDIT_RETENTION_DAYS is set, activity counters and error samples always. Several instances
+ * may prune at once; deleting old rows twice is harmless. Returns the function that stops it.
+ */
+function scheduleRetention(config: Config, store: SqlStore, activity: ActivityService, logger: Logger): () => void {
+  const audit = createAuditService({ store });
+  const run = async () => {
+    try {
+      const { auditDays, activityDays } = config.retention;
+      const history = auditDays === undefined ? undefined : await audit.applyRetention(auditDays);
+      const samples = await activity.applyRetention(activityDays);
+      if ((history?.deleted ?? 0) + samples > 0) logger.info({ auditDeleted: history?.deleted ?? 0, activityDeleted: samples }, 'retention applied');
+    } catch (error) {
+      logger.error({ err: error }, 'applying retention failed');
+    }
+  };
+  void run();
+  const timer = setInterval(() => void run(), RETENTION_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Closes the server: no new connections, idle keep-alive sockets closed, busy ones after the timeout. */
@@ -135,25 +170,36 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     flushIntervalMs: config.apiKeys.lastUsedFlushMs,
     onFlushError: (error) => logger.error({ err: error }, 'writing key lastUsedAt failed'),
   });
-  const organizations = createOrganizationService({ store, onChange: apiKeys.forgetOrganization });
+  const policies = createPolicyService({ store, cacheTtlMs: config.apiKeys.cacheTtlMs, onChange: apiKeys.forgetOrganization });
+  const activity = createActivityService({ store, onFlushError: (error) => logger.error({ err: error }, 'writing provisioning activity failed') });
+  const organizations = createOrganizationService({
+    store,
+    onChange: (orgId) => {
+      apiKeys.forgetOrganization(orgId);
+      policies.forget(orgId);
+    },
+  });
   let bootstrap;
   try {
     bootstrap = await organizations.bootstrap(config.bootstrapToken === undefined ? {} : { token: config.bootstrapToken });
   } catch (error) {
+    await activity.close();
     await store.close();
     if (error instanceof ScimError) throw new StartupError('BOOTSTRAP_TOKEN_INVALID', `SCIMD_BOOTSTRAP_TOKEN: ${error.detail}`);
     throw error;
   }
-  const app = createApp(appDeps(config, store, apiKeys, logger));
+  const app = createApp(appDeps(config, store, apiKeys, logger, { rulesFor: policies.rulesFor, activity }));
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   let address: AddressInfo;
   try {
     address = await listen(server, config);
   } catch (error) {
     await apiKeys.close();
+    await activity.close();
     await store.close();
     throw error;
   }
+  const stopRetention = scheduleRetention(config, store, activity, logger);
   const url = publicBaseUrl(config, address);
   const info: ServeInfo = { url, tenantUrl: `${url}/scim/v2`, bootstrap };
   options.announce?.(info);
@@ -168,6 +214,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       logger.info('shutting down: no new connections, finishing in-flight requests');
       await closeServer(server, config.shutdownTimeoutMs);
       await apiKeys.close().catch((error: unknown) => logger.error({ err: error }, 'writing key lastUsedAt failed'));
+      stopRetention();
+      await activity.close().catch((error: unknown) => logger.error({ err: error }, 'writing provisioning activity failed'));
       await store.close();
       logger.info('scimd stopped');
     })());
