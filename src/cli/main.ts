@@ -3,9 +3,14 @@
  * print; startup errors (errors with a stable `code`, such as CONFIG_INVALID) are printed as their
  * message and exit 1, usage errors exit 2, and anything unexpected prints its stack and exits 1.
  */
+import { isScimError } from '../core/scim-error.ts';
 import type { CliIo } from './io.ts';
+import { auditCommand } from './commands/audit.ts';
 import { USAGE } from './commands/help.ts';
+import { keyCommand } from './commands/key.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { orgCommand } from './commands/org.ts';
+import { roleCommand } from './commands/role.ts';
 import { serveCommand, type StartServer, type WaitForSignal } from './commands/serve.ts';
 
 export interface CliDeps {
@@ -20,8 +25,11 @@ const codeOf = (error: unknown): string | undefined => {
   return typeof code === 'string' ? code : undefined;
 };
 
-/** parseArgs rejects unknown flags and missing values with ERR_PARSE_ARGS_* TypeErrors. */
-const isUsageError = (error: unknown): boolean => codeOf(error)?.startsWith('ERR_PARSE_ARGS') ?? false;
+/** parseArgs rejects unknown flags and missing values with ERR_PARSE_ARGS_* TypeErrors; commands throw ERR_USAGE. */
+const isUsageError = (error: unknown): boolean => {
+  const code = codeOf(error);
+  return code === 'ERR_USAGE' || (code?.startsWith('ERR_PARSE_ARGS') ?? false);
+};
 
 const hasStableCode = (error: unknown): error is Error => codeOf(error) !== undefined;
 
@@ -29,6 +37,11 @@ function report(error: unknown, io: CliIo): number {
   if (isUsageError(error)) {
     io.err(`scimd: ${(error as Error).message}\nRun "scimd --help" for usage.`);
     return 2;
+  }
+  // A refused change (404, 409, 400 …): the service's detail says what to do.
+  if (isScimError(error)) {
+    io.err(`scimd: ${error.detail}`);
+    return 1;
   }
   if (hasStableCode(error)) {
     io.err(`scimd: ${error.message}`);
@@ -55,6 +68,14 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       case 'migrate':
         if (rest.includes('--help') || rest.includes('-h')) return (deps.io.out(USAGE), 0);
         return await migrateCommand(rest, deps.io);
+      case 'org':
+        return await orgCommand(rest, deps.io);
+      case 'key':
+        return await keyCommand(rest, deps.io);
+      case 'role':
+        return await roleCommand(rest, deps.io);
+      case 'audit':
+        return await auditCommand(rest, deps.io);
       default:
         deps.io.err(`scimd: unknown command "${command}"\nRun "scimd --help" for usage.`);
         return 2;

@@ -6,6 +6,11 @@ export const USAGE = `Usage: scimd <command> [options]
 Commands:
   serve     Start the SCIM server (creates the first organization and SCIM key on first start)
   migrate   Apply pending database migrations and print the result of each
+  org       Organizations: create, list, show, rename, delete, scim on|off, policy, activity
+  key       API keys: create (secret shown once), list, revoke
+  role      Roles named by SCIM userType: list, create, rename, delete, members
+  audit     Revision history: export (CSV/JSON to stdout), list, prune
+            Run "scimd <command> --help" for a command's options; add --json for scripts.
 
 Options for serve and migrate:
   --database-url <url>   postgres://… for PostgreSQL, or sqlite:<path>   (env DATABASE_URL)

@@ -1,0 +1,214 @@
+/**
+ * `scimd org …`: create, list, show, rename and delete organizations, turn SCIM on or off, change
+ * the policies, and read the provisioning activity — against the server's own database.
+ */
+import { parseArgs } from 'node:util';
+import type { OrganizationView } from '../../services/organizations.ts';
+import type { PolicyView } from '../../services/policies.ts';
+import type { CliIo } from '../io.ts';
+import { renderRecord, renderTable } from '../table.ts';
+import { ADMIN_OPTIONS, UsageError, onOff, positional, printJson, required, withAdmin, type AdminSession } from './admin.ts';
+
+/** `scimd org --help`. */
+export const ORG_USAGE = `Usage: scimd org <subcommand> [options]
+
+  create --name <name> [--slug <slug>] [--scim on|off]   Create an organization (SCIM on by default)
+  list                                                  List organizations
+  show <orgId>                                          Show one, with its Tenant URL and policies
+  rename <orgId> --name <name>                          Rename (id, slug and Tenant URL stay)
+  delete <orgId> --yes                                  Delete it with ALL its data
+  scim on|off <orgId>                                   Turn SCIM provisioning on or off
+  policy <orgId> [--user-name-email on|off] [--allowed-domains <d1,d2|none>]
+         [--user-name-immutable on|off] [--derive-display-name on|off]
+         [--default-role <role>] [--profile lenient|strict]   Show or change the policies
+  activity <orgId> [--bucket hour|day] [--from <date>] [--to <date>]   Provisioning activity
+
+Every subcommand takes --json (machine-readable output), --database-url, --data-dir and
+--public-url (for the Tenant URL shown).`;
+
+const POLICY_FLAGS = {
+  'user-name-email': { type: 'string' },
+  'allowed-domains': { type: 'string' },
+  'user-name-immutable': { type: 'string' },
+  'derive-display-name': { type: 'string' },
+  'default-role': { type: 'string' },
+  profile: { type: 'string' },
+} as const;
+
+const OPTIONS = {
+  ...ADMIN_OPTIONS,
+  ...POLICY_FLAGS,
+  name: { type: 'string' },
+  slug: { type: 'string' },
+  scim: { type: 'string' },
+  yes: { type: 'boolean', default: false },
+  bucket: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parse>['values'];
+
+function parse(args: readonly string[]) {
+  return parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: true });
+}
+
+const orgJson = (org: OrganizationView, tenantUrl: string) => ({
+  id: org.id,
+  name: org.name,
+  slug: org.slug,
+  scimEnabled: org.scimEnabled,
+  tenantUrl,
+  compatibilityProfile: org.compatibilityProfile,
+  createdAt: org.createdAt,
+  updatedAt: org.updatedAt,
+});
+
+function printOrg(io: CliIo, org: OrganizationView, tenantUrl: string, policies?: PolicyView): void {
+  const lines = renderRecord([
+    ['Organization ID', org.id],
+    ['Name', org.name],
+    ['Slug', org.slug],
+    ['SCIM', org.scimEnabled ? 'on' : 'off'],
+    ['Tenant URL', tenantUrl],
+    ['Created', org.createdAt],
+    ...(policies === undefined ? [] : policyFields(policies)),
+  ]);
+  for (const line of lines) io.out(line);
+}
+
+function policyFields(p: PolicyView): [string, string][] {
+  return [
+    ['userName must be e-mail', p.userNameMustBeEmail ? 'on' : 'off'],
+    ['Allowed domains', p.allowedDomains.length === 0 ? 'any' : p.allowedDomains.join(', ')],
+    ['userName immutable', p.userNameImmutable ? 'on' : 'off'],
+    ['Derive displayName', p.deriveDisplayName ? 'on' : 'off'],
+    ['Default role', p.defaultRole],
+    ['Compatibility profile', p.compatibilityProfile],
+  ];
+}
+
+async function listAll(session: AdminSession): Promise<OrganizationView[]> {
+  const all: OrganizationView[] = [];
+  for (let after: string | undefined; ; ) {
+    const page = await session.orgs.list({ limit: 500, ...(after === undefined ? {} : { after }) });
+    all.push(...page);
+    if (page.length < 500) return all;
+    after = page[page.length - 1]!.id;
+  }
+}
+
+/** The policy change the flags ask for (empty when none was given). */
+function policyChange(values: Values): Record<string, unknown> {
+  const change: Record<string, unknown> = {};
+  if (values['user-name-email'] !== undefined) change['userNameMustBeEmail'] = onOff(values['user-name-email'], '--user-name-email');
+  if (values['user-name-immutable'] !== undefined) change['userNameImmutable'] = onOff(values['user-name-immutable'], '--user-name-immutable');
+  if (values['derive-display-name'] !== undefined) change['deriveDisplayName'] = onOff(values['derive-display-name'], '--derive-display-name');
+  if (values['allowed-domains'] !== undefined) {
+    const list = values['allowed-domains'].trim();
+    change['allowedDomains'] = list === '' || list === 'none' ? [] : list.split(',').map((d) => d.trim());
+  }
+  if (values['default-role'] !== undefined) change['defaultRole'] = values['default-role'];
+  if (values.profile !== undefined) change['compatibilityProfile'] = values.profile;
+  return change;
+}
+
+async function policy(io: CliIo, s: AdminSession, orgId: string, values: Values): Promise<number> {
+  const change = policyChange(values);
+  const view = Object.keys(change).length === 0 ? await s.policies.get(orgId) : await s.policies.update(s.ctx(orgId), change);
+  if (values.json) printJson(io, view);
+  else for (const line of renderRecord(policyFields(view))) io.out(line);
+  return 0;
+}
+
+async function activity(io: CliIo, s: AdminSession, orgId: string, values: Values): Promise<number> {
+  await s.orgs.get(orgId);
+  const bucket = values.bucket ?? 'hour';
+  if (bucket !== 'hour' && bucket !== 'day') throw new UsageError(`--bucket must be "hour" or "day", not "${bucket}"`);
+  const summary = await s.activity.summary(orgId, { bucket, ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}) });
+  if (values.json) return (printJson(io, summary), 0);
+  io.out(`Last successful SCIM request: ${summary.lastSuccessAt ?? 'never'}`);
+  const columns = (['creates', 'updates', 'deactivations', 'deletes', 'errors'] as const).map((k) => ({ header: k, value: (b: (typeof summary.buckets)[number]) => b[k] }));
+  for (const line of renderTable(summary.buckets, [{ header: bucket, value: (b) => b.start.slice(0, bucket === 'hour' ? 16 : 10) }, ...columns])) io.out(line);
+  io.out('Last errors:');
+  const errors = renderTable(summary.lastErrors, [
+    { header: 'time', value: (e) => e.occurredAt },
+    { header: 'status', value: (e) => e.status },
+    { header: 'request', value: (e) => `${e.method} ${e.path}` },
+    { header: 'detail', value: (e) => `${e.scimType ? `${e.scimType}: ` : ''}${e.detail}` },
+  ]);
+  for (const line of errors) io.out(line);
+  return 0;
+}
+
+async function run(io: CliIo, s: AdminSession, sub: string, values: Values, positionals: readonly string[]): Promise<number> {
+  const json = values.json;
+  switch (sub) {
+    case 'create': {
+      const scimEnabled = values.scim === undefined ? true : onOff(values.scim, '--scim');
+      const org = await s.orgs.create(s.actor, { name: required(values.name, 'name'), scimEnabled, ...(values.slug ? { slug: values.slug } : {}) });
+      if (json) printJson(io, orgJson(org, s.tenantUrl));
+      else printOrg(io, org, s.tenantUrl);
+      return 0;
+    }
+    case 'list': {
+      const orgs = await listAll(s);
+      if (json) return (printJson(io, orgs.map((o) => orgJson(o, s.tenantUrl))), 0);
+      const lines = renderTable(orgs, [
+        { header: 'id', value: (o) => o.id },
+        { header: 'name', value: (o) => o.name },
+        { header: 'slug', value: (o) => o.slug },
+        { header: 'scim', value: (o) => (o.scimEnabled ? 'on' : 'off') },
+        { header: 'created', value: (o) => o.createdAt },
+      ], '(no organizations)');
+      for (const line of lines) io.out(line);
+      return 0;
+    }
+    case 'show': {
+      const id = positional(positionals, 0, '<orgId>');
+      const org = await s.orgs.get(id);
+      const policies = await s.policies.get(id);
+      if (json) printJson(io, { ...orgJson(org, s.tenantUrl), policies });
+      else printOrg(io, org, s.tenantUrl, policies);
+      return 0;
+    }
+    case 'rename': {
+      const org = await s.orgs.rename(s.ctx(positional(positionals, 0, '<orgId>')), required(values.name, 'name'));
+      if (json) printJson(io, orgJson(org, s.tenantUrl));
+      else io.out(`Renamed ${org.id} to "${org.name}"`);
+      return 0;
+    }
+    case 'delete': {
+      const id = positional(positionals, 0, '<orgId>');
+      if (!values.yes) throw new UsageError(`deleting an organization removes all its users, groups, keys and history; add --yes to delete ${id}`);
+      await s.orgs.remove(s.ctx(id));
+      if (json) printJson(io, { id, deleted: true });
+      else io.out(`Deleted organization ${id} and all its data`);
+      return 0;
+    }
+    case 'scim': {
+      const enabled = onOff(positional(positionals, 0, 'on|off'), 'scim');
+      const org = await s.orgs.setScimEnabled(s.ctx(positional(positionals, 1, '<orgId>')), enabled);
+      if (json) printJson(io, orgJson(org, s.tenantUrl));
+      else io.out(`SCIM provisioning is ${enabled ? 'on' : 'off'} for ${org.id} (${org.name})`);
+      return 0;
+    }
+    case 'policy':
+      return policy(io, s, positional(positionals, 0, '<orgId>'), values);
+    case 'activity':
+      return activity(io, s, positional(positionals, 0, '<orgId>'), values);
+    default:
+      throw new UsageError(`unknown org subcommand "${sub}"`);
+  }
+}
+
+/** Runs `scimd org <subcommand> …`; returns the exit code. */
+export async function orgCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parse(rest);
+  if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h' || values.help) {
+    io.out(ORG_USAGE);
+    return sub === undefined ? 2 : 0;
+  }
+  return withAdmin(values, (session) => run(io, session, sub, values, positionals));
+}
