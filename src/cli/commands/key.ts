@@ -71,16 +71,17 @@ function printCreated(io: CliIo, created: CreatedApiKey, tenantUrl: string): voi
 
 async function create(io: CliIo, s: AdminSession, values: Values): Promise<number> {
   const orgId = required(values.org, 'org');
-  await s.orgs.get(orgId);
   const scopes = list(values.scopes);
   const allowlist = list(values['ip-allowlist']);
-  const created = await s.keys.create(s.ctx(orgId), {
+  const input = {
     type: required(values.type, 'type') as ApiKeyType,
     description: required(values.description, 'description'),
     ...(values.expires === undefined ? {} : { expiresAt: values.expires }),
     ...(scopes === undefined ? {} : { scopes }),
     ...(allowlist === undefined ? {} : { ipAllowlist: allowlist }),
-  });
+  };
+  await s.orgs.get(orgId);
+  const created = await s.keys.create(s.ctx(orgId), input);
   if (values.json) printJson(io, { ...keyJson(created.key), secret: created.secret, tenantUrl: s.tenantUrl });
   else printCreated(io, created, s.tenantUrl);
   return 0;
