@@ -125,6 +125,31 @@ export function scalarSource(target: FilterTarget, resolved: ResolvedAttribute):
   return { kind: 'json', location };
 }
 
+/** The indexed columns an equality on a string attribute can be answered from directly. */
+const INDEXED_EQUALITY: Readonly<Record<FilterTarget, ReadonlySet<string>>> = {
+  users: new Set(['id', 'user_name_lc', 'external_id']),
+  groups: new Set(['id', 'display_name_lc', 'external_id']),
+};
+
+/**
+ * For `attr eq "text"` on a core string attribute stored in an indexed column (ids, userName,
+ * externalId, a group's displayName): that column and the value to compare it with, else
+ * undefined. The same reduction the compiler's string predicate makes — a case-insensitive
+ * attribute compares its `_lc` twin with the lower-cased text — so listings can run the lookup
+ * IdPs send most as one precompiled statement.
+ */
+export function indexedEquality(target: FilterTarget, resolved: ResolvedAttribute, text: string): { column: string; value: string } | undefined {
+  const key = columnKey(resolved);
+  const definition = resolved.attribute;
+  if (key === undefined || resolved.subAttribute !== undefined || definition.multiValued || definition.type !== 'string') return undefined;
+  if (definition.returned === 'never') return undefined;
+  const spec = (target === 'users' ? USER_COLUMNS : GROUP_COLUMNS)[key];
+  const folded = !definition.caseExact;
+  const column = folded ? spec?.lowered : spec?.column;
+  if (column === undefined || !INDEXED_EQUALITY[target].has(column)) return undefined;
+  return { column, value: folded ? text.toLowerCase() : text };
+}
+
 const notFilterable = (label: string, sub: string): never => {
   throw badRequest('invalidFilter', `Filtering on ${label}.${sub} is not supported; filter on ${label}.value instead`);
 };

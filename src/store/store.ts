@@ -89,6 +89,13 @@ export interface OrganizationStore {
  */
 export interface UserStore {
   create(orgId: string, resource: ScimResource, options?: { readonly id?: string }): Promise<UserRecord>;
+  /**
+   * Creates many users at once with multi-row inserts (imports, Bulk, loading benchmarks), in one
+   * transaction: all or nothing. A userName repeated in the batch or already taken → 409
+   * `uniqueness` naming it, and nothing is written. `ids`, when given, pairs with `resources`.
+   * Records no audit or outbox events: the caller does.
+   */
+  createMany(orgId: string, resources: readonly ScimResource[], options?: { readonly ids?: readonly string[] }): Promise<UserRecord[]>;
   get(orgId: string, id: string): Promise<UserRecord | undefined>;
   /** Case-insensitive (JavaScript `toLowerCase`) lookup, like the uniqueness rule. */
   findByUserName(orgId: string, userName: string): Promise<UserRecord | undefined>;

@@ -58,6 +58,22 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
+ * Splits `items` into chunks of at most `max` whose sizes are powers of two (500 → 256, 128, 64,
+ * 32, 16, 4), so statements precompiled per row count come in a handful of shapes.
+ */
+export function sizedChunks<T>(items: readonly T[], max: number): T[][] {
+  const out: T[][] = [];
+  let size = 1;
+  while (size * 2 <= max) size *= 2;
+  for (let i = 0; i < items.length; ) {
+    while (size > items.length - i) size /= 2;
+    out.push(items.slice(i, i + size));
+    i += size;
+  }
+  return out;
+}
+
+/**
  * Runs `fn` atomically: inside the caller's transaction when there is one, else in a new one.
  * Multi-statement writes (a user and its value rows, a group and its members) use it.
  */

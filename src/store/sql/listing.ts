@@ -9,8 +9,11 @@ import { groupSchemas, userSchemas } from '../../core/schema/resource-types.ts';
 import type { ResourceSchemas } from '../../core/schema/types.ts';
 import { decodeCursor, encodeCursor, type CursorPosition } from '../cursor.ts';
 import { compileFilter } from '../filter-to-sql.ts';
+import { indexedEquality } from '../filter-to-sql-layout.ts';
+import { resolveAttribute } from '../../core/schema/resolve.ts';
 import type { ListQuery } from '../store.ts';
 import type { SqlContext } from './context.ts';
+import { runPrecompiled, slot } from './precompiled.ts';
 import { sortKey, type SortKey } from './sort-key.ts';
 
 export type ListTarget = 'users' | 'groups';
@@ -48,6 +51,28 @@ function orderBy(target: ListTarget, key: SortKey | undefined) {
   return sql`case when ${key.expression} is null then 1 else 0 end, ${key.expression} ${direction}, ${id}`;
 }
 
+/** An `eq` on an indexed column that a listing can run as a precompiled statement. */
+interface Lookup {
+  readonly column: string;
+  readonly value: string;
+}
+
+/** The listing's filter as an indexed lookup, when it is one and no sort or keyset position applies. */
+function lookupOf(target: ListTarget, query: ListQuery, schemas: ResourceSchemas, position: CursorPosition | undefined): Lookup | undefined {
+  const filter = query.filter;
+  if (filter?.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string') return undefined;
+  if (query.sortBy !== undefined || position !== undefined) return undefined;
+  const resolved = resolveAttribute(schemas, filter.path);
+  return resolved === undefined ? undefined : indexedEquality(target, resolved, filter.value);
+}
+
+async function countLookup(ctx: SqlContext, target: ListTarget, orgId: string, lookup: Lookup): Promise<number> {
+  const { rows } = await runPrecompiled(ctx, `${target}.count.${lookup.column}`, (db) =>
+    db.selectFrom(target).select((eb) => eb.fn.countAll().as('n')).where('org_id', '=', slot(0)).where(lookup.column as never, '=', slot(1)),
+  [orgId, lookup.value]);
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** COUNT(*) of the rows the filter selects in one organization (served by the org_id indexes). */
 export async function countResources(
   ctx: SqlContext,
@@ -61,6 +86,41 @@ export async function countResources(
   return Number(rows[0]?.n ?? 0);
 }
 
+interface PageShape {
+  readonly key: SortKey | undefined;
+  readonly position: CursorPosition | undefined;
+  readonly lookup: Lookup | undefined;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+async function pageRows(ctx: SqlContext, target: ListTarget, orgId: string, query: ListQuery, schemas: ResourceSchemas, shape: PageShape) {
+  const { key, position, lookup, limit, offset } = shape;
+  if (lookup !== undefined) {
+    const { rows } = await runPrecompiled(ctx, `${target}.list.${lookup.column}`, (db) =>
+      db.selectFrom(target).selectAll().where('org_id', '=', slot(0)).where(lookup.column as never, '=', slot(1)).orderBy('id').limit(slot(2)).offset(slot(3)),
+    [orgId, lookup.value, limit, offset]);
+    return rows as Record<string, unknown>[];
+  }
+  const where = whereClause(ctx, target, orgId, query.filter, schemas);
+  const pageWhere = position === undefined ? where : sql<SqlBool>`${where} and ${after(target, key, position)}`;
+  const keyColumn = key === undefined ? sql`null` : key.expression;
+  const statement = sql<Record<string, unknown>>`select ${sql.table(target)}.*, ${keyColumn} as scimd_sort_key from ${sql.table(target)} where ${pageWhere} order by ${orderBy(target, key)} limit ${limit} offset ${offset}`;
+  return (await statement.execute(ctx.db)).rows;
+}
+
+/**
+ * `totalResults` when the page itself proves it, so the COUNT can be skipped: a page shorter than
+ * asked for is the end of the result, and everything before it is the offset (or nothing, on a
+ * first cursor page). Lookups by a unique attribute always end here.
+ */
+function totalFromPage(rows: number, count: number, shape: PageShape, cursorMode: boolean): number | undefined {
+  if (count === 0) return undefined;
+  if (cursorMode) return shape.position === undefined && rows <= count ? rows : undefined;
+  if (rows < count && (rows > 0 || shape.offset === 0)) return shape.offset + rows;
+  return undefined;
+}
+
 /** One page of rows for `query`; see ListQuery for index vs cursor paging. */
 export async function listResources(ctx: SqlContext, target: ListTarget, orgId: string, query: ListQuery): Promise<RowPage> {
   const schemas = query.schemas ?? defaultSchemas(target);
@@ -69,20 +129,15 @@ export async function listResources(ctx: SqlContext, target: ListTarget, orgId: 
   const cursorMode = query.cursor !== undefined;
   const position = cursorMode && query.cursor !== '' ? decodeCursor(query.cursor ?? '', fingerprint) : undefined;
   const count = Math.max(0, Math.floor(query.count));
-  const where = whereClause(ctx, target, orgId, query.filter, schemas);
-  const pageWhere = position === undefined ? where : sql<SqlBool>`${where} and ${after(target, key, position)}`;
   const offset = cursorMode ? 0 : Math.max(0, Math.floor((query.startIndex ?? 1) - 1));
-  const limit = cursorMode ? count + 1 : count;
-  const keyColumn = key === undefined ? sql`null` : key.expression;
-  const rows =
-    count === 0
-      ? []
-      : (
-          await sql<Record<string, unknown>>`select ${sql.table(target)}.*, ${keyColumn} as scimd_sort_key from ${sql.table(target)} where ${pageWhere} order by ${orderBy(target, key)} limit ${limit} offset ${offset}`.execute(
-            ctx.db,
-          )
-        ).rows;
-  const total = query.includeTotal === false ? undefined : await countResources(ctx, target, orgId, query.filter, schemas);
+  const shape: PageShape = { key, position, lookup: lookupOf(target, query, schemas, position), limit: cursorMode ? count + 1 : count, offset };
+  const rows = count === 0 ? [] : await pageRows(ctx, target, orgId, query, schemas, shape);
+  let total: number | undefined;
+  if (query.includeTotal !== false) {
+    total = totalFromPage(rows.length, count, shape, cursorMode);
+    if (total === undefined && shape.lookup !== undefined) total = await countLookup(ctx, target, orgId, shape.lookup);
+    total ??= await countResources(ctx, target, orgId, query.filter, schemas);
+  }
   const page = cursorMode ? rows.slice(0, count) : rows;
   const last = page[page.length - 1];
   const more = cursorMode && rows.length > count && last !== undefined;

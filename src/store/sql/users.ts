@@ -5,8 +5,19 @@ import type { UsersTable } from '../database.ts';
 import { storedResource, userColumns, userValueRows, type UserColumns } from '../resource-rows.ts';
 import type { UserRecord } from '../rows.ts';
 import type { UserStore, WriteOptions, WriteResult } from '../store.ts';
-import { atomic, chunks, decodeBool, decodeJson, encodeBool, encodeJson, withUniqueness, type SqlContext } from './context.ts';
+import { uniquenessError } from '../unique-constraints.ts';
+import { atomic, chunks, sizedChunks, decodeBool, decodeJson, encodeBool, encodeJson, withUniqueness, type SqlContext } from './context.ts';
 import { countResources, listResources } from './listing.ts';
+import {
+  deleteWhere,
+  insertRows,
+  selectGroupsOf,
+  selectUser,
+  selectUserState,
+  updateUser,
+  USER_COLUMNS,
+  USER_VALUE_COLUMNS,
+} from './user-statements.ts';
 
 /** Turns a `users` row into its record. */
 export function toUserRecord(ctx: SqlContext, row: Selectable<UsersTable>): UserRecord {
@@ -25,6 +36,7 @@ export function toUserRecord(ctx: SqlContext, row: Selectable<UsersTable>): User
   };
 }
 
+/** The indexed columns of a user as stored (booleans encoded for the dialect). */
 function columnsRow(ctx: SqlContext, c: UserColumns) {
   return {
     user_name: c.userName,
@@ -40,12 +52,9 @@ function columnsRow(ctx: SqlContext, c: UserColumns) {
   };
 }
 
-/** Rewrites the value rows of one user (called whenever its resource changes). */
-async function writeValues(ctx: SqlContext, orgId: string, userId: string, resource: ScimResource, replace: boolean) {
-  if (replace) {
-    await ctx.db.deleteFrom('user_values').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
-  }
-  const rows = userValueRows(resource).map((v) => ({
+/** The `user_values` rows of one user's resource. */
+function valueRows(ctx: SqlContext, orgId: string, userId: string, resource: ScimResource) {
+  return userValueRows(resource).map((v) => ({
     org_id: orgId,
     user_id: userId,
     attr: v.attr,
@@ -56,7 +65,11 @@ async function writeValues(ctx: SqlContext, orgId: string, userId: string, resou
     is_primary: encodeBool(ctx.caps, v.isPrimary),
     elem: encodeJson(v.elem),
   }));
-  for (const chunk of chunks(rows, 100)) await ctx.db.insertInto('user_values').values(chunk).execute();
+}
+
+/** Inserts value rows, at most 1,024 per statement (9 parameters each). */
+async function insertValueRows(ctx: SqlContext, rows: readonly Record<string, unknown>[]): Promise<void> {
+  for (const chunk of sizedChunks(rows, 1024)) await insertRows(ctx, 'user_values', USER_VALUE_COLUMNS, chunk);
 }
 
 async function createUser(ctx: SqlContext, orgId: string, input: ScimResource, id: string): Promise<UserRecord> {
@@ -66,20 +79,53 @@ async function createUser(ctx: SqlContext, orgId: string, input: ScimResource, i
   const row = { org_id: orgId, id, ...columnsRow(ctx, columns), created_at: now, updated_at: now, version: 1 };
   await atomic(ctx, async (tx) => {
     await withUniqueness(tx, { userName: columns.userName, id }, () =>
-      tx.db.insertInto('users').values({ ...row, resource: encodeJson(resource) }).execute(),
+      insertRows(tx, 'users', USER_COLUMNS, [{ ...row, resource: encodeJson(resource) }]),
     );
-    await writeValues(tx, orgId, id, resource, false);
+    await insertValueRows(tx, valueRows(tx, orgId, id, resource));
   });
   return { ...toUserRecord(ctx, { ...row, resource: null }), resource };
 }
 
-async function current(ctx: SqlContext, orgId: string, id: string) {
-  return ctx.db
-    .selectFrom('users')
-    .select(['version', 'created_at'])
-    .where('org_id', '=', orgId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+/** 409 before writing anything when a userName of the batch repeats or is already taken. */
+async function checkBatchUserNames(ctx: SqlContext, orgId: string, batch: readonly UserColumns[]): Promise<void> {
+  const attempted = new Map<string, string>();
+  for (const columns of batch) {
+    if (attempted.has(columns.userNameLc)) throw uniquenessError('userName', columns.userName);
+    attempted.set(columns.userNameLc, columns.userName);
+  }
+  for (const chunk of chunks([...attempted.keys()], 500)) {
+    const taken = await ctx.db.selectFrom('users').select('user_name_lc').where('org_id', '=', orgId).where('user_name_lc', 'in', chunk).executeTakeFirst();
+    if (taken) throw uniquenessError('userName', attempted.get(taken.user_name_lc));
+  }
+}
+
+/** UserStore.createMany: every row with multi-row INSERTs (512 users per statement), all or nothing. */
+async function createUsers(ctx: SqlContext, orgId: string, inputs: readonly ScimResource[], ids?: readonly string[]): Promise<UserRecord[]> {
+  if (ids !== undefined && ids.length !== inputs.length) throw new Error('createMany: ids and resources differ in length');
+  const now = ctx.now();
+  const meta = { resourceType: 'User', created: now, lastModified: now, version: 1 } as const;
+  const batch = inputs.map((input, i) => {
+    const id = ids?.[i] ?? ctx.newId();
+    const columns = userColumns(input);
+    const row = { org_id: orgId, id, ...columnsRow(ctx, columns), created_at: now, updated_at: now, version: 1 };
+    return { id, columns, row, resource: storedResource(input, id, meta) };
+  });
+  await atomic(ctx, async (tx) => {
+    await checkBatchUserNames(tx, orgId, batch.map((b) => b.columns));
+    for (const chunk of sizedChunks(batch, 512)) {
+      const rows = chunk.map((b) => ({ ...b.row, resource: encodeJson(b.resource) }));
+      await withUniqueness(tx, {}, () => insertRows(tx, 'users', USER_COLUMNS, rows));
+    }
+    await insertValueRows(tx, batch.flatMap((b) => valueRows(tx, orgId, b.id, b.resource)));
+  });
+  return batch.map((b) => ({ ...toUserRecord(ctx, { ...b.row, resource: null }), resource: b.resource }));
+}
+
+/** Value rows only change when a multi-valued attribute does; most PATCHes leave them alone. */
+function sameValueRows(ctx: SqlContext, stored: unknown, next: ScimResource): boolean {
+  const previous = decodeJson(ctx.caps, stored);
+  if (typeof previous !== 'object' || previous === null) return false;
+  return JSON.stringify(userValueRows(previous as ScimResource)) === JSON.stringify(userValueRows(next));
 }
 
 async function replaceUser(
@@ -91,7 +137,7 @@ async function replaceUser(
 ): Promise<WriteResult<UserRecord>> {
   const columns = userColumns(input);
   return atomic(ctx, async (tx) => {
-    const existing = await current(tx, orgId, id);
+    const existing = await selectUserState(tx, orgId, id);
     if (!existing) return { status: 'notFound' };
     const version = Number(existing.version);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
@@ -101,33 +147,28 @@ async function replaceUser(
     const meta = { resourceType: 'User', created: existing.created_at, lastModified: now, version: version + 1 } as const;
     const resource = storedResource(input, id, meta);
     const set = { ...columnsRow(tx, columns), updated_at: now, version: version + 1, resource: encodeJson(resource) };
-    const result = await withUniqueness(tx, { userName: columns.userName }, () =>
-      tx.db
-        .updateTable('users')
-        .set(set)
-        .where('org_id', '=', orgId)
-        .where('id', '=', id)
-        .where('version', '=', version)
-        .executeTakeFirst(),
-    );
-    if (Number(result.numUpdatedRows) === 0) return { status: 'conflict', currentVersion: version };
-    await writeValues(tx, orgId, id, resource, true);
+    const updated = await withUniqueness(tx, { userName: columns.userName }, () => updateUser(tx, orgId, id, version, set));
+    if (updated === 0) return { status: 'conflict', currentVersion: version };
+    if (!sameValueRows(tx, existing.resource, resource)) {
+      await deleteWhere(tx, 'user_values', 'user_id', orgId, id);
+      await insertValueRows(tx, valueRows(tx, orgId, id, resource));
+    }
     const row = { org_id: orgId, id, created_at: existing.created_at, ...set };
-    return { status: 'ok', record: { ...toUserRecord(tx, row), resource } };
+    return { status: 'ok', record: { ...toUserRecord(tx, { ...row, resource: null }), resource } };
   });
 }
 
 async function deleteUser(ctx: SqlContext, orgId: string, id: string, options: WriteOptions): Promise<WriteResult<{ id: string }>> {
   return atomic(ctx, async (tx) => {
-    const existing = await current(tx, orgId, id);
+    const existing = await selectUserState(tx, orgId, id);
     if (!existing) return { status: 'notFound' };
     const version = Number(existing.version);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
       return { status: 'conflict', currentVersion: version };
     }
-    await tx.db.deleteFrom('memberships').where('org_id', '=', orgId).where('member_id', '=', id).execute();
-    await tx.db.deleteFrom('user_values').where('org_id', '=', orgId).where('user_id', '=', id).execute();
-    await tx.db.deleteFrom('users').where('org_id', '=', orgId).where('id', '=', id).execute();
+    await deleteWhere(tx, 'memberships', 'member_id', orgId, id);
+    await deleteWhere(tx, 'user_values', 'user_id', orgId, id);
+    await deleteWhere(tx, 'users', 'id', orgId, id);
     return { status: 'ok', record: { id } };
   });
 }
@@ -135,16 +176,12 @@ async function deleteUser(ctx: SqlContext, orgId: string, id: string, options: W
 /** The user sub-store. */
 export function userStore(ctx: SqlContext): UserStore {
   const findBy = async (orgId: string, column: 'id' | 'user_name_lc', value: string) => {
-    const row = await ctx.db
-      .selectFrom('users')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where(column, '=', value)
-      .executeTakeFirst();
+    const row = await selectUser(ctx, column, orgId, value);
     return row ? toUserRecord(ctx, row) : undefined;
   };
   return {
     create: (orgId, resource, options = {}) => createUser(ctx, orgId, resource, options.id ?? ctx.newId()),
+    createMany: (orgId, resources, options = {}) => createUsers(ctx, orgId, resources, options.ids),
     get: (orgId, id) => findBy(orgId, 'id', id),
     findByUserName: (orgId, userName) => findBy(orgId, 'user_name_lc', userName.toLowerCase()),
     replace: (orgId, id, resource, options = {}) => replaceUser(ctx, orgId, id, resource, options),
@@ -154,16 +191,6 @@ export function userStore(ctx: SqlContext): UserStore {
       return { ...paging, resources: rows.map((row) => toUserRecord(ctx, row as unknown as Selectable<UsersTable>)) };
     },
     count: (orgId, filter, schemas) => countResources(ctx, 'users', orgId, filter, schemas),
-    async groupsOf(orgId, userId) {
-      const rows = await ctx.db
-        .selectFrom('memberships as m')
-        .innerJoin('groups as g', (join) => join.onRef('g.org_id', '=', 'm.org_id').onRef('g.id', '=', 'm.group_id'))
-        .select(['g.id as value', 'g.display_name as display'])
-        .where('m.org_id', '=', orgId)
-        .where('m.member_id', '=', userId)
-        .orderBy('g.id')
-        .execute();
-      return rows;
-    },
+    groupsOf: (orgId, userId) => selectGroupsOf(ctx, orgId, userId),
   };
 }

@@ -13,6 +13,7 @@ import { createSqlStore, type SqlStore } from '../sql/sql-store.ts';
 import { queryLogger, timeAndIds, type StoreOptions } from '../sql/options.ts';
 import { sqliteDdl } from './ddl.ts';
 import { sqliteUniqueViolation } from './errors.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 /** The default database file, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = './data/scimd.db';
@@ -43,7 +44,7 @@ export function openSqliteDatabase(path: string, busyTimeoutMs = 5000): BetterSq
 /** Creates the SQLite store; run `migrateToLatest(store)` before first use. */
 export function createSqliteStore(options: SqliteStoreOptions = {}): SqlStore {
   const database = options.database ?? openSqliteDatabase(options.path ?? DEFAULT_SQLITE_PATH, options.busyTimeoutMs);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: queryLogger(options) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), log: queryLogger(options) });
   const ctx = { db, caps: sqliteCapabilities, uniqueViolation: sqliteUniqueViolation, ...timeAndIds(options) };
   return createSqlStore(ctx, sqliteDdl, () => db.destroy());
 }

@@ -1,0 +1,73 @@
+/**
+ * Hot statements compiled once per dialect. Building and compiling a Kysely query costs more than
+ * running an indexed lookup, so the statements every request runs (a user by id or userName, a
+ * user's groups, the rows a create writes) are written with the query builder as usual — typed
+ * against the schema — but with numbered *slots* instead of values. The first call compiles the
+ * query and remembers its SQL text and where each slot landed in the parameter list; later calls
+ * only bind the new values, skipping the builder and the compiler.
+ */
+import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import type { SqlCapabilities } from '../capabilities.ts';
+import type { Database } from '../database.ts';
+import type { SqlContext } from './context.ts';
+
+const SLOT_PREFIX = '\u0000scimd-slot:';
+
+/**
+ * A placeholder for the `n`-th value of a precompiled statement. Typed as whatever the query
+ * builder expects at that position: it is a marker the compiler passes through as a parameter.
+ */
+export function slot<T = never>(n: number): T {
+  return `${SLOT_PREFIX}${n}` as unknown as T;
+}
+
+/** A compiled statement: its SQL, and for each parameter a slot number or a constant. */
+interface Template {
+  readonly sql: string;
+  readonly parameters: readonly ({ readonly slot: number } | { readonly value: unknown })[];
+  readonly slots: number;
+}
+
+/** SQL text depends only on the dialect, so templates are kept per capability set. */
+const templates = new WeakMap<SqlCapabilities, Map<string, Template>>();
+
+function compileTemplate(key: string, query: Compilable<unknown>): Template {
+  const compiled = query.compile();
+  const seen = new Set<number>();
+  const parameters = compiled.parameters.map((value) => {
+    if (typeof value === 'string' && value.startsWith(SLOT_PREFIX)) {
+      const n = Number(value.slice(SLOT_PREFIX.length));
+      seen.add(n);
+      return { slot: n };
+    }
+    return { value };
+  });
+  for (let n = 0; n < seen.size; n += 1) {
+    if (!seen.has(n)) throw new Error(`precompiled statement ${key}: slots must be numbered 0..${seen.size - 1}`);
+  }
+  return { sql: compiled.sql, parameters, slots: seen.size };
+}
+
+function templateFor(ctx: SqlContext, key: string, build: (db: Kysely<Database>) => Compilable<unknown>): Template {
+  let byKey = templates.get(ctx.caps);
+  if (byKey === undefined) templates.set(ctx.caps, (byKey = new Map()));
+  let template = byKey.get(key);
+  if (template === undefined) byKey.set(key, (template = compileTemplate(key, build(ctx.db))));
+  return template;
+}
+
+/**
+ * Runs the statement `build` describes (compiled on first use under `key`) with `values` in its
+ * slots. `key` must name one statement shape: the same key always builds the same query.
+ */
+export async function runPrecompiled<R>(
+  ctx: SqlContext,
+  key: string,
+  build: (db: Kysely<Database>) => Compilable<R>,
+  values: readonly unknown[],
+): Promise<QueryResult<R>> {
+  const template = templateFor(ctx, key, build);
+  if (values.length !== template.slots) throw new Error(`precompiled statement ${key}: expected ${template.slots} values, got ${values.length}`);
+  const parameters = template.parameters.map((p) => ('slot' in p ? values[p.slot] : p.value));
+  return ctx.db.executeQuery(CompiledQuery.raw(template.sql, parameters) as CompiledQuery<R>);
+}

@@ -1,0 +1,99 @@
+/**
+ * The statements of the user sub-store's hot paths, precompiled (precompiled.ts): the lookups a
+ * SCIM request makes (by id, by userName, a user's groups) and the rows every write touches
+ * (`users`, `user_values`). Multi-row inserts are compiled once per row count.
+ */
+import type { Selectable } from 'kysely';
+import type { Database, UsersTable } from '../database.ts';
+import type { SqlContext } from './context.ts';
+import { runPrecompiled, slot } from './precompiled.ts';
+
+/** Every column of `users`, in insert order. */
+export const USER_COLUMNS = [
+  'org_id', 'id', 'user_name', 'user_name_lc', 'external_id', 'active', 'display_name', 'display_name_lc', 'user_type',
+  'primary_email_lc', 'given_name', 'family_name', 'created_at', 'updated_at', 'version', 'resource',
+] as const;
+
+/** Every column of `user_values`, in insert order. */
+export const USER_VALUE_COLUMNS = ['org_id', 'user_id', 'attr', 'pos', 'value', 'value_lc', 'type', 'is_primary', 'elem'] as const;
+
+/** The columns a replace rewrites (everything but the key and `created_at`). */
+const USER_SET_COLUMNS = USER_COLUMNS.filter((c) => c !== 'org_id' && c !== 'id' && c !== 'created_at');
+
+type Row = Readonly<Record<string, unknown>>;
+
+/**
+ * Inserts `rows` into `table` with one multi-row INSERT (the caller keeps a chunk under the
+ * drivers' parameter limits), compiled once per table and row count.
+ */
+export async function insertRows(ctx: SqlContext, table: keyof Database, columns: readonly string[], rows: readonly Row[]): Promise<void> {
+  if (rows.length === 0) return;
+  const width = columns.length;
+  const values: unknown[] = [];
+  for (const row of rows) for (const column of columns) values.push(row[column]);
+  await runPrecompiled(ctx, `${table}.insert.${rows.length}`, (db) => {
+    const objects = rows.map((_, r) => Object.fromEntries(columns.map((column, c) => [column, slot(r * width + c)])));
+    return db.insertInto(table).values(objects as never);
+  }, values);
+}
+
+/** The `users` row with `column` = `value` in the organization (a unique column: id or user_name_lc). */
+export async function selectUser(
+  ctx: SqlContext,
+  column: 'id' | 'user_name_lc',
+  orgId: string,
+  value: string,
+): Promise<Selectable<UsersTable> | undefined> {
+  const { rows } = await runPrecompiled(ctx, `users.by.${column}`, (db) =>
+    db.selectFrom('users').selectAll().where('org_id', '=', slot(0)).where(column, '=', slot(1)),
+  [orgId, value]);
+  return rows[0];
+}
+
+/** What a replace or delete needs to know about the stored user first. */
+export async function selectUserState(ctx: SqlContext, orgId: string, id: string) {
+  const { rows } = await runPrecompiled(ctx, 'users.state', (db) =>
+    db.selectFrom('users').select(['version', 'created_at', 'resource']).where('org_id', '=', slot(0)).where('id', '=', slot(1)),
+  [orgId, id]);
+  return rows[0];
+}
+
+/** Rewrites a user's row when its version is still `version`; returns how many rows changed (0 or 1). */
+export async function updateUser(ctx: SqlContext, orgId: string, id: string, version: number, set: Row): Promise<number> {
+  const values = [...USER_SET_COLUMNS.map((c) => set[c]), orgId, id, version];
+  const result = await runPrecompiled(ctx, 'users.update', (db) => {
+    const assignments = Object.fromEntries(USER_SET_COLUMNS.map((c, i) => [c, slot(i)]));
+    const n = USER_SET_COLUMNS.length;
+    return db.updateTable('users').set(assignments as never).where('org_id', '=', slot(n)).where('id', '=', slot(n + 1)).where('version', '=', slot(n + 2));
+  }, values);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** Deletes the rows of `table` whose `column` is `value` in the organization. */
+export async function deleteWhere(
+  ctx: SqlContext,
+  table: 'users' | 'user_values' | 'memberships',
+  column: 'id' | 'user_id' | 'member_id',
+  orgId: string,
+  value: string,
+): Promise<void> {
+  await runPrecompiled(ctx, `${table}.delete.${column}`, (db) =>
+    db.deleteFrom(table).where('org_id', '=', slot(0)).where(column as never, '=', slot(1)),
+  [orgId, value]);
+}
+
+/**
+ * The groups a user is a direct member of, ordered by group id. Written as `id IN (subquery)` so
+ * both planners start from the member's index entries, whatever the number of groups.
+ */
+export async function selectGroupsOf(ctx: SqlContext, orgId: string, userId: string) {
+  const { rows } = await runPrecompiled(ctx, 'users.groupsOf', (db) =>
+    db
+      .selectFrom('groups as g')
+      .select(['g.id as value', 'g.display_name as display'])
+      .where('g.org_id', '=', slot(0))
+      .where('g.id', 'in', db.selectFrom('memberships as m').select('m.group_id').where('m.org_id', '=', slot(1)).where('m.member_id', '=', slot(2)))
+      .orderBy('g.id'),
+  [orgId, orgId, userId]);
+  return rows;
+}
