@@ -12,6 +12,8 @@ import { ScimError } from '../core/scim-error.ts';
 import type { Authenticator } from '../services/authenticator.ts';
 import type { GroupService } from '../services/scim-groups.ts';
 import type { UserService } from '../services/scim-users.ts';
+import { registerAdminApi } from './admin/admin-api.ts';
+import type { AdminServices } from './admin/deps.ts';
 import { scimAuth, scimRateLimit } from './auth.ts';
 import type { AppEnv } from './env.ts';
 import { registerHealthRoutes } from './health.ts';
@@ -66,6 +68,8 @@ export interface AppDeps {
   readonly now?: () => number;
   /** Receives each authenticated SCIM request's outcome (services/activity.ts); none when omitted. */
   readonly activity?: ActivityRecorder;
+  /** The services behind the admin API (`/api/v1`, src/http/admin/); not served when omitted. */
+  readonly admin?: AdminServices;
 }
 
 function firstHeaderValue(value: string | undefined): string | undefined {
@@ -144,6 +148,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerBulkRoute(app, setup, SCIM_PREFIX);
   registerResourceRoutes(app, setup, setup.users, SCIM_PREFIX);
   registerResourceRoutes(app, setup, setup.groups, SCIM_PREFIX);
+
+  if (deps.admin) {
+    const scimBase = baseUrlOf(deps.publicUrl, trustProxy);
+    registerAdminApi(app, deps.admin, {
+      origin: (c) => scimBase(c).slice(0, -SCIM_PREFIX.length),
+      clientIp: clientIpOf(trustProxy),
+      maxBodyBytes: deps.limits.maxBodyBytes,
+      maxPageSize: deps.limits.maxPageSize,
+      defaultPageSize: deps.limits.defaultPageSize,
+    });
+  }
 
   app.notFound(notFound);
   app.onError((error, c) => renderError(error, c));

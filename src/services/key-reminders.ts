@@ -14,6 +14,7 @@
 import { ScimError } from '../core/scim-error.ts';
 import type { ApiKeyRecord, JobRecord, MailLogRecord, OrganizationRecord } from '../store/rows.ts';
 import type { Store } from '../store/store.ts';
+import type { OperationContext } from './context.ts';
 import type { MailMessage, MailService } from './mail.ts';
 
 export const KEY_EXPIRING = 'key-expiring';
@@ -28,6 +29,8 @@ const MAX_ADDRESSES = 20;
 const EMAIL = /^[^\s@,;<>]+@[^\s@,;<>]+\.[^\s@,;<>]+$/;
 
 type ReminderKind = typeof KEY_EXPIRING | typeof KEY_EXPIRED;
+
+const orgNotFound = (id: string) => new ScimError(404, undefined, `Organization "${id}" not found`);
 
 /** The organization's notification addresses (an organization setting; empty when unset). */
 export function notificationAddresses(settings: Readonly<Record<string, unknown>>): string[] {
@@ -120,6 +123,35 @@ export function createKeyReminderService(deps: KeyReminderServiceDeps) {
         if (await enqueue(KEY_EXPIRING, key)) counts.expiring += 1;
       }
       return counts;
+    },
+
+    /** The organization's notification addresses (404 for an unknown organization). */
+    async notificationAddresses(orgId: string): Promise<string[]> {
+      const org = await store.organizations.get(orgId);
+      if (!org) throw orgNotFound(orgId);
+      return notificationAddresses(org.settings);
+    },
+
+    /** Replaces the notification addresses (validated) and records the change in the history. */
+    async setNotificationAddresses(ctx: OperationContext, value: unknown): Promise<string[]> {
+      const addresses = parseNotificationAddresses(value);
+      return store.transaction(async (tx) => {
+        const org = await tx.organizations.get(ctx.orgId);
+        if (!org) throw orgNotFound(ctx.orgId);
+        await tx.organizations.update(ctx.orgId, { settings: { ...org.settings, [NOTIFICATION_SETTING]: addresses } });
+        await tx.auditEvents.append(ctx.orgId, {
+          actorType: ctx.actor.type,
+          actorId: ctx.actor.id,
+          actorName: ctx.actor.name,
+          action: 'organization.notifications_updated',
+          resourceType: 'Organization',
+          resourceId: ctx.orgId,
+          requestId: ctx.requestId ?? null,
+          sourceIp: ctx.sourceIp ?? null,
+          changes: { before: { [NOTIFICATION_SETTING]: notificationAddresses(org.settings) }, after: { [NOTIFICATION_SETTING]: addresses } },
+        });
+        return addresses;
+      });
     },
 
     /** Sends the mail of one leased reminder job; throws when the mail could not be delivered. */

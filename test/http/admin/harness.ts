@@ -1,0 +1,191 @@
+/**
+ * An in-process scimd app with the admin API for tests: real services over a migrated store
+ * (SQLite in memory, or a fresh PostgreSQL database), two organizations (Acme, Globex), an operator
+ * with a session, and `call()` which goes through `app.request()` — no socket. Every admin response
+ * is checked against the schema its route declares (the same zod schema the OpenAPI document is
+ * generated from), or against the error schema for error statuses: a test that calls a route
+ * fails if the route answers anything the document does not describe.
+ */
+import assert from 'node:assert/strict';
+import type { Hono } from 'hono';
+import { createApp } from '../../../src/http/app.ts';
+import { adminRoutes } from '../../../src/http/admin/admin-api.ts';
+import type { AdminContext } from '../../../src/http/admin/deps.ts';
+import { honoPath, type AdminRoute } from '../../../src/http/admin/route.ts';
+import { ErrorBody } from '../../../src/http/admin/schemas.ts';
+import type { AppEnv } from '../../../src/http/env.ts';
+import { createSchemaRegistry } from '../../../src/core/schema/registry.ts';
+import { createActivityService } from '../../../src/services/activity.ts';
+import { createApiKeyService, type ApiKeyService, type NewApiKeyInput } from '../../../src/services/api-keys.ts';
+import { createAuditService } from '../../../src/services/audit.ts';
+import { createDirectoryService } from '../../../src/services/directory.ts';
+import { createKeyReminderService } from '../../../src/services/key-reminders.ts';
+import { createMailService } from '../../../src/services/mail.ts';
+import { createOperatorService, type OperatorService } from '../../../src/services/operators.ts';
+import { createOrganizationService, SYSTEM_ACTOR, type OrganizationService } from '../../../src/services/organizations.ts';
+import { createPolicyService } from '../../../src/services/policies.ts';
+import { createRoleService } from '../../../src/services/roles.ts';
+import { createGroupService } from '../../../src/services/scim-groups.ts';
+import { createUserService } from '../../../src/services/scim-users.ts';
+import { createSetupLinkService, type SetupLinkService } from '../../../src/services/setup-links.ts';
+import type { SqlStore } from '../../../src/store/sql/sql-store.ts';
+import { readResult, TEST_LIMITS, type CallResult } from '../harness.ts';
+import { testDialects, type TestDialect } from '../../store/harness.ts';
+
+export const ORIGIN = 'http://scim.test';
+export const OPERATOR = { email: 'ada@vendor.test', password: 'correct horse battery staple' };
+
+export interface AdminCall {
+  readonly body?: unknown;
+  readonly rawBody?: string;
+  readonly headers?: Record<string, string>;
+  /** Bearer token; `null` sends none. Defaults to the operator's session token. */
+  readonly token?: string | null;
+  readonly remoteAddress?: string;
+}
+
+export interface AdminHarness {
+  readonly app: Hono<AppEnv>;
+  readonly store: SqlStore;
+  /** Acme and Globex. */
+  readonly acme: string;
+  readonly globex: string;
+  /** The operator's session token. */
+  readonly session: string;
+  readonly keys: ApiKeyService;
+  readonly orgs: OrganizationService;
+  readonly operators: OperatorService;
+  readonly setupLinks: SetupLinkService;
+  /** Moves every service clock forward. */
+  advance(ms: number): void;
+  now(): Date;
+  /** Calls `/api/v1<path>` (or an absolute path starting with `/scim/`). */
+  call(method: string, path: string, options?: AdminCall): Promise<CallResult>;
+  /** A key of `orgId` (Acme by default); returns its secret. */
+  key(input: Partial<NewApiKeyInput>, orgId?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const ROUTES: readonly AdminRoute[] = adminRoutes({} as AdminContext);
+
+/** The declared route a request matched, for schema checks. */
+export function routeOf(method: string, path: string): AdminRoute | undefined {
+  const bare = path.split('?')[0] ?? path;
+  return ROUTES.find((r) => r.method === method.toLowerCase() && new RegExp(`^${honoPath(r.path).replace(/:\w+/g, '[^/]+')}$`).test(bare));
+}
+
+/** Checks a response against what its route declares (success) or the error schema (failure). */
+export function checkAgainstDocument(method: string, path: string, result: CallResult): void {
+  const route = routeOf(method, path);
+  if (result.status >= 400) {
+    assert.match(result.headers.get('Content-Type') ?? '', /^application\/json/, `${method} ${path}: errors are JSON`);
+    const parsed = ErrorBody.safeParse(result.json);
+    assert.ok(parsed.success, `${method} ${path} → ${result.status}: not an Error body: ${result.text}`);
+    return;
+  }
+  assert.ok(route, `${method} ${path} answered ${result.status} but no route declares it`);
+  const spec = route.responses[result.status];
+  assert.ok(spec, `${method} ${path}: status ${result.status} is not declared (declared: ${Object.keys(route.responses).join(', ')})`);
+  if (!spec.schema) return;
+  const parsed = spec.schema.safeParse(result.json);
+  assert.ok(parsed.success, `${method} ${path} → ${result.status} does not match its declared schema: ${parsed.error?.message}\n${result.text}`);
+}
+
+/** Builds the app over a fresh store of `dialect` (SQLite by default). */
+export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHarness> {
+  const chosen = dialect ?? (await testDialects())[0]!;
+  let nowMs = Date.parse('2026-03-01T00:00:00.000Z');
+  const clock = () => new Date(nowMs);
+  const store = await chosen.open({ clock });
+  const registry = createSchemaRegistry();
+  const keys = createApiKeyService({ store, clock, cacheTtlMs: 0, flushIntervalMs: 0 });
+  const policies = createPolicyService({ store, clock, cacheTtlMs: 0, onChange: keys.forgetOrganization });
+  const orgs = createOrganizationService({ store, clock, onChange: (id) => (keys.forgetOrganization(id), policies.forget(id)) });
+  const operators = createOperatorService({ store, clock });
+  const setupLinks = createSetupLinkService({ store, clock });
+  const mail = createMailService({ store, from: 'scimd@vendor.test' });
+  const activity = createActivityService({ store, clock, flushIntervalMs: 0 });
+  const filterLimits = { maxLength: TEST_LIMITS.maxFilterLength, maxDepth: TEST_LIMITS.maxFilterDepth };
+  const users = createUserService({ store, schemasFor: () => registry.user, filterLimits, rulesFor: policies.rulesFor });
+  const groups = createGroupService({ store, schemasFor: () => registry.group, filterLimits, maxMembersReturned: TEST_LIMITS.maxMembersReturned });
+  const admin = {
+    organizations: orgs,
+    apiKeys: keys,
+    operators,
+    setupLinks,
+    users,
+    groups,
+    directory: createDirectoryService({ store }),
+    roles: createRoleService({ store, onChange: policies.forget }),
+    policies,
+    audit: createAuditService({ store, clock }),
+    activity,
+    mail,
+    reminders: createKeyReminderService({ store, mail, clock }),
+  };
+  const app = createApp({
+    store,
+    users,
+    groups,
+    authenticator: keys,
+    registryFor: () => registry,
+    limits: TEST_LIMITS,
+    rateLimit: { perSecond: 10_000, burst: 10_000 },
+    publicUrl: ORIGIN,
+    activity,
+    admin,
+    now: () => nowMs,
+  });
+  const acme = (await orgs.create(SYSTEM_ACTOR, { name: 'Acme' })).id;
+  const globex = (await orgs.create(SYSTEM_ACTOR, { name: 'Globex' })).id;
+  await operators.create(OPERATOR);
+  const session = (await operators.login(OPERATOR)).token;
+
+  async function call(method: string, path: string, options: AdminCall = {}): Promise<CallResult> {
+    const headers: Record<string, string> = {};
+    const bearer = options.token === undefined ? session : options.token;
+    if (bearer !== null) headers['Authorization'] = `Bearer ${bearer}`;
+    const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    Object.assign(headers, options.headers);
+    const url = `${ORIGIN}${path.startsWith('/scim/') ? path : `/api/v1${path}`}`;
+    const env = { incoming: { socket: { remoteAddress: options.remoteAddress ?? '127.0.0.1' } } };
+    const result = await readResult(await app.request(url, { method, headers, ...(body === undefined ? {} : { body }) }, env));
+    if (!path.startsWith('/scim/') && !path.startsWith('/openapi.json') && !path.includes('/audit/export')) checkAgainstDocument(method, path, result);
+    return result;
+  }
+
+  return {
+    app,
+    store,
+    acme,
+    globex,
+    session,
+    keys,
+    orgs,
+    operators,
+    setupLinks,
+    advance: (ms) => {
+      nowMs += ms;
+    },
+    now: clock,
+    call,
+    key: async (input, orgId = acme) => (await keys.create({ orgId, actor: SYSTEM_ACTOR }, { type: 'api', description: 'host app', ...input })).secret,
+    async close() {
+      await activity.close();
+      await keys.close();
+      await chosen.close(store);
+    },
+  };
+}
+
+/** Asserts an error response: status, scimType and a detail matching `detail`. */
+export function assertError(result: CallResult, status: number, scimType: string | undefined, detail: RegExp): void {
+  assert.equal(result.status, status, result.text);
+  assert.equal(result.json?.scimType, scimType, result.text);
+  assert.equal(result.json?.status, String(status));
+  assert.deepEqual(result.json?.schemas, ['urn:ietf:params:scim:api:messages:2.0:Error']);
+  assert.match(result.json?.detail ?? '', detail);
+}
+
+export { testDialects };
