@@ -1,0 +1,115 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../config.ts';
+import type { CliIo } from '../io.ts';
+import { runCli } from '../main.ts';
+import { renderRecord, renderTable } from '../table.ts';
+import { tenantUrlOf } from './admin.ts';
+
+interface Captured {
+  readonly code: number;
+  readonly out: string[];
+  readonly err: string[];
+}
+
+let dir: string;
+let database: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'scimd-cli-'));
+  database = `sqlite:${join(dir, 'scimd.db')}`;
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the CLI in-process on the test database, capturing its lines. */
+async function cli(...args: string[]): Promise<Captured> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  const fail = () => Promise.reject(new Error('not used'));
+  const code = await runCli([...args, '--database-url', database], { io, start: fail, waitForSignal: fail });
+  return { code, out, err };
+}
+
+const idOf = (result: Captured): string => (JSON.parse(result.out.join('\n')) as { id: string }).id;
+
+describe('admin command output helpers', () => {
+  it('aligns table columns, shows missing values as a dash and booleans as yes/no', () => {
+    const rows = [{ a: 'x', b: null, c: true }, { a: 'longer', b: 'multi\nline', c: false }];
+    const lines = renderTable(rows, [{ header: 'a', value: (r) => r.a }, { header: 'b', value: (r) => r.b }, { header: 'c', value: (r) => r.c }]);
+    assert.deepEqual(lines, ['A       B           C', 'x       -           yes', 'longer  multi line  no']);
+    assert.deepEqual(renderTable([], [{ header: 'a', value: () => 1 }], '(no keys)'), ['(no keys)']);
+    assert.deepEqual(renderRecord([['Name', 'Acme'], ['Slug', undefined]]), ['Name: Acme', 'Slug: -']);
+  });
+
+  it('shows the Tenant URL from PUBLIC_URL, or from HOST and PORT', () => {
+    assert.equal(tenantUrlOf(loadConfig({ PUBLIC_URL: 'https://scim.example.com/' })), 'https://scim.example.com/scim/v2');
+    assert.equal(tenantUrlOf(loadConfig({ HOST: '0.0.0.0', PORT: '9000' })), 'http://localhost:9000/scim/v2');
+    assert.equal(tenantUrlOf(loadConfig({ HOST: '::1' })), 'http://[::1]:8080/scim/v2');
+  });
+});
+
+describe('admin commands in-process', () => {
+  let orgId: string;
+  before(async () => {
+    assert.deepEqual((await cli('org', 'list')).out, ['(no organizations)']);
+    orgId = idOf(await cli('org', 'create', '--name', 'Globex', '--json'));
+  });
+
+  it('changes policies with flags and prints them, refusing bad values with the detail', async () => {
+    const set = await cli('org', 'policy', orgId, '--allowed-domains', 'globex.com, *.globex.com', '--user-name-immutable', 'on', '--profile', 'strict');
+    assert.equal(set.code, 0, set.err.join('\n'));
+    assert.ok(set.out.includes('Allowed domains:         globex.com, *.globex.com'));
+    assert.ok(set.out.includes('Compatibility profile:   strict'));
+    const cleared = await cli('org', 'policy', orgId, '--allowed-domains', 'none', '--json');
+    assert.deepEqual((JSON.parse(cleared.out.join('\n')) as { allowedDomains: string[] }).allowedDomains, []);
+    const bad = await cli('org', 'policy', orgId, '--allowed-domains', 'not a domain');
+    assert.deepEqual([bad.code, bad.err], [1, ['scimd: allowedDomains entry "not a domain" is not a domain (e.g. contoso.com or *.contoso.com)']]);
+    const role = await cli('org', 'policy', orgId, '--default-role', 'Nobody');
+    assert.match(role.err[0] ?? '', /defaultRole "Nobody" is not a role/);
+    assert.equal((await cli('org', 'policy', orgId, '--user-name-email', 'maybe')).code, 2);
+  });
+
+  it('renames the organization and manages custom roles by name', async () => {
+    assert.deepEqual((await cli('org', 'rename', orgId, '--name', 'Globex Corp')).out, [`Renamed ${orgId} to "Globex Corp"`]);
+    assert.deepEqual((await cli('role', 'create', '--org', orgId, '--name', 'Auditor')).code, 0);
+    assert.deepEqual((await cli('role', 'rename', '--org', orgId, 'Auditor', '--name', 'Auditors')).out, ['Renamed role "Auditor" to "Auditors"']);
+    const list = await cli('role', 'list', '--org', orgId);
+    assert.match(list.out.find((l) => l.startsWith('Auditors')) ?? '', /^Auditors +custom +0 /);
+    assert.deepEqual((await cli('role', 'delete', '--org', orgId, 'Auditors')).out, ['Deleted role "Auditors"']);
+    const predefined = await cli('role', 'delete', '--org', orgId, 'Admin');
+    assert.deepEqual([predefined.code, predefined.err], [1, ['scimd: "Admin" is a predefined role and cannot be deleted']]);
+    assert.deepEqual((await cli('role', 'members', '--org', orgId)).out, ['(no members)']);
+  });
+
+  it('pages the history with a cursor hint and exports it without a streaming writer', async () => {
+    const page = await cli('audit', 'list', '--org', orgId, '--limit', '2');
+    assert.equal(page.out.length, 4, page.out.join('\n'));
+    assert.match(page.out[0]!, /^TIME +ACTOR +ACTION +RESOURCE +REQUEST +SOURCE IP$/);
+    assert.match(page.out[3]!, /^More: --cursor \S+$/);
+    const next = await cli('audit', 'list', '--org', orgId, '--limit', '2', '--cursor', page.out[3]!.slice('More: --cursor '.length), '--json');
+    assert.equal((JSON.parse(next.out.join('\n')) as { events: unknown[] }).events.length, 2);
+    const csv = await cli('audit', 'export', '--org', orgId, '--format', 'csv', '--action', 'role.renamed');
+    assert.equal(csv.out.length, 2);
+    assert.match(csv.out[1]!, /,admin,,scimd CLI \(.+\),role\.renamed,Role,/);
+  });
+
+  it('refuses unknown keys, subcommands, formats and a prune without a period', async () => {
+    const revoke = await cli('key', 'revoke', 'no-such-key');
+    assert.deepEqual([revoke.code, revoke.err], [1, ['scimd: API key "no-such-key" not found']]);
+    const keys = await cli('key', 'list', '--org', orgId);
+    assert.deepEqual(keys.out, ['(no keys)']);
+    const expired = await cli('key', 'create', '--org', orgId, '--type', 'scim', '--description', 'Old', '--expires', '2001-01-01');
+    assert.deepEqual([expired.code, expired.err], [1, ['scimd: expiresAt "2001-01-01" is in the past']]);
+    for (const args of [['org', 'frobnicate'], ['audit', 'export', '--org', orgId, '--format', 'xml'], ['audit', 'prune'], ['org', 'scim', 'maybe', orgId]]) {
+      const result = await cli(...args);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.err.join('\n')}`);
+      assert.match(result.err.at(-1) ?? '', /Run "scimd --help" for usage/);
+    }
+    const prune = await cli('audit', 'prune', '--days', '3650');
+    assert.equal(prune.code, 0);
+    assert.match(prune.out[0] ?? '', /^Deleted 0 event\(s\) older than \d{4}-\d{2}-\d{2}T/);
+  });
+});
