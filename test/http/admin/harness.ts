@@ -29,7 +29,9 @@ import { createGroupService } from '../../../src/services/scim-groups.ts';
 import { createUserService } from '../../../src/services/scim-users.ts';
 import { createSetupLinkService, type SetupLinkService } from '../../../src/services/setup-links.ts';
 import type { SqlStore } from '../../../src/store/sql/sql-store.ts';
+import { buildOpenApiDocument } from '../../../src/http/openapi/document.ts';
 import { readResult, TEST_LIMITS, type CallResult } from '../harness.ts';
+import { validate } from './json-schema.ts';
 import { testDialects, type TestDialect } from '../../store/harness.ts';
 
 export const ORIGIN = 'http://scim.test';
@@ -67,6 +69,20 @@ export interface AdminHarness {
 }
 
 const ROUTES: readonly AdminRoute[] = adminRoutes({} as AdminContext);
+/** The OpenAPI document of those routes, as served. */
+export const DOCUMENT = buildOpenApiDocument(ROUTES, { version: 'test', basePath: '/api/v1' }) as unknown as OpenApiDocument;
+
+/** The parts of the OpenAPI document the checks read. */
+export interface OpenApiDocument {
+  readonly paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> }>>;
+  readonly components: { readonly schemas: Record<string, Record<string, unknown>> };
+}
+
+/** The JSON Schema the document declares for a route's response status. */
+function documentedSchema(route: AdminRoute, status: number): Record<string, unknown> | undefined {
+  const responses = DOCUMENT.paths[route.path]?.[route.method]?.responses;
+  return responses?.[String(status)]?.content?.['application/json']?.schema;
+}
 
 /** The declared route a request matched, for schema checks. */
 export function routeOf(method: string, path: string): AdminRoute | undefined {
@@ -81,6 +97,7 @@ export function checkAgainstDocument(method: string, path: string, result: CallR
     assert.match(result.headers.get('Content-Type') ?? '', /^application\/json/, `${method} ${path}: errors are JSON`);
     const parsed = ErrorBody.safeParse(result.json);
     assert.ok(parsed.success, `${method} ${path} → ${result.status}: not an Error body: ${result.text}`);
+    assert.deepEqual(validate(result.json, { $ref: '#/components/schemas/Error' }, DOCUMENT.components.schemas), []);
     return;
   }
   assert.ok(route, `${method} ${path} answered ${result.status} but no route declares it`);
@@ -89,6 +106,14 @@ export function checkAgainstDocument(method: string, path: string, result: CallR
   if (!spec.schema) return;
   const parsed = spec.schema.safeParse(result.json);
   assert.ok(parsed.success, `${method} ${path} → ${result.status} does not match its declared schema: ${parsed.error?.message}\n${result.text}`);
+  const documented = documentedSchema(route, result.status);
+  assert.ok(documented, `${method} ${path} → ${result.status}: the document has no schema for it`);
+  assert.deepEqual(validate(result.json, documented, DOCUMENT.components.schemas), [], `${method} ${path} → ${result.status} against the OpenAPI document`);
+}
+
+/** A non-JSON response (CSV exports) as text. */
+async function readText(response: Response): Promise<CallResult> {
+  return { status: response.status, headers: response.headers, text: await response.text(), json: undefined };
 }
 
 /** Builds the app over a fresh store of `dialect` (SQLite by default). */
@@ -150,7 +175,8 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
     Object.assign(headers, options.headers);
     const url = `${ORIGIN}${path.startsWith('/scim/') ? path : `/api/v1${path}`}`;
     const env = { incoming: { socket: { remoteAddress: options.remoteAddress ?? '127.0.0.1' } } };
-    const result = await readResult(await app.request(url, { method, headers, ...(body === undefined ? {} : { body }) }, env));
+    const response = await app.request(url, { method, headers, ...(body === undefined ? {} : { body }) }, env);
+    const result = /json/.test(response.headers.get('Content-Type') ?? '') ? await readResult(response) : await readText(response);
     if (!path.startsWith('/scim/') && !path.startsWith('/openapi.json') && !path.includes('/audit/export')) checkAgainstDocument(method, path, result);
     return result;
   }

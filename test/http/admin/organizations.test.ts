@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { assertError, createAdminHarness, testDialects, type AdminHarness } from './harness.ts';
+
+const SCIM_USER = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'bjensen@acme.test', name: { givenName: 'Barbara', familyName: 'Jensen' } };
+
+for (const dialect of await testDialects()) {
+  describe(`admin API organizations, toggle, policies and roles on ${dialect.name}`, () => {
+    let h: AdminHarness;
+    before(async () => {
+      h = await createAdminHarness(dialect);
+    });
+    after(() => h.close());
+
+    it('lets an operator create, show, rename and delete an organization, with its Tenant URL', async () => {
+      const created = await h.call('POST', '/organizations', { body: { name: 'Initech Ltd.' } });
+      assert.equal(created.status, 201);
+      assert.equal(created.json.slug, 'initech-ltd');
+      assert.equal(created.json.tenantUrl, 'http://scim.test/scim/v2');
+      assert.equal(created.json.scimEnabled, true);
+      const id = created.json.id;
+      assert.equal((await h.call('GET', `/organizations/${id}`)).json.name, 'Initech Ltd.');
+      const renamed = await h.call('PATCH', `/organizations/${id}`, { body: { name: 'Initech' } });
+      assert.deepEqual([renamed.json.name, renamed.json.slug], ['Initech', 'initech-ltd']);
+      assert.equal((await h.call('DELETE', `/organizations/${id}`)).status, 204);
+      assertError(await h.call('GET', `/organizations/${id}`), 404, undefined, new RegExp(`^Organization "${id}" not found$`));
+      assertError(await h.call('DELETE', `/organizations/${id}`), 404, undefined, /not found/);
+    });
+
+    it('validates bodies field by field and refuses unknown fields', async () => {
+      assertError(await h.call('POST', '/organizations', { body: { name: '' } }), 400, 'invalidValue', /^name is required$/);
+      assertError(await h.call('POST', '/organizations', { body: { nmae: 'x' } }), 400, 'invalidValue', /^Invalid request body: body\.name: .*; body: Unrecognized key: "nmae"$/);
+      assertError(await h.call('POST', '/organizations', { rawBody: '{"name":' }), 400, 'invalidSyntax', /^The request body is not valid JSON/);
+      assertError(await h.call('GET', '/organizations?count=0'), 400, 'invalidValue', /^Invalid request query: query\.count: /);
+    });
+
+    it('pages organizations with a cursor', async () => {
+      for (const name of ['Org 1', 'Org 2', 'Org 3']) await h.call('POST', '/organizations', { body: { name } });
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await h.call('GET', `/organizations?count=2${cursor ? `&cursor=${cursor}` : ''}`);
+        seen.push(...page.json.items.map((o: { name: string }) => o.name));
+        cursor = page.json.nextCursor;
+      } while (cursor);
+      assert.deepEqual(seen.filter((n) => n.startsWith('Org ') || n === 'Acme' || n === 'Globex'), ['Acme', 'Globex', 'Org 1', 'Org 2', 'Org 3']);
+    });
+
+    it('turns SCIM off with effect on the very next SCIM request, and on again', async () => {
+      const scim = await h.key({ type: 'scim', description: 'Entra' });
+      assert.equal((await h.call('GET', '/scim/v2/Users', { token: scim })).status, 200);
+      const off = await h.call('PUT', `/organizations/${h.acme}/scim`, { body: { enabled: false } });
+      assert.equal(off.json.scimEnabled, false);
+      const refused = await h.call('GET', '/scim/v2/Users', { token: scim });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.json.detail, 'SCIM provisioning is disabled for this organization');
+      await h.call('PUT', `/organizations/${h.acme}/scim`, { body: { enabled: true } });
+      assert.equal((await h.call('GET', '/scim/v2/Users', { token: scim })).status, 200);
+      const history = await h.call('GET', `/organizations/${h.acme}/audit?action=organization.scim_disabled`);
+      assert.equal(history.json.items[0].actorName, 'ada@vendor.test');
+      assert.equal(history.json.items[0].actorType, 'admin');
+    });
+
+    it('shows and changes policies, which the SCIM API then enforces', async () => {
+      const policies = await h.call('GET', `/organizations/${h.acme}/policies`);
+      assert.equal(policies.json.userNameMustBeEmail, true);
+      const changed = await h.call('PATCH', `/organizations/${h.acme}/policies`, { body: { allowedDomains: ['acme.test'] } });
+      assert.deepEqual(changed.json.allowedDomains, ['acme.test']);
+      const scim = await h.key({ type: 'scim', description: 'Okta' });
+      const outside = await h.call('POST', '/scim/v2/Users', { token: scim, body: { ...SCIM_USER, userName: 'x@elsewhere.test' } });
+      assert.equal(outside.status, 400);
+      assert.equal((await h.call('POST', '/scim/v2/Users', { token: scim, body: SCIM_USER })).status, 201);
+      assertError(await h.call('PATCH', `/organizations/${h.acme}/policies`, { body: { defaultRole: 'Nobody' } }), 400, 'invalidValue', /defaultRole "Nobody" is not a role of this organization/);
+      assertError(await h.call('PATCH', `/organizations/${h.acme}/policies`, { body: { userNameImmutable: 'yes' } }), 400, 'invalidValue', /body\.userNameImmutable/);
+    });
+
+    it('sets the notification addresses reminders go to', async () => {
+      assert.deepEqual((await h.call('GET', `/organizations/${h.acme}/notifications`)).json, { emails: [] });
+      const set = await h.call('PUT', `/organizations/${h.acme}/notifications`, { body: { emails: ['it@acme.test', ' it@acme.test', 'sec@acme.test'] } });
+      assert.deepEqual(set.json, { emails: ['it@acme.test', 'sec@acme.test'] });
+      assert.deepEqual((await h.call('GET', `/organizations/${h.acme}/notifications`)).json.emails, ['it@acme.test', 'sec@acme.test']);
+      assertError(await h.call('PUT', `/organizations/${h.acme}/notifications`, { body: { emails: ['nope'] } }), 400, 'invalidValue', /^notificationEmails: "nope" is not an e-mail address$/);
+    });
+
+    it('manages roles: create, rename, refuse to delete one in use, delete an unused one', async () => {
+      const roles = await h.call('GET', `/organizations/${h.acme}/roles`);
+      assert.deepEqual(roles.json.items.map((r: { name: string }) => r.name).sort(), ['Admin', 'Editor', 'Employee', 'Viewer']);
+      const created = await h.call('POST', `/organizations/${h.acme}/roles`, { body: { name: 'Auditor', description: 'Reads history' } });
+      assert.equal(created.status, 201);
+      assert.equal(created.json.users, 0);
+      const renamed = await h.call('PATCH', `/organizations/${h.acme}/roles/${created.json.id}`, { body: { name: 'Inspector' } });
+      assert.equal(renamed.json.name, 'Inspector');
+      const scim = await h.key({ type: 'scim', description: 'Entra' });
+      await h.call('POST', '/scim/v2/Users', { token: scim, body: { ...SCIM_USER, userName: 'ins@acme.test', userType: 'Inspector' } });
+      const refused = await h.call('DELETE', `/organizations/${h.acme}/roles/${created.json.id}`);
+      assert.equal(refused.status, 409);
+      const spare = await h.call('POST', `/organizations/${h.acme}/roles`, { body: { name: 'Spare' } });
+      assert.equal((await h.call('DELETE', `/organizations/${h.acme}/roles/${spare.json.id}`)).status, 204);
+      const members = await h.call('GET', `/organizations/${h.acme}/members`);
+      assert.deepEqual(members.json.items.map((u: { userName: string }) => u.userName), ['ins@acme.test']);
+    });
+
+    it('answers unknown admin paths with 404 and known paths with another method with 405 and Allow', async () => {
+      assertError(await h.call('GET', '/nowhere'), 404, undefined, /^No admin API endpoint at \/api\/v1\/nowhere; see \/api\/v1\/openapi\.json$/);
+      const wrong = await h.call('POST', `/organizations/${h.acme}/scim`, { body: {} });
+      assertError(wrong, 405, undefined, /^POST is not supported on .*; use PUT$/);
+      assert.equal(wrong.headers.get('Allow'), 'PUT');
+    });
+  });
+}
