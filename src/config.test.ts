@@ -82,4 +82,17 @@ describe('loadConfig', () => {
       (e: unknown) => e instanceof ConfigError && e.problems.length === 2 && /SCIMD_AUDIT_RETENTION_DAYS/.test(e.message) && /SCIMD_ACTIVITY_RETENTION_DAYS/.test(e.message),
     );
   });
+
+  it('sends key reminders 30 days ahead from a worker running every minute, and keeps sessions 12 hours, unless told otherwise', () => {
+    const defaults = loadConfig({});
+    assert.deepEqual(defaults.reminders, { leadDays: 30, intervalMs: 60_000 });
+    assert.equal(defaults.operatorSessionTtlHours, 12);
+    const tuned = loadConfig({ SCIMD_KEY_REMINDER_DAYS: '14', SCIMD_WORKER_INTERVAL_MS: '5000', SCIMD_OPERATOR_SESSION_HOURS: '1' });
+    assert.deepEqual([tuned.reminders.leadDays, tuned.reminders.intervalMs, tuned.operatorSessionTtlHours], [14, 5000, 1]);
+    assert.throws(() => loadConfig({ SCIMD_KEY_REMINDER_DAYS: '0', SCIMD_WORKER_INTERVAL_MS: '10' }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.deepEqual(e.problems.map((p) => p.split(':')[0]), ['SCIMD_KEY_REMINDER_DAYS', 'SCIMD_WORKER_INTERVAL_MS']);
+      return true;
+    });
+  });
 });

@@ -35,6 +35,10 @@ export interface Config {
   readonly apiKeys: { readonly cacheTtlMs: number; readonly lastUsedFlushMs: number };
   /** Days the revision history is kept (undefined: forever) and days activity counters and error samples are kept. */
   readonly retention: { readonly auditDays: number | undefined; readonly activityDays: number };
+  /** Key-expiry reminders: days before expiry the first mail goes out, and how often the worker runs. */
+  readonly reminders: { readonly leadDays: number; readonly intervalMs: number };
+  /** How long an operator session lasts after login. */
+  readonly operatorSessionTtlHours: number;
 }
 
 /** A startup error with a stable code; the CLI prints it and exits non-zero. */
@@ -78,6 +82,9 @@ const schema = z.object({
   SCIMD_KEY_LAST_USED_FLUSH_MS: int(1000, 3_600_000).default(30_000),
   SCIMD_AUDIT_RETENTION_DAYS: int(1, 36_500).optional(),
   SCIMD_ACTIVITY_RETENTION_DAYS: int(1, 3650).default(30),
+  SCIMD_KEY_REMINDER_DAYS: int(1, 365).default(30),
+  SCIMD_WORKER_INTERVAL_MS: int(1000, 3_600_000).default(60_000),
+  SCIMD_OPERATOR_SESSION_HOURS: int(1, 720).default(12),
 });
 
 function describeIssues(error: z.ZodError): string[] {
@@ -142,5 +149,7 @@ export function loadConfig(
     trustProxy: e.SCIMD_TRUST_PROXY === 'true' || e.SCIMD_TRUST_PROXY === '1',
     apiKeys: { cacheTtlMs: e.SCIMD_KEY_CACHE_TTL_MS, lastUsedFlushMs: e.SCIMD_KEY_LAST_USED_FLUSH_MS },
     retention: { auditDays: e.SCIMD_AUDIT_RETENTION_DAYS, activityDays: e.SCIMD_ACTIVITY_RETENTION_DAYS },
+    reminders: { leadDays: e.SCIMD_KEY_REMINDER_DAYS, intervalMs: e.SCIMD_WORKER_INTERVAL_MS },
+    operatorSessionTtlHours: e.SCIMD_OPERATOR_SESSION_HOURS,
   };
 }

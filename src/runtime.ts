@@ -25,6 +25,7 @@ import { createOrganizationService } from './services/organizations.ts';
 import { createPolicyService, type UserRules } from './services/policies.ts';
 import { createGroupService } from './services/scim-groups.ts';
 import { createUserService } from './services/scim-users.ts';
+import { buildAdministration } from './runtime-admin.ts';
 import { createStore } from './store/create-store.ts';
 import { migrateToLatest, type MigrationOutcome } from './store/migrations/migrate.ts';
 import type { SqlStore } from './store/sql/sql-store.ts';
@@ -188,7 +189,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     if (error instanceof ScimError) throw new StartupError('BOOTSTRAP_TOKEN_INVALID', `SCIMD_BOOTSTRAP_TOKEN: ${error.detail}`);
     throw error;
   }
-  const app = createApp(appDeps(config, store, apiKeys, logger, { rulesFor: policies.rulesFor, activity }));
+  const base = appDeps(config, store, apiKeys, logger, { rulesFor: policies.rulesFor, activity });
+  const administration = buildAdministration(config, store, { organizations, apiKeys, policies, activity, users: base.users, groups: base.groups }, logger);
+  const app = createApp({ ...base, admin: administration.services });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   let address: AddressInfo;
   try {
@@ -196,9 +199,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   } catch (error) {
     await apiKeys.close();
     await activity.close();
+    await administration.stop();
     await store.close();
     throw error;
   }
+  administration.start();
   const stopRetention = scheduleRetention(config, store, activity, logger);
   const url = publicBaseUrl(config, address);
   const info: ServeInfo = { url, tenantUrl: `${url}/scim/v2`, bootstrap };
@@ -215,6 +220,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       await closeServer(server, config.shutdownTimeoutMs);
       await apiKeys.close().catch((error: unknown) => logger.error({ err: error }, 'writing key lastUsedAt failed'));
       stopRetention();
+      await administration.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the reminder worker failed'));
       await activity.close().catch((error: unknown) => logger.error({ err: error }, 'writing provisioning activity failed'));
       await store.close();
       logger.info('scimd stopped');
