@@ -141,66 +141,76 @@ async function activity(io: CliIo, s: AdminSession, orgId: string, values: Value
   return 0;
 }
 
-async function run(io: CliIo, s: AdminSession, sub: string, values: Values, positionals: readonly string[]): Promise<number> {
-  const json = values.json;
-  switch (sub) {
-    case 'create': {
-      const scimEnabled = values.scim === undefined ? true : onOff(values.scim, '--scim');
-      const org = await s.orgs.create(s.actor, { name: required(values.name, 'name'), scimEnabled, ...(values.slug ? { slug: values.slug } : {}) });
-      if (json) printJson(io, orgJson(org, s.tenantUrl));
-      else printOrg(io, org, s.tenantUrl);
-      return 0;
-    }
-    case 'list': {
-      const orgs = await listAll(s);
-      if (json) return (printJson(io, orgs.map((o) => orgJson(o, s.tenantUrl))), 0);
-      const lines = renderTable(orgs, [
-        { header: 'id', value: (o) => o.id },
-        { header: 'name', value: (o) => o.name },
-        { header: 'slug', value: (o) => o.slug },
-        { header: 'scim', value: (o) => (o.scimEnabled ? 'on' : 'off') },
-        { header: 'created', value: (o) => o.createdAt },
-      ], '(no organizations)');
-      for (const line of lines) io.out(line);
-      return 0;
-    }
-    case 'show': {
-      const id = positional(positionals, 0, '<orgId>');
-      const org = await s.orgs.get(id);
-      const policies = await s.policies.get(id);
-      if (json) printJson(io, { ...orgJson(org, s.tenantUrl), policies });
-      else printOrg(io, org, s.tenantUrl, policies);
-      return 0;
-    }
-    case 'rename': {
-      const org = await s.orgs.rename(s.ctx(positional(positionals, 0, '<orgId>')), required(values.name, 'name'));
-      if (json) printJson(io, orgJson(org, s.tenantUrl));
-      else io.out(`Renamed ${org.id} to "${org.name}"`);
-      return 0;
-    }
-    case 'delete': {
-      const id = positional(positionals, 0, '<orgId>');
-      if (!values.yes) throw new UsageError(`deleting an organization removes all its users, groups, keys and history; add --yes to delete ${id}`);
-      await s.orgs.remove(s.ctx(id));
-      if (json) printJson(io, { id, deleted: true });
-      else io.out(`Deleted organization ${id} and all its data`);
-      return 0;
-    }
-    case 'scim': {
-      const enabled = onOff(positional(positionals, 0, 'on|off'), 'scim');
-      const org = await s.orgs.setScimEnabled(s.ctx(positional(positionals, 1, '<orgId>')), enabled);
-      if (json) printJson(io, orgJson(org, s.tenantUrl));
-      else io.out(`SCIM provisioning is ${enabled ? 'on' : 'off'} for ${org.id} (${org.name})`);
-      return 0;
-    }
-    case 'policy':
-      return policy(io, s, positional(positionals, 0, '<orgId>'), values);
-    case 'activity':
-      return activity(io, s, positional(positionals, 0, '<orgId>'), values);
-    default:
-      throw new UsageError(`unknown org subcommand "${sub}"`);
-  }
+type Handler = (io: CliIo, s: AdminSession, values: Values, positionals: readonly string[]) => Promise<number>;
+
+/** Prints the organization as JSON or as one line of `message`. */
+function done(io: CliIo, s: AdminSession, values: Values, org: OrganizationView, message: string): number {
+  if (values.json) printJson(io, orgJson(org, s.tenantUrl));
+  else io.out(message);
+  return 0;
 }
+
+const create: Handler = async (io, s, values) => {
+  const scimEnabled = values.scim === undefined ? true : onOff(values.scim, '--scim');
+  const org = await s.orgs.create(s.actor, { name: required(values.name, 'name'), scimEnabled, ...(values.slug ? { slug: values.slug } : {}) });
+  if (values.json) printJson(io, orgJson(org, s.tenantUrl));
+  else printOrg(io, org, s.tenantUrl);
+  return 0;
+};
+
+const list: Handler = async (io, s, values) => {
+  const orgs = await listAll(s);
+  if (values.json) return (printJson(io, orgs.map((o) => orgJson(o, s.tenantUrl))), 0);
+  const lines = renderTable(orgs, [
+    { header: 'id', value: (o) => o.id },
+    { header: 'name', value: (o) => o.name },
+    { header: 'slug', value: (o) => o.slug },
+    { header: 'scim', value: (o) => (o.scimEnabled ? 'on' : 'off') },
+    { header: 'created', value: (o) => o.createdAt },
+  ], '(no organizations)');
+  for (const line of lines) io.out(line);
+  return 0;
+};
+
+const show: Handler = async (io, s, values, positionals) => {
+  const id = positional(positionals, 0, '<orgId>');
+  const org = await s.orgs.get(id);
+  const policies = await s.policies.get(id);
+  if (values.json) printJson(io, { ...orgJson(org, s.tenantUrl), policies });
+  else printOrg(io, org, s.tenantUrl, policies);
+  return 0;
+};
+
+const rename: Handler = async (io, s, values, positionals) => {
+  const org = await s.orgs.rename(s.ctx(positional(positionals, 0, '<orgId>')), required(values.name, 'name'));
+  return done(io, s, values, org, `Renamed ${org.id} to "${org.name}"`);
+};
+
+const remove: Handler = async (io, s, values, positionals) => {
+  const id = positional(positionals, 0, '<orgId>');
+  if (!values.yes) throw new UsageError(`deleting an organization removes all its users, groups, keys and history; add --yes to delete ${id}`);
+  await s.orgs.remove(s.ctx(id));
+  if (values.json) printJson(io, { id, deleted: true });
+  else io.out(`Deleted organization ${id} and all its data`);
+  return 0;
+};
+
+const scim: Handler = async (io, s, values, positionals) => {
+  const enabled = onOff(positional(positionals, 0, 'on|off'), 'scim');
+  const org = await s.orgs.setScimEnabled(s.ctx(positional(positionals, 1, '<orgId>')), enabled);
+  return done(io, s, values, org, `SCIM provisioning is ${enabled ? 'on' : 'off'} for ${org.id} (${org.name})`);
+};
+
+const SUBCOMMANDS = new Map<string, Handler>([
+  ['create', create],
+  ['list', list],
+  ['show', show],
+  ['rename', rename],
+  ['delete', remove],
+  ['scim', scim],
+  ['policy', (io, s, values, positionals) => policy(io, s, positional(positionals, 0, '<orgId>'), values)],
+  ['activity', (io, s, values, positionals) => activity(io, s, positional(positionals, 0, '<orgId>'), values)],
+]);
 
 /** Runs `scimd org <subcommand> …`; returns the exit code. */
 export async function orgCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -210,5 +220,7 @@ export async function orgCommand(args: readonly string[], io: CliIo): Promise<nu
     io.out(ORG_USAGE);
     return sub === undefined ? 2 : 0;
   }
-  return withAdmin(values, (session) => run(io, session, sub, values, positionals));
+  const handler = SUBCOMMANDS.get(sub);
+  if (handler === undefined) throw new UsageError(`unknown org subcommand "${sub}"`);
+  return withAdmin(values, (session) => handler(io, session, values, positionals));
 }
