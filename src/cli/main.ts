@@ -9,9 +9,11 @@ import { auditCommand } from './commands/audit.ts';
 import { USAGE } from './commands/help.ts';
 import { keyCommand } from './commands/key.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { operatorCommand } from './commands/operator.ts';
 import { orgCommand } from './commands/org.ts';
 import { roleCommand } from './commands/role.ts';
 import { serveCommand, type StartServer, type WaitForSignal } from './commands/serve.ts';
+import { setupLinkCommand } from './commands/setup-link.ts';
 
 export interface CliDeps {
   readonly io: CliIo;
@@ -76,6 +78,10 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
         return await roleCommand(rest, deps.io);
       case 'audit':
         return await auditCommand(rest, deps.io);
+      case 'operator':
+        return await operatorCommand(rest, deps.io);
+      case 'setup-link':
+        return await setupLinkCommand(rest, deps.io);
       default:
         deps.io.err(`scimd: unknown command "${command}"\nRun "scimd --help" for usage.`);
         return 2;

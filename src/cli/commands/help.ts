@@ -10,6 +10,8 @@ Commands:
   key       API keys: create (secret shown once), list, revoke
   role      Roles named by SCIM userType: list, create, rename, delete, members
   audit     Revision history: export (CSV/JSON to stdout), list, prune
+  operator  Operators of the admin API (/api/v1): create, list
+  setup-link Time-limited links for a customer admin: create, list, revoke
             Run "scimd <command> --help" for a command's options; add --json for scripts.
 
 Options for serve and migrate:
