@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import { createSchemaRegistry } from './core/schema/registry.ts';
 import type { AdminServices } from './http/admin/deps.ts';
 import type { ActivityService } from './services/activity.ts';
 import type { ApiKeyService } from './services/api-keys.ts';
@@ -46,6 +47,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Builds the administration services over `store` for `config`. */
 export function buildAdministration(config: Config, store: Store, shared: SharedServices, logger: Logger): Administration {
+  const registry = createSchemaRegistry();
   const transport = config.smtpUrl === undefined ? undefined : createSmtpTransport(config.smtpUrl);
   const mail = createMailService({
     store,
@@ -71,7 +73,13 @@ export function buildAdministration(config: Config, store: Store, shared: Shared
     ...shared,
     operators: createOperatorService({ store, sessionTtlMs: config.operatorSessionTtlHours * 60 * 60 * 1000 }),
     setupLinks: createSetupLinkService({ store }),
-    directory: createDirectoryService({ store }),
+    directory: createDirectoryService({
+      store,
+      // The built-in schemas, as the SCIM API uses (per-organization extensions plug in with it).
+      userSchemas: () => registry.user,
+      groupSchemas: () => registry.group,
+      filterLimits: { maxLength: config.limits.maxFilterLength, maxDepth: config.limits.maxFilterDepth },
+    }),
     roles: createRoleService({ store, onChange: shared.policies.forget }),
     audit: createAuditService({ store }),
     mail,

@@ -110,19 +110,26 @@ export function createKeyReminderService(deps: KeyReminderServiceDeps) {
   }
 
   return {
-    /** The sweep: enqueues the reminders that are due now, at most `limit` of each kind per call. */
-    async schedule(limit = 500): Promise<{ readonly expiring: number; readonly expired: number }> {
+    /**
+     * The sweep: enqueues every reminder that is due now, reading due keys `batch` at a time (each
+     * read skips the keys already enqueued) for at most `maxBatches` batches per kind.
+     */
+    async schedule(batch = 500, maxBatches = 100): Promise<{ readonly expiring: number; readonly expired: number }> {
       const now = clock();
       const nowIso = now.toISOString();
-      const soon = new Date(now.getTime() + lead).toISOString();
-      const counts = { expiring: 0, expired: 0 };
-      for (const key of await store.keyReminders.due(KEY_EXPIRED, { expiresBefore: nowIso }, limit)) {
-        if (await enqueue(KEY_EXPIRED, key)) counts.expired += 1;
+      const windows = {
+        [KEY_EXPIRED]: { expiresBefore: nowIso },
+        [KEY_EXPIRING]: { expiresFrom: nowIso, expiresBefore: new Date(now.getTime() + lead).toISOString() },
+      };
+      const counts = { [KEY_EXPIRED]: 0, [KEY_EXPIRING]: 0 };
+      for (const kind of [KEY_EXPIRED, KEY_EXPIRING] as const) {
+        for (let round = 0; round < maxBatches; round += 1) {
+          const keys = await store.keyReminders.due(kind, windows[kind], batch);
+          for (const key of keys) if (await enqueue(kind, key)) counts[kind] += 1;
+          if (keys.length < batch) break;
+        }
       }
-      for (const key of await store.keyReminders.due(KEY_EXPIRING, { expiresFrom: nowIso, expiresBefore: soon }, limit)) {
-        if (await enqueue(KEY_EXPIRING, key)) counts.expiring += 1;
-      }
-      return counts;
+      return { expiring: counts[KEY_EXPIRING], expired: counts[KEY_EXPIRED] };
     },
 
     /** The organization's notification addresses (404 for an unknown organization). */

@@ -122,6 +122,15 @@ for (const dialect of await testDialects()) {
       assert.deepEqual(await store.mailLog.list(orgId, { limit: 10 }), []);
     });
 
+    it('schedules every due key in batches, skipping the ones already scheduled', async () => {
+      for (let i = 0; i < 5; i += 1) await newKey(`batch ${i}`, '2026-03-15');
+      const mail = createMailService({ store, from: 'scimd@vendor.test' });
+      const reminders = createKeyReminderService({ store, mail, clock });
+      assert.deepEqual(await reminders.schedule(2), { expiring: 5, expired: 0 });
+      assert.deepEqual(await reminders.schedule(2), { expiring: 0, expired: 0 });
+      assert.deepEqual(await reminders.schedule(2, 1), { expiring: 0, expired: 0 });
+    });
+
     it('does not mail a reminder for a key revoked after the reminder was scheduled', async () => {
       const key = await newKey('Entra', '2026-03-10');
       const mail = createMailService({ store, from: 'scimd@vendor.test', transport: smtp.transport() });

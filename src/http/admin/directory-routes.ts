@@ -2,10 +2,12 @@
  * Read access to the provisioned directory for the host application (issue 5, item 8): users
  * (with a SCIM filter), groups without their member lists, a group's members page by page, the
  * members view (users whose role is not Employee), and one user's own history. Every listing pages
- * with an opaque cursor (RFC 9865), so the last page of a million users costs what the first does.
+ * with an opaque cursor (RFC 9865), so the last page of a million users costs what the first does;
+ * only the first page counts `totalResults`.
  */
 import { z } from 'zod';
 import type { OperationContext } from '../../services/context.ts';
+import type { ResourcePage } from '../../services/directory.ts';
 import { pageSize, type AdminContext } from './deps.ts';
 import { defineRoute, type AdminRoute } from './route.ts';
 import { AuditEventList, MemberList, ResourceList, ScimResource } from './schemas.ts';
@@ -16,20 +18,13 @@ const ORG = '/organizations/{orgId}';
 
 const ListQuery = PageQuery.extend({ filter: z.string().optional() });
 
-function scimQuery(admin: AdminContext, query: z.infer<typeof ListQuery>) {
-  return {
-    attributes: [],
-    excludedAttributes: [],
-    startIndex: 1,
-    count: pageSize(admin, query.count),
-    cursor: query.cursor ?? '',
-    ...(query.filter === undefined ? {} : { filter: query.filter }),
-  };
+function directoryQuery(admin: AdminContext, query: z.infer<typeof ListQuery>) {
+  return { count: pageSize(admin, query.count), ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.filter === undefined ? {} : { filter: query.filter }) };
 }
 
-function resourcePage(page: { resources: readonly { resource: unknown }[]; totalResults?: number; nextCursor?: string }) {
+function resourcePage(page: ResourcePage) {
   return {
-    items: page.resources.map((r) => r.resource),
+    items: page.resources,
     ...(page.totalResults === undefined ? {} : { totalResults: page.totalResults }),
     ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
   };
@@ -45,8 +40,8 @@ function userRoutes(admin: AdminContext): AdminRoute[] {
       tag: TAG,
       access: { kind: 'org', scope: 'users:read' },
       query: ListQuery,
-      responses: { 200: { description: 'A page of users in id order; `filter` takes SCIM filter syntax', schema: ResourceList } },
-      handle: async ({ params, query, operation }) => ({ status: 200, body: resourcePage(await admin.users.list(ctx(operation, params), scimQuery(admin, query))) }),
+      responses: { 200: { description: 'A page of users in id order; `filter` takes SCIM filter syntax; `totalResults` on the first page', schema: ResourceList } },
+      handle: async ({ params, query }) => ({ status: 200, body: resourcePage(await admin.directory.listUsers(params['orgId'] ?? '', directoryQuery(admin, query))) }),
     }),
     defineRoute({
       method: 'get',
@@ -95,8 +90,8 @@ function groupRoutes(admin: AdminContext): AdminRoute[] {
       tag: TAG,
       access: { kind: 'org', scope: 'groups:read' },
       query: ListQuery,
-      responses: { 200: { description: 'A page of groups without their members', schema: ResourceList } },
-      handle: async ({ params, query, operation }) => ({ status: 200, body: resourcePage(await admin.groups.list(operation(params['orgId'] ?? ''), scimQuery(admin, query))) }),
+      responses: { 200: { description: 'A page of groups without their members; `totalResults` on the first page', schema: ResourceList } },
+      handle: async ({ params, query }) => ({ status: 200, body: resourcePage(await admin.directory.listGroups(params['orgId'] ?? '', directoryQuery(admin, query))) }),
     }),
     defineRoute({
       method: 'get',

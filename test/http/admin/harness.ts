@@ -140,7 +140,7 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
     setupLinks,
     users,
     groups,
-    directory: createDirectoryService({ store }),
+    directory: createDirectoryService({ store, userSchemas: () => registry.user, groupSchemas: () => registry.group, filterLimits }),
     roles: createRoleService({ store, onChange: policies.forget }),
     policies,
     audit: createAuditService({ store, clock }),
