@@ -2,7 +2,7 @@
  * The administration half of the composition root (src/runtime.ts calls it): the services behind
  * the admin API (`/api/v1`), the mailer (SMTP when SMTP_URL is set, else the mail log and the server
  * log), and the key-expiry reminder worker, which starts once the server listens and stops before
- * the database closes.
+ * the database closes; expired operator sessions are deleted at start and hourly.
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -44,6 +44,8 @@ export interface Administration {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Expired operator sessions are deleted at start and then hourly. */
+const SESSION_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Builds the administration services over `store` for `config`. */
 export function buildAdministration(config: Config, store: Store, shared: SharedServices, logger: Logger): Administration {
@@ -69,9 +71,14 @@ export function buildAdministration(config: Config, store: Store, shared: Shared
     onFailure: (job, error) => logger.warn({ err: error, jobId: job.id, kind: job.kind, attempts: job.attempts }, 'key reminder failed; will retry'),
     onRunError: (error) => logger.error({ err: error }, 'key reminder run failed'),
   });
+  const operators = createOperatorService({ store, sessionTtlMs: config.operatorSessionTtlHours * 60 * 60 * 1000 });
+  let purgeTimer: NodeJS.Timeout | undefined;
+  const purgeSessions = () => {
+    operators.purgeExpiredSessions().catch((error: unknown) => logger.error({ err: error }, 'deleting expired operator sessions failed'));
+  };
   const services: AdminServices = {
     ...shared,
-    operators: createOperatorService({ store, sessionTtlMs: config.operatorSessionTtlHours * 60 * 60 * 1000 }),
+    operators,
     setupLinks: createSetupLinkService({ store }),
     directory: createDirectoryService({
       store,
@@ -87,8 +94,13 @@ export function buildAdministration(config: Config, store: Store, shared: Shared
   };
   return {
     services,
-    start: () => worker.start(),
+    start() {
+      worker.start();
+      purgeSessions();
+      purgeTimer = setInterval(purgeSessions, SESSION_PURGE_INTERVAL_MS).unref();
+    },
     async stop() {
+      if (purgeTimer) clearInterval(purgeTimer);
       await worker.stop();
       mail.close();
     },
