@@ -6,6 +6,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { postgresCapabilities } from '../capabilities.ts';
 import type { Database } from '../database.ts';
+import { plainTransactions } from '../sql/group-commit.ts';
 import { createSqlStore, type SqlStore } from '../sql/sql-store.ts';
 import { queryLogger, timeAndIds, type StoreOptions } from '../sql/options.ts';
 import { postgresDdl } from './ddl.ts';
@@ -31,6 +32,6 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
   const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
   pool.on('error', options.onIdleConnectionError ?? (() => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
-  const ctx = { db, caps: postgresCapabilities, uniqueViolation: postgresUniqueViolation, ...timeAndIds(options) };
+  const ctx = { db, caps: postgresCapabilities, uniqueViolation: postgresUniqueViolation, runTransaction: plainTransactions(db), ...timeAndIds(options) };
   return createSqlStore(ctx, postgresDdl, () => db.destroy());
 }

@@ -8,6 +8,12 @@ import { decodeCursor, encodeCursor } from '../cursor.ts';
 import type { ActorType, AuditEventRecord } from '../rows.ts';
 import type { AuditEventStore, AuditQuery } from '../store.ts';
 import { decodeJson, encodeJson, type SqlContext } from './context.ts';
+import { insertRows } from './precompiled.ts';
+
+/** Every column of `audit_events`, in insert order (appends are precompiled: one per write). */
+const AUDIT_COLUMNS = [
+  'org_id', 'id', 'occurred_at', 'actor_type', 'actor_id', 'actor_name', 'action', 'resource_type', 'resource_id', 'request_id', 'source_ip', 'changes',
+] as const;
 
 function toRecord(ctx: SqlContext, row: Selectable<AuditEventsTable>): AuditEventRecord {
   return {
@@ -62,7 +68,7 @@ export function auditEventStore(ctx: SqlContext): AuditEventStore {
         source_ip: event.sourceIp,
         changes: encodeJson(event.changes),
       };
-      await ctx.db.insertInto('audit_events').values(row).execute();
+      await insertRows(ctx, 'audit_events', AUDIT_COLUMNS, [row]);
       return { ...toRecord(ctx, { ...row, changes: null }), changes: event.changes ?? null };
     },
     async query(orgId, query) {

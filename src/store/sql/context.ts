@@ -8,6 +8,7 @@ import type { ScimError } from '../../core/scim-error.ts';
 import type { SqlCapabilities } from '../capabilities.ts';
 import type { Database, SqlBoolean } from '../database.ts';
 import type { IdGenerator } from '../ids.ts';
+import type { TransactionRunner } from './group-commit.ts';
 
 /**
  * The values a write tried to store, keyed by SCIM attribute name (`userName`, `displayName` …),
@@ -25,6 +26,8 @@ export interface SqlContext {
   /** Current time as ISO-8601 UTC with milliseconds. */
   readonly now: () => string;
   readonly newId: IdGenerator;
+  /** Opens a transaction on the root connection: plain, or group-committed (group-commit.ts). */
+  readonly runTransaction: TransactionRunner;
 }
 
 /** Encodes a boolean for the dialect (INTEGER 0/1 or BOOLEAN). */
@@ -79,5 +82,5 @@ export function sizedChunks<T>(items: readonly T[], max: number): T[][] {
  */
 export async function atomic<T>(ctx: SqlContext, fn: (ctx: SqlContext) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx);
-  return ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+  return ctx.runTransaction((trx) => fn({ ...ctx, db: trx }));
 }

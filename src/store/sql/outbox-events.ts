@@ -4,6 +4,10 @@ import type { OutboxEventsTable } from '../database.ts';
 import type { OutboxEventRecord } from '../rows.ts';
 import type { OutboxEventStore } from '../store.ts';
 import { decodeJson, encodeJson, type SqlContext } from './context.ts';
+import { insertRows } from './precompiled.ts';
+
+/** Every column of `outbox_events`, in insert order (appends are precompiled: one per write). */
+const OUTBOX_COLUMNS = ['org_id', 'id', 'type', 'occurred_at', 'resource_type', 'resource_id', 'data'] as const;
 
 function toRecord(ctx: SqlContext, row: Selectable<OutboxEventsTable>): OutboxEventRecord {
   return {
@@ -30,7 +34,7 @@ export function outboxEventStore(ctx: SqlContext): OutboxEventStore {
         resource_id: event.resourceId,
         data: encodeJson(event.data),
       };
-      await ctx.db.insertInto('outbox_events').values(row).execute();
+      await insertRows(ctx, 'outbox_events', OUTBOX_COLUMNS, [row]);
       return { ...toRecord(ctx, { ...row, data: null }), data: event.data ?? null };
     },
     async list(orgId, page) {

@@ -4,6 +4,7 @@ import { migrateToLatest } from '../migrations/migrate.ts';
 import { createSqliteStore } from '../sqlite/store.ts';
 import type { QueryEvent } from './options.ts';
 import { sizedChunks, type SqlContext } from './context.ts';
+import { plainTransactions } from './group-commit.ts';
 import { runPrecompiled, slot } from './precompiled.ts';
 import type { SqlStore } from './sql-store.ts';
 
@@ -16,7 +17,7 @@ describe('precompiled statements', () => {
     await migrateToLatest(store);
     await store.organizations.create({ id: 'org-a', name: 'A', slug: 'a' });
     await store.organizations.create({ id: 'org-b', name: 'B', slug: 'b' });
-    ctx = { db: store.kysely, caps: store.capabilities, uniqueViolation: () => undefined, now: () => '', newId: () => '' };
+    ctx = { db: store.kysely, caps: store.capabilities, uniqueViolation: () => undefined, now: () => '', newId: () => '', runTransaction: plainTransactions(store.kysely) };
   });
   after(() => store.close());
 

@@ -71,3 +71,23 @@ export async function runPrecompiled<R>(
   const parameters = template.parameters.map((p) => ('slot' in p ? values[p.slot] : p.value));
   return ctx.db.executeQuery(CompiledQuery.raw(template.sql, parameters) as CompiledQuery<R>);
 }
+
+/**
+ * Inserts `rows` into `table` with one multi-row INSERT (the caller keeps a chunk under the
+ * drivers' parameter limits), compiled once per table, column list and row count.
+ */
+export async function insertRows(
+  ctx: SqlContext,
+  table: keyof Database,
+  columns: readonly string[],
+  rows: readonly Readonly<Record<string, unknown>>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const width = columns.length;
+  const values: unknown[] = [];
+  for (const row of rows) for (const column of columns) values.push(row[column]);
+  await runPrecompiled(ctx, `${table}.insert.${rows.length}.${columns.join()}`, (db) => {
+    const objects = rows.map((_, r) => Object.fromEntries(columns.map((column, c) => [column, slot(r * width + c)])));
+    return db.insertInto(table).values(objects as never);
+  }, values);
+}

@@ -55,7 +55,7 @@ function bind(ctx: SqlContext, ddl: DdlDetails, close: () => Promise<void>): Sql
     transaction(fn) {
       // Inside a transaction, a nested call joins it rather than opening a second one.
       if (ctx.db.isTransaction) return fn(store);
-      return ctx.db.transaction().execute((trx) => fn(bind({ ...ctx, db: trx }, ddl, close)));
+      return ctx.runTransaction((trx) => fn(bind({ ...ctx, db: trx }, ddl, close)));
     },
     async ping() {
       await sql`select 1`.execute(ctx.db);

@@ -4,7 +4,7 @@
  * (`users`, `user_values`). Multi-row inserts are compiled once per row count.
  */
 import type { Selectable } from 'kysely';
-import type { Database, UsersTable } from '../database.ts';
+import type { UsersTable } from '../database.ts';
 import type { SqlContext } from './context.ts';
 import { runPrecompiled, slot } from './precompiled.ts';
 
@@ -21,21 +21,6 @@ export const USER_VALUE_COLUMNS = ['org_id', 'user_id', 'attr', 'pos', 'value', 
 const USER_SET_COLUMNS = USER_COLUMNS.filter((c) => c !== 'org_id' && c !== 'id' && c !== 'created_at');
 
 type Row = Readonly<Record<string, unknown>>;
-
-/**
- * Inserts `rows` into `table` with one multi-row INSERT (the caller keeps a chunk under the
- * drivers' parameter limits), compiled once per table and row count.
- */
-export async function insertRows(ctx: SqlContext, table: keyof Database, columns: readonly string[], rows: readonly Row[]): Promise<void> {
-  if (rows.length === 0) return;
-  const width = columns.length;
-  const values: unknown[] = [];
-  for (const row of rows) for (const column of columns) values.push(row[column]);
-  await runPrecompiled(ctx, `${table}.insert.${rows.length}`, (db) => {
-    const objects = rows.map((_, r) => Object.fromEntries(columns.map((column, c) => [column, slot(r * width + c)])));
-    return db.insertInto(table).values(objects as never);
-  }, values);
-}
 
 /** The `users` row with `column` = `value` in the organization (a unique column: id or user_name_lc). */
 export async function selectUser(

@@ -8,9 +8,9 @@ import type { UserStore, WriteOptions, WriteResult } from '../store.ts';
 import { uniquenessError } from '../unique-constraints.ts';
 import { atomic, chunks, sizedChunks, decodeBool, decodeJson, encodeBool, encodeJson, withUniqueness, type SqlContext } from './context.ts';
 import { countResources, listResources } from './listing.ts';
+import { insertRows } from './precompiled.ts';
 import {
   deleteWhere,
-  insertRows,
   selectGroupsOf,
   selectUser,
   selectUserState,

@@ -9,6 +9,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { sqliteCapabilities } from '../capabilities.ts';
 import type { Database } from '../database.ts';
+import { createGroupCommitter, plainTransactions } from '../sql/group-commit.ts';
 import { createSqlStore, type SqlStore } from '../sql/sql-store.ts';
 import { queryLogger, timeAndIds, type StoreOptions } from '../sql/options.ts';
 import { sqliteDdl } from './ddl.ts';
@@ -25,6 +26,11 @@ export interface SqliteStoreOptions extends StoreOptions {
   readonly database?: BetterSqlite3.Database;
   /** Milliseconds a writer waits for a lock before SQLITE_BUSY (default 5000). */
   readonly busyTimeoutMs?: number;
+  /**
+   * Commit concurrent transactions together (default true; see sql/group-commit.ts). False gives
+   * every transaction its own COMMIT.
+   */
+  readonly groupCommit?: boolean;
 }
 
 /** Opens a better-sqlite3 connection with the pragmas and functions the store relies on. */
@@ -45,6 +51,7 @@ export function openSqliteDatabase(path: string, busyTimeoutMs = 5000): BetterSq
 export function createSqliteStore(options: SqliteStoreOptions = {}): SqlStore {
   const database = options.database ?? openSqliteDatabase(options.path ?? DEFAULT_SQLITE_PATH, options.busyTimeoutMs);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), log: queryLogger(options) });
-  const ctx = { db, caps: sqliteCapabilities, uniqueViolation: sqliteUniqueViolation, ...timeAndIds(options) };
+  const runTransaction = options.groupCommit === false ? plainTransactions(db) : createGroupCommitter(db);
+  const ctx = { db, caps: sqliteCapabilities, uniqueViolation: sqliteUniqueViolation, runTransaction, ...timeAndIds(options) };
   return createSqlStore(ctx, sqliteDdl, () => db.destroy());
 }

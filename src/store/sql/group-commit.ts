@@ -1,0 +1,106 @@
+/**
+ * How the store opens a transaction. PostgreSQL takes plain Kysely transactions: every pooled
+ * connection commits on its own, and the server groups concurrent commits itself. SQLite has one
+ * writer and pays a fixed cost per COMMIT (the WAL frames, and every few commits a checkpoint)
+ * that dwarfs a few indexed inserts, so its transactions are *group-committed*: transactions that
+ * arrive while the event loop is busy are queued, then run one after another inside a single
+ * database transaction — each in its own SAVEPOINT, so one that throws is rolled back alone — and
+ * committed together. Every caller still sees "committed when my promise resolves, rolled back
+ * when it rejects"; if the shared COMMIT fails, every transaction of the batch rejects with it.
+ */
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { Database } from '../database.ts';
+
+/** Runs `fn` in a transaction (see the module comment) and settles with its outcome. */
+export type TransactionRunner = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+/** One Kysely transaction per call. */
+export function plainTransactions(db: Kysely<Database>): TransactionRunner {
+  return (fn) => db.transaction().execute(fn);
+}
+
+export interface GroupCommitOptions {
+  /** Most transactions committed together (default 100), which bounds the wait of the last one. */
+  readonly maxBatch?: number;
+}
+
+interface Job {
+  readonly fn: (trx: Kysely<Database>) => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { readonly job: Job; readonly ok: true; readonly value: unknown } | { readonly job: Job; readonly ok: false; readonly error: unknown };
+
+const SAVEPOINT = CompiledQuery.raw('savepoint scimd_tx');
+const RELEASE = CompiledQuery.raw('release savepoint scimd_tx');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint scimd_tx');
+
+/** Runs one queued transaction inside the batch, isolated by a savepoint. */
+async function runJob(trx: Kysely<Database>, job: Job): Promise<Outcome> {
+  await trx.executeQuery(SAVEPOINT);
+  try {
+    const value = await job.fn(trx);
+    await trx.executeQuery(RELEASE);
+    return { job, ok: true, value };
+  } catch (error) {
+    // Undo this transaction's writes only; a failure here leaves the batch unusable (thrown on).
+    await trx.executeQuery(ROLLBACK_TO);
+    await trx.executeQuery(RELEASE);
+    return { job, ok: false, error };
+  }
+}
+
+/** Creates the group committer for `db` (see the module comment). */
+export function createGroupCommitter(db: Kysely<Database>, options: GroupCommitOptions = {}): TransactionRunner {
+  const maxBatch = Math.max(1, options.maxBatch ?? 100);
+  const queue: Job[] = [];
+  let scheduled = false;
+
+  const schedule = () => {
+    if (scheduled || queue.length === 0) return;
+    scheduled = true;
+    // After the current I/O phase, so every request that arrived with this one joins the batch.
+    setImmediate(() => void drain());
+  };
+
+  async function commitBatch(batch: Job[]): Promise<void> {
+    const outcomes: Outcome[] = [];
+    const trx = await db.startTransaction().execute();
+    try {
+      for (const job of batch) outcomes.push(await runJob(trx, job));
+      await trx.commit().execute();
+    } catch (error) {
+      await trx.rollback().execute().catch(() => undefined);
+      // Transactions that had failed on their own keep their own error.
+      for (const job of batch) {
+        const own = outcomes.find((o) => o.job === job);
+        job.reject(own !== undefined && !own.ok ? own.error : error);
+      }
+      return;
+    }
+    for (const outcome of outcomes) {
+      if (outcome.ok) outcome.job.resolve(outcome.value);
+      else outcome.job.reject(outcome.error);
+    }
+  }
+
+  async function drain(): Promise<void> {
+    const batch = queue.splice(0, maxBatch);
+    try {
+      await commitBatch(batch);
+    } catch (error) {
+      // BEGIN itself failed (e.g. the database is locked by another process past the busy timeout).
+      for (const job of batch) job.reject(error);
+    } finally {
+      scheduled = false;
+      schedule();
+    }
+  }
+
+  return <T>(fn: (trx: Kysely<Database>) => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      schedule();
+    });
+}
