@@ -25,8 +25,19 @@ export const LATENCY_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005,
 
 const escapeLabel = (value: string): string => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 
+/** Label pairs in name order (plain code-unit order: names are ASCII identifiers). */
+const sortedPairs = (labels: Labels): [string, string][] => Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * The key of a series: its label pairs in name order, unescaped and joined with separators that
+ * cannot occur in text labels — cheaper than rendering, which happens only on `/metrics`.
+ */
+function seriesKey(labels: Labels): string {
+  return sortedPairs(labels).map(([k, v]) => `${k}\u0001${v}`).join('\u0002');
+}
+
 function labelText(labels: Labels, extra?: readonly [string, string]): string {
-  const pairs = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
+  const pairs = sortedPairs(labels);
   if (extra) pairs.push([extra[0], extra[1]]);
   if (pairs.length === 0) return '';
   return `{${pairs.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
@@ -51,7 +62,7 @@ function createCounter(name: string, help: string): Counter & Metric {
     name,
     help,
     inc(labels = {}, by = 1) {
-      const key = labelText(labels);
+      const key = seriesKey(labels);
       const found = series.get(key);
       if (found) found.value += by;
       else series.set(key, { labels, value: by });
@@ -82,7 +93,7 @@ function createHistogram(name: string, help: string, buckets: readonly number[])
     name,
     help,
     observe(labels, value) {
-      const key = labelText(labels);
+      const key = seriesKey(labels);
       let s = series.get(key);
       if (!s) {
         s = { labels, counts: buckets.map(() => 0), sum: 0, count: 0 };

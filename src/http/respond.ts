@@ -35,20 +35,23 @@ export interface ScimResponseOptions {
   readonly acceptEncoding?: string | undefined;
 }
 
-/** Builds a SCIM JSON response (gzip-compressed when accepted and worthwhile). */
+/**
+ * Builds a SCIM JSON response (gzip-compressed when accepted and worthwhile). Headers are a plain
+ * object: @hono/node-server writes such a response straight to the socket, where a `Headers`
+ * instance would cost a conversion on every request.
+ */
 export function scimResponse(options: ScimResponseOptions): Response {
   const text = JSON.stringify(options.body);
-  const headers = new Headers(options.headers);
-  headers.set('Content-Type', SCIM_CONTENT_TYPE);
+  const headers: Record<string, string> = { ...options.headers, 'Content-Type': SCIM_CONTENT_TYPE };
   let payload: string | Uint8Array = text;
   if (text.length >= GZIP_THRESHOLD_BYTES) {
-    headers.append('Vary', 'Accept-Encoding');
+    headers['Vary'] = 'Accept-Encoding';
     if (acceptsGzip(options.acceptEncoding)) {
       payload = gzipSync(text, { level: 6 });
-      headers.set('Content-Encoding', 'gzip');
+      headers['Content-Encoding'] = 'gzip';
     }
   }
-  headers.set('Content-Length', String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength));
+  headers['Content-Length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
   return new Response(payload, { status: options.status, headers });
 }
 

@@ -31,9 +31,11 @@ export interface ScimSetup {
   readonly metrics: HttpMetrics;
 }
 
-/** A SCIM JSON response for the request `c` (gzip negotiated from its Accept-Encoding). */
+/** A SCIM JSON response for the request `c` (gzip negotiated from its Accept-Encoding), carrying its request id. */
 export function send(c: Context<AppEnv>, status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return scimResponse({ status, body, headers, acceptEncoding: c.req.header('Accept-Encoding') });
+  const requestId = c.get('requestId');
+  const all = requestId === undefined ? headers : { ...headers, 'X-Request-Id': requestId };
+  return scimResponse({ status, body, headers: all, acceptEncoding: c.req.header('Accept-Encoding') });
 }
 
 /** Runs one provisioning operation and counts it by resource type, operation and outcome. */
