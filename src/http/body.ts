@@ -72,7 +72,15 @@ export async function readJsonBody(request: Request, options: ReadBodyOptions): 
   const length = declared === null ? undefined : Number(declared);
   if (length !== undefined && Number.isFinite(length) && length > options.maxBytes) throw tooLarge(length, options);
   const type = mediaTypeOf(request.headers.get('Content-Type') ?? undefined);
-  const bytes = request.body ? await readLimited(request.body, options) : new Uint8Array();
+  // With a declared length (within the limit, checked above) the body is exactly that long, so it
+  // is read in one piece — @hono/node-server then reads the socket directly instead of building a
+  // web stream. Without one (chunked), it is streamed and cut off at the limit.
+  const declaredWithinLimit = length !== undefined && Number.isInteger(length) && length >= 0;
+  const bytes = declaredWithinLimit
+    ? new Uint8Array(await request.arrayBuffer())
+    : request.body
+      ? await readLimited(request.body, options)
+      : new Uint8Array();
   if (type === undefined && bytes.byteLength === 0) {
     throw badRequest('invalidSyntax', 'The request has no body; send a JSON object as application/scim+json');
   }

@@ -9,7 +9,7 @@ import type { PatchOperation } from '../core/patch/types.ts';
 import type { ResourceSchemas, ScimResource } from '../core/schema/types.ts';
 import { validateResource } from '../core/schema/validate-resource.ts';
 import { ScimError } from '../core/scim-error.ts';
-import type { UserRecord } from '../store/rows.ts';
+import type { UserGroupRecord, UserRecord } from '../store/rows.ts';
 import type { Store, WriteResult } from '../store/store.ts';
 import { diffResources } from './changes.ts';
 import type { OperationContext } from './context.ts';
@@ -62,6 +62,14 @@ function lifecycleEvent(before: UserRecord | undefined, after: UserRecord | unde
   return 'user.updated';
 }
 
+/** The user as a response shows it: with its direct groups (RFC 7643 §4.1.2), when it has any. */
+function withGroupsOf(record: UserRecord, groups: readonly UserGroupRecord[]): UserView {
+  const resource = groups.length === 0
+    ? record.resource
+    : { ...record.resource, groups: groups.map((g) => ({ value: g.value, display: g.display, type: 'direct' })) };
+  return { resource, version: record.version };
+}
+
 /** Creates the User service over a store. */
 export function createUserService(deps: UserServiceDeps) {
   const { store } = deps;
@@ -69,11 +77,7 @@ export function createUserService(deps: UserServiceDeps) {
 
   async function view(tx: Store, record: UserRecord, options: ReadOptions): Promise<UserView> {
     if (!options.withGroups) return { resource: record.resource, version: record.version };
-    const groups = await tx.users.groupsOf(record.orgId, record.id);
-    const resource = groups.length === 0
-      ? record.resource
-      : { ...record.resource, groups: groups.map((g) => ({ value: g.value, display: g.display, type: 'direct' })) };
-    return { resource, version: record.version };
+    return withGroupsOf(record, await tx.users.groupsOf(record.orgId, record.id));
   }
 
   async function record(ctx: OperationContext, tx: Store, before: UserRecord | undefined, after: UserRecord | undefined) {
@@ -161,8 +165,14 @@ export function createUserService(deps: UserServiceDeps) {
     async list(ctx: OperationContext, query: ScimListQuery, options: ReadOptions = {}) {
       const schemas = deps.schemasFor(ctx.orgId);
       const page = await store.users.list(ctx.orgId, toStoreQuery(query, schemas, limits));
-      const resources = await Promise.all(page.resources.map((r) => view(store, r, options)));
-      return { ...page, resources };
+      if (!options.withGroups || page.resources.length === 0) {
+        return { ...page, resources: page.resources.map((r) => ({ resource: r.resource, version: r.version })) };
+      }
+      // One query for the whole page's groups, not one per user.
+      const groups = page.resources.length === 1
+        ? new Map([[page.resources[0]?.id ?? '', await store.users.groupsOf(ctx.orgId, page.resources[0]?.id ?? '')]])
+        : await store.users.groupsOfMany(ctx.orgId, page.resources.map((r) => r.id));
+      return { ...page, resources: page.resources.map((r) => withGroupsOf(r, groups.get(r.id) ?? [])) };
     },
   };
 }

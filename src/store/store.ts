@@ -106,6 +106,11 @@ export interface UserStore {
   count(orgId: string, filter?: Filter, schemas?: ResourceSchemas): Promise<number>;
   /** The groups the user is a direct member of, from the membership index. */
   groupsOf(orgId: string, userId: string): Promise<readonly UserGroupRecord[]>;
+  /**
+   * The direct groups of several users in one query (a listing page), keyed by user id; users in
+   * no group are absent from the map.
+   */
+  groupsOfMany(orgId: string, userIds: readonly string[]): Promise<ReadonlyMap<string, readonly UserGroupRecord[]>>;
 }
 
 /** What `applyMembershipDelta` actually changed (ids), for audit and outbox events. */

@@ -94,18 +94,23 @@ interface PageShape {
   readonly offset: number;
 }
 
+/**
+ * The rows of one page. LIMIT is written as a literal: SQLite (built with STAT4, as better-sqlite3
+ * is) treats a bound LIMIT as able to change the plan and re-prepares the statement on every
+ * execution, which costs as much as the lookup itself. Limits are page sizes, so few texts result.
+ */
 async function pageRows(ctx: SqlContext, target: ListTarget, orgId: string, query: ListQuery, schemas: ResourceSchemas, shape: PageShape) {
   const { key, position, lookup, limit, offset } = shape;
   if (lookup !== undefined) {
-    const { rows } = await runPrecompiled(ctx, `${target}.list.${lookup.column}`, (db) =>
-      db.selectFrom(target).selectAll().where('org_id', '=', slot(0)).where(lookup.column as never, '=', slot(1)).orderBy('id').limit(slot(2)).offset(slot(3)),
-    [orgId, lookup.value, limit, offset]);
+    const { rows } = await runPrecompiled(ctx, `${target}.list.${lookup.column}.${limit}`, (db) =>
+      db.selectFrom(target).selectAll().where('org_id', '=', slot(0)).where(lookup.column as never, '=', slot(1)).orderBy('id').limit(sql.lit(limit)).offset(slot(2)),
+    [orgId, lookup.value, offset]);
     return rows as Record<string, unknown>[];
   }
   const where = whereClause(ctx, target, orgId, query.filter, schemas);
   const pageWhere = position === undefined ? where : sql<SqlBool>`${where} and ${after(target, key, position)}`;
   const keyColumn = key === undefined ? sql`null` : key.expression;
-  const statement = sql<Record<string, unknown>>`select ${sql.table(target)}.*, ${keyColumn} as scimd_sort_key from ${sql.table(target)} where ${pageWhere} order by ${orderBy(target, key)} limit ${limit} offset ${offset}`;
+  const statement = sql<Record<string, unknown>>`select ${sql.table(target)}.*, ${keyColumn} as scimd_sort_key from ${sql.table(target)} where ${pageWhere} order by ${orderBy(target, key)} limit ${sql.lit(limit)} offset ${offset}`;
   return (await statement.execute(ctx.db)).rows;
 }
 

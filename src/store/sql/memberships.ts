@@ -3,6 +3,7 @@
  * (src/core/patch/types.ts) and becomes row inserts and deletes, so a group of a million members
  * costs the same to add one member to as a group of ten. Only `replace` reads the current set.
  */
+import { sql } from 'kysely';
 import { ScimError } from '../../core/scim-error.ts';
 import type { MemberRef, MembershipDelta } from '../../core/patch/types.ts';
 import type { MemberRecord } from '../rows.ts';
@@ -85,7 +86,7 @@ async function allMemberIds(ctx: SqlContext, orgId: string, groupId: string): Pr
       .where('group_id', '=', groupId)
       .where('member_id', '>', after)
       .orderBy('member_id')
-      .limit(10_000)
+      .limit(sql.lit(10_000))
       .execute();
     for (const row of rows) ids.add(row.member_id);
     const last = rows[rows.length - 1];
@@ -134,7 +135,8 @@ export async function listMembers(
     .where('m.org_id', '=', orgId)
     .where('m.group_id', '=', groupId)
     .orderBy('m.member_id')
-    .limit(page.limit);
+    // A literal, not a parameter: a bound LIMIT makes SQLite re-prepare the statement every time (listing.ts).
+    .limit(sql.lit(Math.max(0, Math.floor(page.limit))));
   if (page.after !== undefined) query = query.where('m.member_id', '>', page.after);
   const rows = await query.execute();
   return rows.map((r) => ({

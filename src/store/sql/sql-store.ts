@@ -34,25 +34,35 @@ export interface SqlStore extends Store {
   readonly ddl: DdlDetails;
 }
 
+type SubStoreName = Exclude<keyof Store, 'transaction' | 'ping' | 'close'>;
+
+/** The sub-stores, each built from the context on first use (the type makes the list complete). */
+const SUB_STORES: { readonly [K in SubStoreName]: (ctx: SqlContext) => Store[K] } = {
+  organizations: organizationStore,
+  users: userStore,
+  groups: groupStore,
+  apiKeys: apiKeyStore,
+  roles: roleStore,
+  auditEvents: auditEventStore,
+  outboxEvents: outboxEventStore,
+  jobs: jobStore,
+  operators: operatorStore,
+  setupLinks: setupLinkStore,
+  mailLog: mailLogStore,
+  keyReminders: keyReminderStore,
+  activity: activityStore,
+};
+
+/**
+ * The store over `ctx`. Every transaction binds a new one, and a write touches two or three of the
+ * sub-stores, so they are made lazily instead of all thirteen per transaction.
+ */
 function bind(ctx: SqlContext, ddl: DdlDetails, close: () => Promise<void>): SqlStore {
-  const store: SqlStore = {
+  const base = {
     kysely: ctx.db,
     capabilities: ctx.caps,
     ddl,
-    organizations: organizationStore(ctx),
-    users: userStore(ctx),
-    groups: groupStore(ctx),
-    apiKeys: apiKeyStore(ctx),
-    roles: roleStore(ctx),
-    auditEvents: auditEventStore(ctx),
-    outboxEvents: outboxEventStore(ctx),
-    jobs: jobStore(ctx),
-    operators: operatorStore(ctx),
-    setupLinks: setupLinkStore(ctx),
-    mailLog: mailLogStore(ctx),
-    keyReminders: keyReminderStore(ctx),
-    activity: activityStore(ctx),
-    transaction(fn) {
+    transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       // Inside a transaction, a nested call joins it rather than opening a second one.
       if (ctx.db.isTransaction) return fn(store);
       return ctx.runTransaction((trx) => fn(bind({ ...ctx, db: trx }, ddl, close)));
@@ -62,6 +72,19 @@ function bind(ctx: SqlContext, ddl: DdlDetails, close: () => Promise<void>): Sql
     },
     close,
   };
+  for (const [name, make] of Object.entries(SUB_STORES)) {
+    Object.defineProperty(base, name, {
+      enumerable: true,
+      configurable: true,
+      // The first read builds the sub-store and replaces the getter with it.
+      get: () => {
+        const made: unknown = make(ctx);
+        Object.defineProperty(base, name, { value: made, enumerable: true });
+        return made;
+      },
+    });
+  }
+  const store = base as unknown as SqlStore;
   return store;
 }
 

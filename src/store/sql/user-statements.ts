@@ -5,7 +5,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { UsersTable } from '../database.ts';
-import type { SqlContext } from './context.ts';
+import { chunks, type SqlContext } from './context.ts';
 import { runPrecompiled, slot } from './precompiled.ts';
 
 /** Every column of `users`, in insert order. */
@@ -81,4 +81,26 @@ export async function selectGroupsOf(ctx: SqlContext, orgId: string, userId: str
       .orderBy('g.id'),
   [orgId, orgId, userId]);
   return rows;
+}
+
+/** The direct groups of several users at once (a listing page), keyed by user id, each ordered by group id. */
+export async function selectGroupsOfMany(ctx: SqlContext, orgId: string, userIds: readonly string[]) {
+  const byUser = new Map<string, { value: string; display: string }[]>();
+  for (const chunk of chunks([...new Set(userIds)], 500)) {
+    const rows = await ctx.db
+      .selectFrom('memberships as m')
+      .innerJoin('groups as g', (join) => join.onRef('g.org_id', '=', 'm.org_id').onRef('g.id', '=', 'm.group_id'))
+      .select(['m.member_id', 'g.id as value', 'g.display_name as display'])
+      .where('m.org_id', '=', orgId)
+      .where('m.member_id', 'in', chunk)
+      .orderBy('m.member_id')
+      .orderBy('g.id')
+      .execute();
+    for (const row of rows) {
+      const list = byUser.get(row.member_id) ?? [];
+      if (list.length === 0) byUser.set(row.member_id, list);
+      list.push({ value: row.value, display: row.display });
+    }
+  }
+  return byUser;
 }

@@ -12,6 +12,7 @@ import { insertRows } from './precompiled.ts';
 import {
   deleteWhere,
   selectGroupsOf,
+  selectGroupsOfMany,
   selectUser,
   selectUserState,
   updateUser,
@@ -192,5 +193,6 @@ export function userStore(ctx: SqlContext): UserStore {
     },
     count: (orgId, filter, schemas) => countResources(ctx, 'users', orgId, filter, schemas),
     groupsOf: (orgId, userId) => selectGroupsOf(ctx, orgId, userId),
+    groupsOfMany: (orgId, userIds) => selectGroupsOfMany(ctx, orgId, userIds),
   };
 }
