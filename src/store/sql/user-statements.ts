@@ -35,20 +35,21 @@ export async function selectUser(
   return rows[0];
 }
 
-/** What a replace or delete needs to know about the stored user first. */
-export async function selectUserState(ctx: SqlContext, orgId: string, id: string) {
-  const { rows } = await runPrecompiled(ctx, 'users.state', (db) =>
-    db.selectFrom('users').select(['version', 'created_at', 'resource']).where('org_id', '=', slot(0)).where('id', '=', slot(1)),
-  [orgId, id]);
-  return rows[0];
-}
+/** The columns every rewrite sets, whether or not the indexed values changed. */
+const ALWAYS_SET = new Set(['updated_at', 'version', 'resource']);
 
-/** Rewrites a user's row when its version is still `version`; returns how many rows changed (0 or 1). */
-export async function updateUser(ctx: SqlContext, orgId: string, id: string, version: number, set: Row): Promise<number> {
-  const values = [...USER_SET_COLUMNS.map((c) => set[c]), orgId, id, version];
-  const result = await runPrecompiled(ctx, 'users.update', (db) => {
-    const assignments = Object.fromEntries(USER_SET_COLUMNS.map((c, i) => [c, slot(i)]));
-    const n = USER_SET_COLUMNS.length;
+/**
+ * Rewrites a user's row when its version is still `version`, setting only the columns whose value
+ * differs from `stored` (plus the timestamp, version and resource): each index over an unchanged
+ * column is then left alone, where setting every column makes the database rewrite all eight
+ * index entries of the row. Returns how many rows changed (0 or 1).
+ */
+export async function updateUser(ctx: SqlContext, orgId: string, id: string, version: number, set: Row, stored: Row): Promise<number> {
+  const columns = USER_SET_COLUMNS.filter((c) => ALWAYS_SET.has(c) || set[c] !== stored[c]);
+  const values = [...columns.map((c) => set[c]), orgId, id, version];
+  const result = await runPrecompiled(ctx, `users.update.${columns.join()}`, (db) => {
+    const assignments = Object.fromEntries(columns.map((c, i) => [c, slot(i)]));
+    const n = columns.length;
     return db.updateTable('users').set(assignments as never).where('org_id', '=', slot(n)).where('id', '=', slot(n + 1)).where('version', '=', slot(n + 2));
   }, values);
   return Number(result.numAffectedRows ?? 0n);

@@ -14,7 +14,6 @@ import {
   selectGroupsOf,
   selectGroupsOfMany,
   selectUser,
-  selectUserState,
   updateUser,
   USER_COLUMNS,
   USER_VALUE_COLUMNS,
@@ -122,11 +121,19 @@ async function createUsers(ctx: SqlContext, orgId: string, inputs: readonly Scim
   return batch.map((b) => ({ ...toUserRecord(ctx, { ...b.row, resource: null }), resource: b.resource }));
 }
 
+/** JSON text with object keys sorted at every level (JSONB does not keep the order they were written in). */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
 /** Value rows only change when a multi-valued attribute does; most PATCHes leave them alone. */
 function sameValueRows(ctx: SqlContext, stored: unknown, next: ScimResource): boolean {
   const previous = decodeJson(ctx.caps, stored);
   if (typeof previous !== 'object' || previous === null) return false;
-  return JSON.stringify(userValueRows(previous as ScimResource)) === JSON.stringify(userValueRows(next));
+  return canonical(userValueRows(previous as ScimResource)) === canonical(userValueRows(next));
 }
 
 async function replaceUser(
@@ -138,7 +145,7 @@ async function replaceUser(
 ): Promise<WriteResult<UserRecord>> {
   const columns = userColumns(input);
   return atomic(ctx, async (tx) => {
-    const existing = await selectUserState(tx, orgId, id);
+    const existing = await selectUser(tx, 'id', orgId, id);
     if (!existing) return { status: 'notFound' };
     const version = Number(existing.version);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
@@ -148,7 +155,7 @@ async function replaceUser(
     const meta = { resourceType: 'User', created: existing.created_at, lastModified: now, version: version + 1 } as const;
     const resource = storedResource(input, id, meta);
     const set = { ...columnsRow(tx, columns), updated_at: now, version: version + 1, resource: encodeJson(resource) };
-    const updated = await withUniqueness(tx, { userName: columns.userName }, () => updateUser(tx, orgId, id, version, set));
+    const updated = await withUniqueness(tx, { userName: columns.userName }, () => updateUser(tx, orgId, id, version, set, existing));
     if (updated === 0) return { status: 'conflict', currentVersion: version };
     if (!sameValueRows(tx, existing.resource, resource)) {
       await deleteWhere(tx, 'user_values', 'user_id', orgId, id);
@@ -161,7 +168,7 @@ async function replaceUser(
 
 async function deleteUser(ctx: SqlContext, orgId: string, id: string, options: WriteOptions): Promise<WriteResult<{ id: string }>> {
   return atomic(ctx, async (tx) => {
-    const existing = await selectUserState(tx, orgId, id);
+    const existing = await selectUser(tx, 'id', orgId, id);
     if (!existing) return { status: 'notFound' };
     const version = Number(existing.version);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {

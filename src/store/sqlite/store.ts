@@ -13,6 +13,7 @@ import { createGroupCommitter, plainTransactions } from '../sql/group-commit.ts'
 import { createSqlStore, type SqlStore } from '../sql/sql-store.ts';
 import { queryLogger, timeAndIds, type StoreOptions } from '../sql/options.ts';
 import { sqliteDdl } from './ddl.ts';
+import { SAFETY_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer, type CheckpointerOptions } from './checkpointer.ts';
 import { sqliteUniqueViolation } from './errors.ts';
 import { withStatementCache } from './statement-cache.ts';
 
@@ -31,6 +32,12 @@ export interface SqliteStoreOptions extends StoreOptions {
    * every transaction its own COMMIT.
    */
   readonly groupCommit?: boolean;
+  /**
+   * WAL checkpoints in a worker thread (sqlite/checkpointer.ts), on by default for database files:
+   * options for it, or false to leave checkpoints to SQLite (inside the COMMIT that crosses 1,000
+   * pages). `:memory:` databases have no WAL and never start one.
+   */
+  readonly checkpoints?: CheckpointerOptions | false;
 }
 
 /** Opens a better-sqlite3 connection with the pragmas and functions the store relies on. */
@@ -47,11 +54,23 @@ export function openSqliteDatabase(path: string, busyTimeoutMs = 5000): BetterSq
   return db;
 }
 
+/** Starts the checkpoint worker for a WAL database file, and raises the main connection's autocheckpoint to a safety net. */
+function backgroundCheckpoints(database: BetterSqlite3.Database, options: CheckpointerOptions | false | undefined): Checkpointer | undefined {
+  if (options === false || database.memory || database.pragma('journal_mode', { simple: true }) !== 'wal') return undefined;
+  const checkpointer = startCheckpointer(database.name, options ?? {});
+  database.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT_PAGES}`);
+  return checkpointer;
+}
+
 /** Creates the SQLite store; run `migrateToLatest(store)` before first use. */
 export function createSqliteStore(options: SqliteStoreOptions = {}): SqlStore {
   const database = options.database ?? openSqliteDatabase(options.path ?? DEFAULT_SQLITE_PATH, options.busyTimeoutMs);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), log: queryLogger(options) });
   const runTransaction = options.groupCommit === false ? plainTransactions(db) : createGroupCommitter(db);
   const ctx = { db, caps: sqliteCapabilities, uniqueViolation: sqliteUniqueViolation, runTransaction, ...timeAndIds(options) };
-  return createSqlStore(ctx, sqliteDdl, () => db.destroy());
+  const checkpointer = backgroundCheckpoints(database, options.checkpoints);
+  return createSqlStore(ctx, sqliteDdl, async () => {
+    await checkpointer?.stop();
+    await db.destroy();
+  });
 }

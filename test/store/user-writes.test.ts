@@ -1,0 +1,69 @@
+/**
+ * A replace writes only what changed: the UPDATE sets the columns whose values differ (so indexes
+ * over unchanged columns are not rewritten) and the value rows are rewritten only when a
+ * multi-valued attribute changed. Every indexed value must still be findable afterwards.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { parseFilter } from '../../src/core/filter/parser.ts';
+import type { SqlStore } from '../../src/store/sql/sql-store.ts';
+import type { QueryEvent } from '../../src/store/sql/options.ts';
+import { user } from './fixtures.ts';
+import { fakeClock, testDialects } from './harness.ts';
+
+const setColumns = (sql: string): string[] =>
+  [...(/ set (.*) where /.exec(sql)?.[1] ?? '').matchAll(/"(\w+)" = /g)].map((m) => m[1] ?? '');
+
+for (const dialect of await testDialects()) {
+  describe(`user rewrites on ${dialect.name}`, () => {
+    let store: SqlStore;
+    let org: string;
+    let log: QueryEvent[] = [];
+    before(async () => {
+      store = await dialect.open({ clock: fakeClock().clock, onQuery: (e) => log.push(e) });
+      org = (await store.organizations.create({ name: 'Acme', slug: 'acme' })).id;
+    });
+    after(() => dialect.close(store));
+
+    it('sets only the changed columns and leaves the value rows alone when no multi-valued attribute changed', async () => {
+      const created = await store.users.create(org, user('only@example.com', { displayName: 'Before', externalId: 'x-1' }));
+      log = [];
+      const result = await store.users.replace(org, created.id, user('only@example.com', { displayName: 'After', externalId: 'x-1' }));
+      assert.equal(result.status, 'ok');
+      const update = log.find((e) => /^update "users"/.test(e.sql)) ?? assert.fail('no UPDATE');
+      assert.deepEqual(setColumns(update.sql), ['display_name', 'display_name_lc', 'updated_at', 'version', 'resource']);
+      assert.equal(log.filter((e) => /user_values/.test(e.sql)).length, 0);
+      assert.deepEqual(await store.users.get(org, created.id), result.status === 'ok' ? result.record : undefined);
+    });
+
+    it('rewrites every changed indexed column and the value rows, so filters find the new values', async () => {
+      const created = await store.users.create(org, user('old@example.com', { externalId: 'old-ext', userType: 'Employee', displayName: 'Old' }));
+      log = [];
+      const next = user('New@Example.com', {
+        externalId: 'new-ext',
+        userType: 'Contractor',
+        displayName: 'New',
+        active: false,
+        name: { givenName: 'Ada', familyName: 'Lovelace' },
+        emails: [{ value: 'ada@new.example.com', type: 'work', primary: true }],
+      });
+      assert.equal((await store.users.replace(org, created.id, next)).status, 'ok');
+      const update = log.find((e) => /^update "users"/.test(e.sql)) ?? assert.fail('no UPDATE');
+      assert.deepEqual(setColumns(update.sql).sort(), [
+        'active', 'display_name', 'display_name_lc', 'external_id', 'family_name', 'given_name', 'primary_email_lc', 'resource',
+        'updated_at', 'user_name', 'user_name_lc', 'user_type', 'version',
+      ]);
+      const filters = [
+        'userName eq "new@example.com"', 'externalId eq "new-ext"', 'userType eq "Contractor"', 'displayName eq "new"', 'active eq false',
+        'name.givenName eq "Ada"', 'name.familyName eq "Lovelace"', 'emails.value eq "ada@new.example.com"', 'emails[primary eq true].value eq "ADA@new.example.com"',
+      ];
+      for (const text of filters) {
+        const page = await store.users.list(org, { filter: parseFilter(text), count: 10 });
+        assert.deepEqual(page.resources.map((u) => u.id), [created.id], text);
+      }
+      for (const text of ['userName eq "old@example.com"', 'externalId eq "old-ext"', 'emails.value eq "old@example.com"']) {
+        assert.equal((await store.users.list(org, { filter: parseFilter(text), count: 10 })).totalResults, 0, text);
+      }
+    });
+  });
+}
