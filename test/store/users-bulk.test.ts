@@ -90,6 +90,19 @@ for (const dialect of await testDialects()) {
       assert.equal(await store.users.findByUserName(fresh, 'new@example.com'), undefined);
     });
 
+    it('leaves nothing of a rejected batch in a caller transaction that catches the 409 and goes on', async () => {
+      const fresh = (await store.organizations.create({ name: 'Caught', slug: 'caught' })).id;
+      await store.users.create(fresh, user('taken@example.com'));
+      // 600 users: the first statement (512) goes in before the second finds the taken userName.
+      const batch = Array.from({ length: 600 }, (_, i) => user(i === 550 ? 'TAKEN@example.com' : `batch${i}@example.com`));
+      await store.transaction(async (tx) => {
+        await assert.rejects(tx.users.createMany(fresh, batch), isUniqueness(/userName "TAKEN@example.com"/));
+        await tx.users.create(fresh, user('after@example.com'));
+      });
+      assert.equal(await userRows(fresh), 2, 'the taken user and the one created after the 409');
+      assert.equal(await valueRows(fresh), 2);
+    });
+
     it('rejects a user without userName with 400 invalidValue, writing nothing', async () => {
       const fresh = (await store.organizations.create({ name: 'Invalid', slug: 'invalid' })).id;
       await assert.rejects(store.users.createMany(fresh, [user('fine@example.com'), { schemas: [] }]), (e: unknown) => {

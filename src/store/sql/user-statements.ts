@@ -22,6 +22,30 @@ const USER_SET_COLUMNS = USER_COLUMNS.filter((c) => c !== 'org_id' && c !== 'id'
 
 type Row = Readonly<Record<string, unknown>>;
 
+/**
+ * Inserts user rows (one multi-row INSERT, compiled once per row count), skipping every row whose
+ * userName is already taken in the organization; returns the `user_name_lc` of the rows inserted.
+ */
+export async function insertUsersUnlessTaken(ctx: SqlContext, rows: readonly Row[]): Promise<Set<string>> {
+  const width = USER_COLUMNS.length;
+  const values: unknown[] = [];
+  for (const row of rows) for (const column of USER_COLUMNS) values.push(row[column]);
+  const { rows: inserted } = await runPrecompiled(ctx, `users.insertUnlessTaken.${rows.length}`, (db) => {
+    const objects = rows.map((_, r) => Object.fromEntries(USER_COLUMNS.map((column, c) => [column, slot(r * width + c)])));
+    return db
+      .insertInto('users')
+      .values(objects as never)
+      .onConflict((oc) => oc.columns(['org_id', 'user_name_lc']).doNothing())
+      .returning('user_name_lc');
+  }, values);
+  return new Set(inserted.map((r) => r.user_name_lc));
+}
+
+/** Deletes users (and nothing else) by id: undoes rows inserted moments before in the same transaction. */
+export async function deleteUsers(ctx: SqlContext, orgId: string, ids: readonly string[]): Promise<void> {
+  for (const chunk of chunks(ids, 500)) await ctx.db.deleteFrom('users').where('org_id', '=', orgId).where('id', 'in', chunk).execute();
+}
+
 /** The `users` row with `column` = `value` in the organization (a unique column: id or user_name_lc). */
 export async function selectUser(
   ctx: SqlContext,

@@ -6,11 +6,13 @@ import { storedResource, userColumns, userValueRows, type UserColumns } from '..
 import type { UserRecord } from '../rows.ts';
 import type { UserStore, WriteOptions, WriteResult } from '../store.ts';
 import { uniquenessError } from '../unique-constraints.ts';
-import { atomic, chunks, sizedChunks, decodeBool, decodeJson, encodeBool, encodeJson, withUniqueness, type SqlContext } from './context.ts';
+import { atomic, sizedChunks, decodeBool, decodeJson, encodeBool, encodeJson, withUniqueness, type SqlContext } from './context.ts';
 import { countResources, listResources } from './listing.ts';
 import { insertRows } from './precompiled.ts';
 import {
+  deleteUsers,
   deleteWhere,
+  insertUsersUnlessTaken,
   selectGroupsOf,
   selectGroupsOfMany,
   selectUser,
@@ -86,16 +88,40 @@ async function createUser(ctx: SqlContext, orgId: string, input: ScimResource, i
   return { ...toUserRecord(ctx, { ...row, resource: null }), resource };
 }
 
-/** 409 before writing anything when a userName of the batch repeats or is already taken. */
-async function checkBatchUserNames(ctx: SqlContext, orgId: string, batch: readonly UserColumns[]): Promise<void> {
-  const attempted = new Map<string, string>();
+/** 409 before writing anything when a userName repeats within the batch (case-insensitively). */
+function rejectRepeatedUserNames(batch: readonly UserColumns[]): void {
+  const seen = new Set<string>();
   for (const columns of batch) {
-    if (attempted.has(columns.userNameLc)) throw uniquenessError('userName', columns.userName);
-    attempted.set(columns.userNameLc, columns.userName);
+    if (seen.has(columns.userNameLc)) throw uniquenessError('userName', columns.userName);
+    seen.add(columns.userNameLc);
   }
-  for (const chunk of chunks([...attempted.keys()], 500)) {
-    const taken = await ctx.db.selectFrom('users').select('user_name_lc').where('org_id', '=', orgId).where('user_name_lc', 'in', chunk).executeTakeFirst();
-    if (taken) throw uniquenessError('userName', attempted.get(taken.user_name_lc));
+}
+
+/** One user of a batch, ready to insert. */
+function prepareUser(ctx: SqlContext, orgId: string, input: ScimResource, id: string, now: string) {
+  const columns = userColumns(input);
+  const row = { org_id: orgId, id, ...columnsRow(ctx, columns), created_at: now, updated_at: now, version: 1 };
+  return { id, columns, row, resource: storedResource(input, id, { resourceType: 'User', created: now, lastModified: now, version: 1 }) };
+}
+
+type Prepared = ReturnType<typeof prepareUser>;
+
+/**
+ * Inserts the batch's user rows, 512 per statement, skipping userNames already taken; on the first
+ * taken one it deletes what it inserted (so even a caller's transaction holds nothing of the batch)
+ * and throws 409 naming it. No SELECT beforehand: the unique index answers.
+ */
+async function insertUserRows(tx: SqlContext, orgId: string, batch: readonly Prepared[]): Promise<void> {
+  const inserted: string[] = [];
+  for (const chunk of sizedChunks(batch, 512)) {
+    const rows = chunk.map((b) => ({ ...b.row, resource: encodeJson(b.resource) }));
+    const done = await withUniqueness(tx, {}, () => insertUsersUnlessTaken(tx, rows));
+    for (const b of chunk) if (done.has(b.columns.userNameLc)) inserted.push(b.id);
+    const taken = chunk.find((b) => !done.has(b.columns.userNameLc));
+    if (taken !== undefined) {
+      await deleteUsers(tx, orgId, inserted);
+      throw uniquenessError('userName', taken.columns.userName);
+    }
   }
 }
 
@@ -103,19 +129,10 @@ async function checkBatchUserNames(ctx: SqlContext, orgId: string, batch: readon
 async function createUsers(ctx: SqlContext, orgId: string, inputs: readonly ScimResource[], ids?: readonly string[]): Promise<UserRecord[]> {
   if (ids !== undefined && ids.length !== inputs.length) throw new Error('createMany: ids and resources differ in length');
   const now = ctx.now();
-  const meta = { resourceType: 'User', created: now, lastModified: now, version: 1 } as const;
-  const batch = inputs.map((input, i) => {
-    const id = ids?.[i] ?? ctx.newId();
-    const columns = userColumns(input);
-    const row = { org_id: orgId, id, ...columnsRow(ctx, columns), created_at: now, updated_at: now, version: 1 };
-    return { id, columns, row, resource: storedResource(input, id, meta) };
-  });
+  const batch = inputs.map((input, i) => prepareUser(ctx, orgId, input, ids?.[i] ?? ctx.newId(), now));
+  rejectRepeatedUserNames(batch.map((b) => b.columns));
   await atomic(ctx, async (tx) => {
-    await checkBatchUserNames(tx, orgId, batch.map((b) => b.columns));
-    for (const chunk of sizedChunks(batch, 512)) {
-      const rows = chunk.map((b) => ({ ...b.row, resource: encodeJson(b.resource) }));
-      await withUniqueness(tx, {}, () => insertRows(tx, 'users', USER_COLUMNS, rows));
-    }
+    await insertUserRows(tx, orgId, batch);
     await insertValueRows(tx, batch.flatMap((b) => valueRows(tx, orgId, b.id, b.resource)));
   });
   return batch.map((b) => ({ ...toUserRecord(ctx, { ...b.row, resource: null }), resource: b.resource }));
