@@ -58,6 +58,13 @@ const SUB_STORES: { readonly [K in SubStoreName]: (ctx: SqlContext) => Store[K] 
  * sub-stores, so they are made lazily instead of all thirteen per transaction.
  */
 function bind(ctx: SqlContext, ddl: DdlDetails, close: () => Promise<void>): SqlStore {
+  // A group-committed batch runs many transactions on one Kysely transaction: they share one store.
+  const inTransaction = new WeakMap<Kysely<Database>, SqlStore>();
+  const storeFor = (trx: Kysely<Database>): SqlStore => {
+    let bound = inTransaction.get(trx);
+    if (bound === undefined) inTransaction.set(trx, (bound = bind({ ...ctx, db: trx }, ddl, close)));
+    return bound;
+  };
   const base = {
     kysely: ctx.db,
     capabilities: ctx.caps,
@@ -65,7 +72,7 @@ function bind(ctx: SqlContext, ddl: DdlDetails, close: () => Promise<void>): Sql
     transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       // Inside a transaction, a nested call joins it rather than opening a second one.
       if (ctx.db.isTransaction) return fn(store);
-      return ctx.runTransaction((trx) => fn(bind({ ...ctx, db: trx }, ddl, close)));
+      return ctx.runTransaction((trx) => fn(storeFor(trx)));
     },
     async ping() {
       await sql`select 1`.execute(ctx.db);
