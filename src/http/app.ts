@@ -89,18 +89,37 @@ function clientIpOf(trustProxy: boolean) {
   };
 }
 
+/**
+ * The origin of an absolute request URL. Parsing the whole URL on every request costs more than a
+ * lookup's other string work, so the part before the path is parsed once per distinct value (a
+ * server sees a handful of Host headers; the memo is cleared if it ever holds more than 100).
+ */
+function createOriginOf(): (url: string) => string {
+  const origins = new Map<string, string>();
+  return (url) => {
+    const pathStart = url.indexOf('/', url.indexOf('://') + 3);
+    const prefix = pathStart < 0 ? url : url.slice(0, pathStart);
+    let origin = origins.get(prefix);
+    if (origin === undefined) {
+      if (origins.size >= 100) origins.clear();
+      origins.set(prefix, (origin = new URL(prefix).origin));
+    }
+    return origin;
+  };
+}
+
 /** `https://host/scim/v2` for a request, from `publicUrl` or the request's own origin. */
 function baseUrlOf(publicUrl: string | undefined, trustProxy: boolean) {
   const fixed = publicUrl === undefined ? undefined : `${publicUrl.replace(/\/+$/, '')}${SCIM_PREFIX}`;
+  const originOf = createOriginOf();
   return (c: Context<AppEnv>): string => {
     if (fixed !== undefined) return fixed;
+    if (!trustProxy) return `${originOf(c.req.url)}${SCIM_PREFIX}`;
     const url = new URL(c.req.url);
-    if (trustProxy) {
-      const proto = firstHeaderValue(c.req.header('X-Forwarded-Proto'));
-      const host = firstHeaderValue(c.req.header('X-Forwarded-Host'));
-      if (proto === 'http' || proto === 'https') url.protocol = `${proto}:`;
-      if (host !== undefined) url.host = host;
-    }
+    const proto = firstHeaderValue(c.req.header('X-Forwarded-Proto'));
+    const host = firstHeaderValue(c.req.header('X-Forwarded-Host'));
+    if (proto === 'http' || proto === 'https') url.protocol = `${proto}:`;
+    if (host !== undefined) url.host = host;
     return `${url.origin}${SCIM_PREFIX}`;
   };
 }

@@ -17,6 +17,8 @@ export interface RequestVariables {
   operation: OperationContext;
   /** Set when a handler or middleware already recorded the error it answered with. */
   errorLogged: boolean;
+  /** Set when the response was built with its `X-Request-Id` header (observe then leaves it alone). */
+  requestIdSent: boolean;
 }
 
 /** The Hono environment of scimd's app. `Bindings` carries @hono/node-server's `incoming`. */

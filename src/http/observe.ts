@@ -40,8 +40,8 @@ export function observe(options: ObserveOptions): MiddlewareHandler<AppEnv> {
     c.set('log', log);
     await next();
     // SCIM responses and errors carry the id already; adding a header to a finished response
-    // makes Hono rebuild it, which costs more than the rest of a cached lookup.
-    if (!c.res.headers.has('X-Request-Id')) c.header('X-Request-Id', requestId);
+    // makes Hono rebuild it, and even asking the response for its headers converts them.
+    if (c.get('requestIdSent') !== true && !c.res.headers.has('X-Request-Id')) c.header('X-Request-Id', requestId);
     const seconds = (now() - started) / 1000;
     const route = routeLabel(routePath(c, -1));
     const status = c.res.status;

@@ -39,9 +39,24 @@ export interface ResourceEndpoint {
   list(ctx: OperationContext, query: ListQuery): Promise<ResourcePage>;
 }
 
+/**
+ * `needsAttribute` for one attribute name, remembered per schema set for the request that names
+ * no attributes — what nearly every IdP request is — so it is not recompiled per request.
+ */
+function needs(name: string): (schemas: ResourceSchemas, request: ProjectionRequest) => boolean {
+  const byDefault = new WeakMap<ResourceSchemas, boolean>();
+  return (schemas, request) => {
+    if ((request.attributes?.length ?? 0) > 0 || (request.excludedAttributes?.length ?? 0) > 0) return needsAttribute(schemas, request, name);
+    let answer = byDefault.get(schemas);
+    if (answer === undefined) byDefault.set(schemas, (answer = needsAttribute(schemas, {}, name)));
+    return answer;
+  };
+}
+
 /** The User endpoint over the user service; `groups` is read only when the response shows it. */
 export function userEndpoint(users: UserService, schemasFor: (orgId: string) => ResourceSchemas): ResourceEndpoint {
-  const withGroups = (ctx: OperationContext, request: ProjectionRequest) => needsAttribute(schemasFor(ctx.orgId), request, 'groups');
+  const needsGroups = needs('groups');
+  const withGroups = (ctx: OperationContext, request: ProjectionRequest) => needsGroups(schemasFor(ctx.orgId), request);
   return {
     type: 'User',
     segment: 'Users',
@@ -57,7 +72,8 @@ export function userEndpoint(users: UserService, schemasFor: (orgId: string) => 
 
 /** The Group endpoint; `excludedAttributes=members` never touches the membership table. */
 export function groupEndpoint(groups: GroupService, schemasFor: (orgId: string) => ResourceSchemas): ResourceEndpoint {
-  const withMembers = (ctx: OperationContext, request: ProjectionRequest) => needsAttribute(schemasFor(ctx.orgId), request, 'members');
+  const needsMembers = needs('members');
+  const withMembers = (ctx: OperationContext, request: ProjectionRequest) => needsMembers(schemasFor(ctx.orgId), request);
   return {
     type: 'Group',
     segment: 'Groups',

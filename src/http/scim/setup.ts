@@ -34,6 +34,7 @@ export interface ScimSetup {
 /** A SCIM JSON response for the request `c` (gzip negotiated from its Accept-Encoding), carrying its request id. */
 export function send(c: Context<AppEnv>, status: number, body: unknown, headers: Record<string, string> = {}): Response {
   const requestId = c.get('requestId');
+  if (requestId !== undefined) c.set('requestIdSent', true);
   const all = requestId === undefined ? headers : { ...headers, 'X-Request-Id': requestId };
   return scimResponse({ status, body, headers: all, acceptEncoding: c.req.header('Accept-Encoding') });
 }
