@@ -12,7 +12,8 @@ export interface AttributeChanges {
   readonly after: Readonly<Record<string, unknown>>;
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+// An attribute only on one side is a change without serialising it (a create changes every one).
+const same = (a: unknown, b: unknown): boolean => a === b || (a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b));
 
 /** The top-level (and extension-URN) attributes whose value differs between two resources. */
 export function diffResources(before: ScimResource | undefined, after: ScimResource | undefined): AttributeChanges {

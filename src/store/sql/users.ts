@@ -2,7 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { ScimResource } from '../../core/schema/types.ts';
 import type { UsersTable } from '../database.ts';
-import { storedResource, userColumns, userValueRows, type UserColumns } from '../resource-rows.ts';
+import { storedResource, USER_VALUE_ATTRIBUTES, userColumns, userValueRows, type UserColumns } from '../resource-rows.ts';
 import type { UserRecord } from '../rows.ts';
 import type { UserStore, WriteOptions, WriteResult } from '../store.ts';
 import { uniquenessError } from '../unique-constraints.ts';
@@ -146,11 +146,15 @@ function canonical(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }
 
-/** Value rows only change when a multi-valued attribute does; most PATCHes leave them alone. */
+/**
+ * Value rows only change when a multi-valued attribute does; most PATCHes leave them alone. The
+ * rows are a function of those attributes, so comparing the attributes is enough.
+ */
 function sameValueRows(ctx: SqlContext, stored: unknown, next: ScimResource): boolean {
   const previous = decodeJson(ctx.caps, stored);
   if (typeof previous !== 'object' || previous === null) return false;
-  return canonical(userValueRows(previous as ScimResource)) === canonical(userValueRows(next));
+  const before = previous as ScimResource;
+  return USER_VALUE_ATTRIBUTES.every((attr) => canonical(before[attr]) === canonical(next[attr]));
 }
 
 async function replaceUser(
