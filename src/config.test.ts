@@ -1,13 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, storeConfigOf } from './config.ts';
 
 describe('loadConfig', () => {
   it('starts on the embedded SQLite database with no configuration at all', () => {
     const config = loadConfig({});
     assert.equal(config.port, 8080);
     assert.equal(config.host, '127.0.0.1');
-    assert.deepEqual(config.database, { kind: 'sqlite', path: 'data/scimd.db' });
+    assert.deepEqual(config.database, { kind: 'sqlite', path: 'data/scimd.db', synchronous: 'full' });
     assert.equal(config.publicUrl, undefined);
     assert.equal(config.limits.maxBodyBytes, 1024 * 1024);
     assert.ok(config.rateLimit.perSecond >= 25, 'Entra needs at least 25 requests/s per tenant');
@@ -19,9 +19,17 @@ describe('loadConfig', () => {
   });
 
   it('accepts sqlite: URLs and :memory:', () => {
-    assert.deepEqual(loadConfig({ DATABASE_URL: ':memory:' }).database, { kind: 'sqlite', path: ':memory:' });
-    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:///tmp/x.db' }).database, { kind: 'sqlite', path: '/tmp/x.db' });
-    assert.deepEqual(loadConfig({ DATA_DIR: '/var/lib/scimd' }).database, { kind: 'sqlite', path: '/var/lib/scimd/scimd.db' });
+    assert.deepEqual(loadConfig({ DATABASE_URL: ':memory:' }).database, { kind: 'sqlite', path: ':memory:', synchronous: 'full' });
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:///tmp/x.db' }).database, { kind: 'sqlite', path: '/tmp/x.db', synchronous: 'full' });
+    assert.deepEqual(loadConfig({ DATA_DIR: '/var/lib/scimd' }).database, { kind: 'sqlite', path: '/var/lib/scimd/scimd.db', synchronous: 'full' });
+  });
+
+  it('fsyncs every SQLite commit unless SCIMD_SQLITE_SYNCHRONOUS=normal trades that for speed', () => {
+    const normal = loadConfig({ SCIMD_SQLITE_SYNCHRONOUS: 'normal' });
+    assert.deepEqual(storeConfigOf(normal), { url: 'data/scimd.db', sqliteSynchronous: 'normal' });
+    assert.deepEqual(storeConfigOf(loadConfig({})), { url: 'data/scimd.db', sqliteSynchronous: 'full' });
+    assert.deepEqual(storeConfigOf(loadConfig({ DATABASE_URL: 'postgres://h/db' })), { url: 'postgres://h/db' });
+    assert.throws(() => loadConfig({ SCIMD_SQLITE_SYNCHRONOUS: 'off' }), (e: unknown) => e instanceof ConfigError && /SCIMD_SQLITE_SYNCHRONOUS/.test(e.message));
   });
 
   it('lets overrides (CLI flags) win over the environment and treats empty values as unset', () => {

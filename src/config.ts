@@ -11,7 +11,9 @@ export interface Config {
   readonly port: number;
   /** The externally visible base URL (e.g. https://scim.example.com); the Tenant URL is `${publicUrl}/scim/v2`. */
   readonly publicUrl: string | undefined;
-  readonly database: { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly database:
+    | { readonly kind: 'sqlite'; readonly path: string; readonly synchronous: 'full' | 'normal' }
+    | { readonly kind: 'postgres'; readonly url: string };
   readonly dataDir: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bootstrapToken: string | undefined;
@@ -62,6 +64,7 @@ const schema = z.object({
     .refine((v) => /^(postgres(ql)?|sqlite):/.test(v) || v === ':memory:', 'must start with postgres://, postgresql:// or sqlite:')
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  SCIMD_SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SCIMD_BOOTSTRAP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   SCIMD_MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
@@ -91,14 +94,20 @@ function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
 }
 
-function databaseOf(url: string | undefined, dataDir: string): Config['database'] {
-  if (url === undefined) return { kind: 'sqlite', path: join(dataDir, 'scimd.db') };
-  if (url === ':memory:') return { kind: 'sqlite', path: ':memory:' };
+function databaseOf(url: string | undefined, dataDir: string, synchronous: 'full' | 'normal'): Config['database'] {
+  if (url === undefined) return { kind: 'sqlite', path: join(dataDir, 'scimd.db'), synchronous };
+  if (url === ':memory:') return { kind: 'sqlite', path: ':memory:', synchronous };
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
-    return { kind: 'sqlite', path: path === ':memory:' || isAbsolute(path) ? path : resolve(path) };
+    return { kind: 'sqlite', path: path === ':memory:' || isAbsolute(path) ? path : resolve(path), synchronous };
   }
   return { kind: 'postgres', url };
+}
+
+/** What `createStore` (store/create-store.ts) needs to open the configured database. */
+export function storeConfigOf(config: Pick<Config, 'database'>): { readonly url: string; readonly sqliteSynchronous?: 'full' | 'normal' } {
+  const { database } = config;
+  return database.kind === 'postgres' ? { url: database.url } : { url: database.path, sqliteSynchronous: database.synchronous };
 }
 
 /**
@@ -128,7 +137,7 @@ export function loadConfig(
     host: e.HOST,
     port: e.PORT,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
-    database: databaseOf(e.DATABASE_URL, e.DATA_DIR),
+    database: databaseOf(e.DATABASE_URL, e.DATA_DIR, e.SCIMD_SQLITE_SYNCHRONOUS),
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     bootstrapToken: e.SCIMD_BOOTSTRAP_TOKEN,

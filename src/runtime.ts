@@ -13,7 +13,7 @@ import { runCli } from './cli/main.ts';
 import { processIo } from './cli/io.ts';
 import { waitForShutdownSignal } from './cli/signals.ts';
 import type { RunningServer, ServeInfo } from './cli/commands/serve.ts';
-import type { Config } from './config.ts';
+import { storeConfigOf, type Config } from './config.ts';
 import { createSchemaRegistry } from './core/schema/registry.ts';
 import { ScimError } from './core/scim-error.ts';
 import { createApp, type AppDeps } from './http/app.ts';
@@ -51,10 +51,8 @@ export interface Runtime extends RunningServer {
   readonly store: SqlStore;
 }
 
-const storeUrlOf = (config: Config): string => (config.database.kind === 'postgres' ? config.database.url : config.database.path);
-
 async function openStore(config: Config): Promise<{ store: SqlStore; migrations: readonly MigrationOutcome[] }> {
-  const store = createStore({ url: storeUrlOf(config) });
+  const store = createStore(storeConfigOf(config));
   try {
     const report = await migrateToLatest(store);
     if (report.error !== undefined) {

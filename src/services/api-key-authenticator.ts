@@ -6,8 +6,10 @@
  * Two things keep the per-request cost low:
  * - Successful lookups are cached for a short time (`cacheTtlMs`, 2 s by default, at most 10 s).
  *   Expiry and revocation are still evaluated on every request against the cached record. A key
- *   revoked through this process is dropped from the cache at once, so it fails on the very next
- *   request; a key revoked through another instance fails there at the latest after one TTL.
+ *   revoked through this process is dropped from the cache at once; before every use the cache
+ *   also compares `store.configVersion()`, which moves when another process (the CLI, another
+ *   instance) changed keys or organizations, and empties itself then. Either way a revoked key or
+ *   a disabled organization fails on the very next request.
  * - `lastUsedAt` is not written per request: uses are collected in memory (latest time per key)
  *   and written in one batch every `flushIntervalMs` (30 s by default) and on `close()`.
  */
@@ -83,7 +85,14 @@ export function createKeyAuthenticator(store: Store, options: KeyAuthenticatorOp
   // Bumped on every invalidation: a lookup that started before it must not refill the cache.
   let epoch = 0;
 
+  let seenVersion: number | undefined;
+
   async function lookup(hash: string, now: number): Promise<CacheEntry | undefined> {
+    const version = store.configVersion();
+    if (version !== seenVersion) {
+      seenVersion = version;
+      forget(() => true);
+    }
     const cached = cache.get(hash);
     if (cached && cached.until > now) return cached;
     if (cached) cache.delete(hash);

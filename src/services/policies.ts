@@ -4,7 +4,8 @@
  * immutable after creation (off by default); displayName derived from the name on the first sync;
  * the default role for users without `userType`; and the IdP compatibility profile. The user service
  * enforces them through `rulesFor` (policy-rules.ts), read through a short-lived per-organization
- * cache that changes made in this process invalidate at once.
+ * cache that changes made in this process invalidate at once, and changes made by another process
+ * (seen through `store.configVersion()`) before its next use.
  */
 import { ScimError } from '../core/scim-error.ts';
 import type { OrganizationRecord } from '../store/rows.ts';
@@ -142,18 +143,31 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     return { policies: policiesOf(org.settings), roleNames: roles.map((r) => r.name) };
   }
 
+  let seenVersion: number | undefined;
+  // Bumped whenever cached rules are dropped, so a load that overlapped the change does not refill.
+  let generation = 0;
+
   const forget = (orgId: string): void => {
+    generation += 1;
     cache.delete(orgId);
   };
 
   return {
     /** The rules the user service enforces for the organization (cached for `cacheTtlMs`). */
     async rulesFor(orgId: string): Promise<UserRules> {
+      const version = store.configVersion();
+      if (version !== seenVersion) {
+        seenVersion = version;
+        generation += 1;
+        cache.clear();
+      }
       const now = clock().getTime();
       const hit = cache.get(orgId);
       if (hit && hit.until > now) return hit.rules;
+      const started = generation;
       const rules = await load(orgId);
-      if (ttl > 0) cache.set(orgId, { rules, until: now + ttl });
+      // Rules read while they were being changed are used once, not cached.
+      if (ttl > 0 && started === generation) cache.set(orgId, { rules, until: now + ttl });
       return rules;
     },
 

@@ -5,11 +5,13 @@
 import { createPostgresStore } from './postgres/store.ts';
 import type { StoreOptions } from './sql/options.ts';
 import type { SqlStore } from './sql/sql-store.ts';
-import { DEFAULT_SQLITE_PATH, createSqliteStore } from './sqlite/store.ts';
+import { DEFAULT_SQLITE_PATH, createSqliteStore, type SqliteSynchronous } from './sqlite/store.ts';
 
 export interface StoreConfig extends StoreOptions {
   /** `postgres://…`, `sqlite:/path/to/file.db`, `sqlite::memory:`, a plain path, or undefined. */
   readonly url?: string;
+  /** SQLite only: when a COMMIT reaches the disk (see `SqliteStoreOptions.synchronous`). */
+  readonly sqliteSynchronous?: SqliteSynchronous;
 }
 
 /** The SQLite file path a non-PostgreSQL URL names. */
@@ -22,7 +24,7 @@ export function sqlitePathOf(url: string | undefined): string {
 
 /** Opens the store the URL names. */
 export function createStore(config: StoreConfig = {}): SqlStore {
-  const { url, ...options } = config;
+  const { url, sqliteSynchronous, ...options } = config;
   if (url !== undefined && /^postgres(ql)?:\/\//i.test(url)) return createPostgresStore({ ...options, connectionString: url });
-  return createSqliteStore({ ...options, path: sqlitePathOf(url) });
+  return createSqliteStore({ ...options, path: sqlitePathOf(url), synchronous: sqliteSynchronous });
 }

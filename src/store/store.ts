@@ -351,6 +351,13 @@ export interface Store {
    * Calling `transaction` on the `tx` store joins the same transaction.
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * A number that differs from the one the previous call returned whenever another process (the
+   * CLI, another scimd instance) may have committed changes to organizations, roles or API keys
+   * since then. Caches of those compare it before every use, so such a change takes effect on the
+   * next request (issue 5: revocation and the SCIM toggle). Synchronous and cheap: no round trip.
+   */
+  configVersion(): number;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   /** Closes connections; the store is unusable afterwards. */

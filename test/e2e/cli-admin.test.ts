@@ -18,7 +18,7 @@ const json = <T = Record<string, unknown>>(stdout: string): T => JSON.parse(stdo
 before(() => {
   dir = tempDir();
   // The server re-reads keys, toggles and policies on every request (no 2 s cache) so the test needs no sleeps.
-  env = { DATA_DIR: dir.path, SCIMD_KEY_CACHE_TTL_MS: '0', PUBLIC_URL: 'https://scim.example.test' };
+  env = { DATA_DIR: dir.path, PUBLIC_URL: 'https://scim.example.test' };
 });
 after(() => dir.remove());
 

@@ -35,7 +35,7 @@ function apiBase(served: Served): string {
 
 before(() => {
   dir = tempDir();
-  env = { DATA_DIR: dir.path, SCIMD_KEY_CACHE_TTL_MS: '0', PUBLIC_URL: 'http://127.0.0.1:1' };
+  env = { DATA_DIR: dir.path, PUBLIC_URL: 'http://127.0.0.1:1' };
 });
 after(() => dir.remove());
 

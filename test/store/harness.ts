@@ -20,6 +20,12 @@ export interface TestDialect {
   open(options?: StoreOptions, migrate?: boolean): Promise<SqlStore>;
   /** Closes the store and drops its database. */
   close(store: SqlStore): Promise<void>;
+  /**
+   * Another store on the same database, as a second process would open it (the CLI next to the
+   * server, a second instance); absent where the database is private to one connection (SQLite in
+   * memory). Close it before `close(store)`.
+   */
+  peer?(store: SqlStore, options?: StoreOptions): SqlStore;
 }
 
 async function postgresReachable(): Promise<boolean> {
@@ -62,14 +68,17 @@ const sqlite: TestDialect = {
 
 function postgres(): TestDialect {
   const databases = new WeakMap<SqlStore, string>();
+  const urlOf = (name: string): string => {
+    const url = new URL(POSTGRES_ADMIN_URL);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
   return {
     name: 'postgres',
     async open(options = {}, migrate = true) {
       const name = `scimd_test_${randomBytes(6).toString('hex')}`;
       await admin(`create database ${name}`);
-      const url = new URL(POSTGRES_ADMIN_URL);
-      url.pathname = `/${name}`;
-      const store = createPostgresStore({ ...options, connectionString: url.toString(), maxConnections: 4 });
+      const store = createPostgresStore({ ...options, connectionString: urlOf(name), maxConnections: 4 });
       databases.set(store, name);
       return migrate ? migrated(store) : store;
     },
@@ -77,6 +86,11 @@ function postgres(): TestDialect {
       await store.close();
       const name = databases.get(store);
       if (name !== undefined) await admin(`drop database if exists ${name} with (force)`);
+    },
+    peer(store, options = {}) {
+      const name = databases.get(store);
+      if (name === undefined) throw new Error('peer() needs a store opened by this dialect');
+      return createPostgresStore({ ...options, connectionString: urlOf(name), maxConnections: 2 });
     },
   };
 }

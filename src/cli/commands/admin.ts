@@ -2,10 +2,10 @@
  * What the administration commands (`org`, `key`, `role`, `audit`) share: their common flags, a
  * session on the same database the server uses (DATABASE_URL / DATA_DIR, migrated to the latest
  * layout) with the services built over it, the actor recorded in the history, and the Tenant URL.
- * Changes made here reach a running server within its cache time (SCIMD_KEY_CACHE_TTL_MS, 2 s).
+ * A running server sees changes made here on its next request (`Store.configVersion`).
  */
 import { userInfo } from 'node:os';
-import type { Config } from '../../config.ts';
+import { storeConfigOf, type Config } from '../../config.ts';
 import { createActivityService } from '../../services/activity.ts';
 import { createApiKeyService } from '../../services/api-keys.ts';
 import { createAuditService } from '../../services/audit.ts';
@@ -60,7 +60,7 @@ export function tenantUrlOf(config: Config): string {
 }
 
 async function openStore(config: Config): Promise<SqlStore> {
-  const store = createStore({ url: config.database.kind === 'postgres' ? config.database.url : config.database.path });
+  const store = createStore(storeConfigOf(config));
   const report = await migrateToLatest(store);
   if (report.error !== undefined) {
     await store.close().catch(() => undefined);

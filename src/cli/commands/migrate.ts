@@ -1,6 +1,7 @@
 /** `scimd migrate`: applies pending migrations and prints one line per migration (kysely Migrator results). */
 import { parseArgs } from 'node:util';
 import { createStore } from '../../store/create-store.ts';
+import { storeConfigOf } from '../../config.ts';
 import { appliedMigrations, migrateToLatest } from '../../store/migrations/migrate.ts';
 import type { CliIo } from '../io.ts';
 import { DATABASE_OPTIONS, configFromFlags } from './options.ts';
@@ -9,7 +10,7 @@ import { DATABASE_OPTIONS, configFromFlags } from './options.ts';
 export async function migrateCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: [...args], options: DATABASE_OPTIONS, strict: true, allowPositionals: false });
   const config = configFromFlags(values);
-  const store = createStore({ url: config.database.kind === 'postgres' ? config.database.url : config.database.path });
+  const store = createStore(storeConfigOf(config));
   try {
     const report = await migrateToLatest(store);
     for (const result of report.results) io.out(`${result.name}: ${result.status}`);

@@ -14,4 +14,17 @@ export interface DdlDetails {
    * (memberships, value rows): SQLite's `WITHOUT ROWID` stores them once, clustered by key.
    */
   readonly compactTable?: RawBuilder<unknown>;
+  /**
+   * Statements that make every committed change to `watched` announce itself on `channel`
+   * (PostgreSQL: statement triggers that NOTIFY). Absent where the database tells other processes
+   * of changes by itself (SQLite's `PRAGMA data_version`).
+   */
+  readonly announceChanges?: (channel: string, watched: readonly WatchedTable[]) => readonly RawBuilder<unknown>[];
+}
+
+/** A table whose changes other processes must learn of, and the UPDATEs that count. */
+export interface WatchedTable {
+  readonly table: string;
+  /** An UPDATE counts when it sets one of these columns (INSERT and DELETE always count). */
+  readonly columns: readonly string[];
 }

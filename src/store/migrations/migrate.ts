@@ -9,6 +9,7 @@ import { initialMigration } from './0001-initial.ts';
 import { administrationMigration } from './0002-administration.ts';
 import { operatorsAndMailMigration } from './0003-operators-and-mail.ts';
 import { provisioningActivityMigration } from './0004-provisioning-activity.ts';
+import { changeAnnouncementsMigration } from './0005-change-announcements.ts';
 import type { DdlDetails } from './ddl.ts';
 
 /** Every migration, by name; names sort in the order they must run. Never edit a released one. */
@@ -18,6 +19,7 @@ export function migrations(ddl: DdlDetails): Record<string, Migration> {
     '0002-administration': administrationMigration(ddl),
     '0003-operators-and-mail': operatorsAndMailMigration(ddl),
     '0004-provisioning-activity': provisioningActivityMigration(ddl),
+    '0005-change-announcements': changeAnnouncementsMigration(ddl),
   };
 }
 

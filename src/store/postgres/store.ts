@@ -9,6 +9,8 @@ import type { Database } from '../database.ts';
 import { plainTransactions } from '../sql/group-commit.ts';
 import { createSqlStore, type SqlStore } from '../sql/sql-store.ts';
 import { queryLogger, timeAndIds, type StoreOptions } from '../sql/options.ts';
+import { CONFIG_CHANGE_CHANNEL } from '../migrations/0005-change-announcements.ts';
+import { createChangeListener } from './change-listener.ts';
 import { postgresDdl } from './ddl.ts';
 import { postgresUniqueViolation } from './errors.ts';
 
@@ -25,6 +27,8 @@ export interface PostgresStoreOptions extends StoreOptions {
    * replaces the connection on the next query. Ignored by default.
    */
   readonly onIdleConnectionError?: (error: Error) => void;
+  /** Called when the connection that listens for other processes' changes fails (it is retried). */
+  readonly onListenError?: (error: Error) => void;
 }
 
 /** Creates the PostgreSQL store; run `migrateToLatest(store)` before first use. */
@@ -33,5 +37,13 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
   pool.on('error', options.onIdleConnectionError ?? (() => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
   const ctx = { db, caps: postgresCapabilities, uniqueViolation: postgresUniqueViolation, runTransaction: plainTransactions(db), ...timeAndIds(options) };
-  return createSqlStore(ctx, postgresDdl, () => db.destroy());
+  // The pool's own settings (connection string, host, user …) serve the one listening connection.
+  const listener = createChangeListener({ connection: pool.options, channel: CONFIG_CHANGE_CHANNEL, onError: options.onListenError });
+  return createSqlStore(ctx, postgresDdl, {
+    configVersion: () => listener.version(),
+    close: async () => {
+      await listener.close();
+      await db.destroy();
+    },
+  });
 }

@@ -34,7 +34,7 @@ export interface SqlStore extends Store {
   readonly ddl: DdlDetails;
 }
 
-type SubStoreName = Exclude<keyof Store, 'transaction' | 'ping' | 'close'>;
+type SubStoreName = Exclude<keyof Store, 'transaction' | 'configVersion' | 'ping' | 'close'>;
 
 /** The sub-stores, each built from the context on first use (the type makes the list complete). */
 const SUB_STORES: { readonly [K in SubStoreName]: (ctx: SqlContext) => Store[K] } = {
@@ -57,12 +57,12 @@ const SUB_STORES: { readonly [K in SubStoreName]: (ctx: SqlContext) => Store[K] 
  * The store over `ctx`. Every transaction binds a new one, and a write touches two or three of the
  * sub-stores, so they are made lazily instead of all thirteen per transaction.
  */
-function bind(ctx: SqlContext, ddl: DdlDetails, close: () => Promise<void>): SqlStore {
+function bind(ctx: SqlContext, ddl: DdlDetails, adapter: AdapterHooks): SqlStore {
   // A group-committed batch runs many transactions on one Kysely transaction: they share one store.
   const inTransaction = new WeakMap<Kysely<Database>, SqlStore>();
   const storeFor = (trx: Kysely<Database>): SqlStore => {
     let bound = inTransaction.get(trx);
-    if (bound === undefined) inTransaction.set(trx, (bound = bind({ ...ctx, db: trx }, ddl, close)));
+    if (bound === undefined) inTransaction.set(trx, (bound = bind({ ...ctx, db: trx }, ddl, adapter)));
     return bound;
   };
   const base = {
@@ -74,10 +74,11 @@ function bind(ctx: SqlContext, ddl: DdlDetails, close: () => Promise<void>): Sql
       if (ctx.db.isTransaction) return fn(store);
       return ctx.runTransaction((trx) => fn(storeFor(trx)));
     },
+    configVersion: adapter.configVersion,
     async ping() {
       await sql`select 1`.execute(ctx.db);
     },
-    close,
+    close: adapter.close,
   };
   for (const [name, make] of Object.entries(SUB_STORES)) {
     Object.defineProperty(base, name, {
@@ -95,7 +96,15 @@ function bind(ctx: SqlContext, ddl: DdlDetails, close: () => Promise<void>): Sql
   return store;
 }
 
-/** Builds the store over `ctx`; `close` releases the adapter's connections. */
-export function createSqlStore(ctx: SqlContext, ddl: DdlDetails, close: () => Promise<void>): SqlStore {
-  return bind(ctx, ddl, close);
+/** What only the adapter can provide: how it learns of other processes' changes, and how it closes. */
+export interface AdapterHooks {
+  /** `Store.configVersion`: SQLite's `PRAGMA data_version`, PostgreSQL's LISTEN counter. */
+  readonly configVersion: () => number;
+  /** Releases the adapter's connections. */
+  readonly close: () => Promise<void>;
+}
+
+/** Builds the store over `ctx`. */
+export function createSqlStore(ctx: SqlContext, ddl: DdlDetails, adapter: AdapterHooks): SqlStore {
+  return bind(ctx, ddl, adapter);
 }

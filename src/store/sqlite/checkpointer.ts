@@ -1,12 +1,12 @@
 /**
- * WAL checkpoints off the event loop. In WAL mode with `synchronous = NORMAL` a COMMIT only
- * appends frames to the WAL; the expensive part is the checkpoint that copies them into the
+ * WAL checkpoints off the event loop. In WAL mode a COMMIT appends frames to the WAL (and, with
+ * `synchronous = FULL`, fsyncs it); the expensive part is the checkpoint that copies them into the
  * database file and fsyncs both, which SQLite runs inside whichever COMMIT crosses
  * `wal_autocheckpoint` — blocking the event loop for milliseconds on every few hundred writes.
  * Here a worker thread with its own connection runs PASSIVE checkpoints on a timer (they never
  * block readers or the writer), and the main connection keeps a far larger autocheckpoint only
- * as a safety net should the worker fall behind. Durability is unchanged: commits were never
- * fsynced in this mode.
+ * as a safety net should the worker fall behind. Durability is unchanged: it is decided by the
+ * commit's own fsync (or its absence), not by when the checkpoint runs.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
