@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { migrateToLatest } from '../migrations/migrate.ts';
 import { createSqliteStore } from '../sqlite/store.ts';
+import { createGroupCommitter, plainTransactions } from './group-commit.ts';
 import type { QueryEvent } from './options.ts';
 import type { SqlStore } from './sql-store.ts';
 
@@ -116,5 +117,77 @@ describe('group commit on SQLite', () => {
     } finally {
       await plain.close();
     }
+  });
+});
+
+describe('the durability barrier after COMMIT', () => {
+  let store: SqlStore;
+  before(async () => {
+    store = createSqliteStore({ path: ':memory:' });
+    await sql`create table t (v integer)`.execute(store.kysely);
+  });
+  after(() => store.close());
+
+  /** A barrier the test opens by hand, recording how many times it was asked for. */
+  function manualBarrier() {
+    const waiting: Array<(error?: Error) => void> = [];
+    return {
+      durable: () =>
+        new Promise<void>((resolve, reject) => {
+          waiting.push((error) => (error ? reject(error) : resolve()));
+        }),
+      get asked() {
+        return waiting.length;
+      },
+      open: (error?: Error) => waiting.splice(0).forEach((settle) => settle(error)),
+    };
+  }
+  const insert = (v: number) => (trx: typeof store.kysely) => sql`insert into t (v) values (${v})`.execute(trx).then(() => v);
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('acknowledges a batch only once the barrier opens, while the next batch commits meanwhile', async () => {
+    const barrier = manualBarrier();
+    const run = createGroupCommitter(store.kysely, { durable: barrier.durable });
+    const settled: number[] = [];
+    const first = run(insert(1)).then((v) => settled.push(v));
+    for (let i = 0; i < 5 && barrier.asked < 1; i++) await tick();
+    assert.equal(barrier.asked, 1, 'the first batch committed and waits for the disk');
+    const second = run(insert(2)).then((v) => settled.push(v));
+    for (let i = 0; i < 5 && barrier.asked < 2; i++) await tick();
+    assert.equal(barrier.asked, 2, 'the second batch committed without waiting for the first sync');
+    assert.deepEqual(settled, [], 'nothing is acknowledged before the barrier opens');
+    const rows = await sql<{ v: number }>`select v from t order by v`.execute(store.kysely);
+    assert.deepEqual(rows.rows.map((r) => r.v), [1, 2], 'both are committed');
+    barrier.open();
+    await Promise.all([first, second]);
+    assert.deepEqual(settled, [1, 2]);
+  });
+
+  it('rejects the transactions of a batch whose sync fails, keeping their own errors', async () => {
+    const barrier = manualBarrier();
+    const run = createGroupCommitter(store.kysely, { durable: barrier.durable });
+    const results = Promise.allSettled([
+      run(insert(3)),
+      run(async () => {
+        throw new Error('own failure');
+      }),
+    ]);
+    for (let i = 0; i < 5 && barrier.asked < 1; i++) await tick();
+    barrier.open(new Error('fdatasync failed'));
+    const [a, b] = await results;
+    assert.match(String((a as PromiseRejectedResult).reason), /fdatasync failed/);
+    assert.match(String((b as PromiseRejectedResult).reason), /own failure/);
+  });
+
+  it('waits for the barrier after each plain transaction too', async () => {
+    const barrier = manualBarrier();
+    const run = plainTransactions(store.kysely, barrier.durable);
+    let done = false;
+    const pending = run(insert(4)).then(() => (done = true));
+    for (let i = 0; i < 5 && barrier.asked < 1; i++) await tick();
+    assert.equal(done, false);
+    barrier.open();
+    await pending;
+    assert.equal(done, true);
   });
 });

@@ -7,6 +7,10 @@
  * database transaction — each in its own SAVEPOINT, so one that throws is rolled back alone — and
  * committed together. Every caller still sees "committed when my promise resolves, rolled back
  * when it rejects"; if the shared COMMIT fails, every transaction of the batch rejects with it.
+ *
+ * `durable` (SQLite's WAL sync, sqlite/wal-sync.ts) is awaited after a COMMIT before its
+ * transactions resolve; the next batch does not wait for it, so the disk and the event loop work
+ * side by side.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../database.ts';
@@ -14,14 +18,24 @@ import type { Database } from '../database.ts';
 /** Runs `fn` in a transaction (see the module comment) and settles with its outcome. */
 export type TransactionRunner = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => Promise<T>;
 
-/** One Kysely transaction per call. */
-export function plainTransactions(db: Kysely<Database>): TransactionRunner {
-  return (fn) => db.transaction().execute(fn);
+/** Resolves once what was committed before the call is on disk. */
+export type DurabilityBarrier = () => Promise<void>;
+
+/** One Kysely transaction per call (resolving after `durable`, when given). */
+export function plainTransactions(db: Kysely<Database>, durable?: DurabilityBarrier): TransactionRunner {
+  if (durable === undefined) return (fn) => db.transaction().execute(fn);
+  return async (fn) => {
+    const value = await db.transaction().execute(fn);
+    await durable();
+    return value;
+  };
 }
 
 export interface GroupCommitOptions {
   /** Most transactions committed together (default 100), which bounds the wait of the last one. */
   readonly maxBatch?: number;
+  /** Awaited after each COMMIT before the batch's transactions settle (see the module comment). */
+  readonly durable?: DurabilityBarrier;
 }
 
 interface Job {
@@ -79,10 +93,18 @@ export function createGroupCommitter(db: Kysely<Database>, options: GroupCommitO
       }
       return;
     }
-    for (const outcome of outcomes) {
-      if (outcome.ok) outcome.job.resolve(outcome.value);
-      else outcome.job.reject(outcome.error);
-    }
+    const settle = () => {
+      for (const outcome of outcomes) {
+        if (outcome.ok) outcome.job.resolve(outcome.value);
+        else outcome.job.reject(outcome.error);
+      }
+    };
+    if (options.durable === undefined) return settle();
+    // Not awaited: the next batch runs while this one's sync is on the disk.
+    options.durable().then(settle, (error: unknown) => {
+      // Committed but not known to be on disk: no transaction of the batch may be acknowledged.
+      for (const outcome of outcomes) outcome.job.reject(outcome.ok ? error : outcome.error);
+    });
   }
 
   async function drain(): Promise<void> {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,23 +18,45 @@ describe('the SQLite connection', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('runs in WAL mode with foreign keys, and fsyncs every commit by default (synchronous = FULL)', async () => {
-    const store = createSqliteStore({ path: join(dir, 'full.db'), checkpoints: false });
+  it('runs in WAL mode with foreign keys; COMMIT itself never fsyncs (synchronous = NORMAL)', async () => {
+    const store = createSqliteStore({ path: join(dir, 'pragmas.db'), checkpoints: false });
     try {
       assert.equal(await pragma(store, 'journal_mode'), 'wal');
       assert.equal(await pragma(store, 'foreign_keys'), 1);
-      assert.equal(await pragma(store, 'synchronous'), 2);
+      assert.equal(await pragma(store, 'synchronous'), 1);
     } finally {
       await store.close();
     }
   });
 
-  it('fsyncs only at checkpoints when asked for synchronous = NORMAL', async () => {
-    const store = createSqliteStore({ path: join(dir, 'normal.db'), checkpoints: false, synchronous: 'normal' });
+  it('acknowledges a transaction only after the WAL was fdatasynced, unless synchronous is normal', async () => {
+    // Count fdatasync calls on every FileHandle (the class is not exported; take it from an instance).
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const original = proto.datasync;
+    const synced: string[] = [];
+    let acknowledged = 0;
+    proto.datasync = function (this: { fd: number }) {
+      synced.push(`sync after ${acknowledged} acknowledged`);
+      return original.call(this);
+    };
     try {
-      assert.equal(await pragma(store, 'synchronous'), 1);
+      for (const synchronous of ['full', 'normal'] as const) {
+        synced.length = 0;
+        acknowledged = 0;
+        const store = createSqliteStore({ path: join(dir, `${synchronous}.db`), checkpoints: false, synchronous });
+        await migrateToLatest(store);
+        synced.length = 0;
+        await Promise.all(
+          ['a', 'b', 'c'].map((slug) => store.transaction((tx) => tx.organizations.create({ name: slug, slug })).then(() => (acknowledged += 1))),
+        );
+        await store.close();
+        if (synchronous === 'full') assert.deepEqual(synced, ['sync after 0 acknowledged'], 'one shared sync, before any acknowledgement');
+        else assert.deepEqual(synced, []);
+      }
     } finally {
-      await store.close();
+      proto.datasync = original;
     }
   });
 

@@ -16,6 +16,7 @@ import { sqliteDdl } from './ddl.ts';
 import { SAFETY_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer, type CheckpointerOptions } from './checkpointer.ts';
 import { sqliteUniqueViolation } from './errors.ts';
 import { withStatementCache } from './statement-cache.ts';
+import { createWalSync } from './wal-sync.ts';
 
 /** The default database file, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = './data/scimd.db';
@@ -28,11 +29,11 @@ export interface SqliteStoreOptions extends StoreOptions {
   /** Milliseconds a writer waits for a lock before SQLITE_BUSY (default 5000). */
   readonly busyTimeoutMs?: number;
   /**
-   * When a COMMIT reaches the disk (SQLite `PRAGMA synchronous`). `full` (the default): every commit
-   * fsyncs the WAL before it returns, so an acknowledged write survives a power loss or an OS
-   * crash. `normal`: the WAL is fsynced only at checkpoints — a process crash still loses nothing,
-   * but a power loss may roll back the last commits. Group commit shares one fsync among the
-   * transactions committed together.
+   * When a transaction is acknowledged. `full` (the default): only once its WAL frames are on disk,
+   * so an acknowledged write survives a power loss or an OS crash; the fsync runs off the event
+   * loop and is shared by the batches committed meanwhile (sqlite/wal-sync.ts). `normal`: at
+   * COMMIT, with the WAL fsynced only at checkpoints — a process crash still loses nothing, but a
+   * power loss may roll back the last acknowledged transactions.
    */
   readonly synchronous?: SqliteSynchronous;
   /**
@@ -50,12 +51,16 @@ export interface SqliteStoreOptions extends StoreOptions {
 
 export type SqliteSynchronous = 'full' | 'normal';
 
-/** Opens a better-sqlite3 connection with the pragmas and functions the store relies on. */
-export function openSqliteDatabase(path: string, busyTimeoutMs = 5000, synchronous: SqliteSynchronous = 'full'): BetterSqlite3.Database {
+/**
+ * Opens a better-sqlite3 connection with the pragmas and functions the store relies on. The
+ * connection itself never fsyncs in COMMIT (`synchronous = NORMAL`); durable acknowledgement is the
+ * store's WAL sync (see `SqliteStoreOptions.synchronous`).
+ */
+export function openSqliteDatabase(path: string, busyTimeoutMs = 5000): BetterSqlite3.Database {
   if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
   const db = new BetterSqlite3(path);
   if (path !== ':memory:' && path !== '') db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma(`busy_timeout = ${Math.floor(busyTimeoutMs)}`);
   db.function(sqliteCapabilities.lowerFunction, { deterministic: true }, (value: unknown) =>
@@ -74,9 +79,12 @@ function backgroundCheckpoints(database: BetterSqlite3.Database, options: Checkp
 
 /** Creates the SQLite store; run `migrateToLatest(store)` before first use. */
 export function createSqliteStore(options: SqliteStoreOptions = {}): SqlStore {
-  const database = options.database ?? openSqliteDatabase(options.path ?? DEFAULT_SQLITE_PATH, options.busyTimeoutMs, options.synchronous);
+  const database = options.database ?? openSqliteDatabase(options.path ?? DEFAULT_SQLITE_PATH, options.busyTimeoutMs);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), log: queryLogger(options) });
-  const runTransaction = options.groupCommit === false ? plainTransactions(db) : createGroupCommitter(db);
+  const isWal = !database.memory && database.pragma('journal_mode', { simple: true }) === 'wal';
+  const walSync = options.synchronous !== 'normal' && isWal ? createWalSync(database.name) : undefined;
+  const durable = walSync?.sync;
+  const runTransaction = options.groupCommit === false ? plainTransactions(db, durable) : createGroupCommitter(db, { durable });
   const ctx = { db, caps: sqliteCapabilities, uniqueViolation: sqliteUniqueViolation, runTransaction, ...timeAndIds(options) };
   const checkpointer = backgroundCheckpoints(database, options.checkpoints);
   // data_version changes whenever another connection (the CLI, another process) commits to the
@@ -86,6 +94,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SqlStore {
     configVersion: () => dataVersion.get() as number,
     close: async () => {
       await checkpointer?.stop();
+      await walSync?.close();
       await db.destroy();
     },
   });
