@@ -96,6 +96,8 @@ export function serve(dataDir: string, nodeFlags: readonly string[] = []) {
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
     SCIMD_RATE_LIMIT_PER_SECOND: '1000000',
     SCIMD_RATE_LIMIT_BURST: '1000000',
+    // full (the default) or normal: see docs/storage.md, Durability.
+    SCIMD_SQLITE_SYNCHRONOUS: process.env['SCIMD_SQLITE_SYNCHRONOUS'] ?? 'full',
   };
   return pinned([...nodeFlags, 'bin/scimd.js', 'serve'], env, /^Tenant URL: (\S+)$/);
 }

@@ -1,6 +1,6 @@
 /**
  * CPU profile of one HTTP workload: seeds USERS users, runs `scimd serve` under `node --cpu-prof`
- * pinned to core 1, drives WORKLOAD (hit | miss | post | patch) for SECONDS from core 0, stops the
+ * pinned to core 1, drives WORKLOAD (hit | miss | post | patch | list) for SECONDS from core 0, stops the
  * server and prints where the .cpuprofile was written (open it in Chrome DevTools, or summarise it
  * with `node --import tsx bench/profile-summary.ts <file>`).
  *   WORKLOAD=hit SECONDS=10 node --import tsx bench/http-profile.ts
@@ -28,6 +28,7 @@ try {
     miss: [32, { setupRequest: (r) => ({ ...r, method: 'GET', path: filterPath(`nobody${random()}@contoso.test`) }) }],
     post: [16, { setupRequest: (r) => ({ ...r, method: 'POST', path: '/scim/v2/Users', body: JSON.stringify(entraUser(`new${(n += 1)}@contoso.test`, n)) }) }],
     patch: [16, { setupRequest: (r) => ({ ...r, method: 'PATCH', path: `/scim/v2/Users/${ids[random()]}`, body: JSON.stringify(entraPatches[(n += 1) % 3]!(n)) }) }],
+    list: [4, { setupRequest: (r) => ({ ...r, method: 'GET', path: `/scim/v2/Users?count=100&startIndex=${1 + 100 * Math.floor(random() / 100)}` }) }],
   };
   const [connections, request] = workloads[WORKLOAD] ?? workloads['hit']!;
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' };

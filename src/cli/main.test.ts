@@ -57,7 +57,7 @@ describe('runCli', () => {
     assert.equal(code, 0);
     assert.equal(seen?.port, 0);
     assert.equal(seen?.host, '0.0.0.0');
-    assert.deepEqual(seen?.database, { kind: 'sqlite', path: ':memory:' });
+    assert.deepEqual(seen?.database, { kind: 'sqlite', path: ':memory:', synchronous: 'full' });
     assert.deepEqual(io.out_, ['Tenant URL: http://localhost:8080/scim/v2', 'SCIM token: scimd_0123abcd_secret']);
     assert.ok(closed);
   });
