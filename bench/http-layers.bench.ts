@@ -42,6 +42,13 @@ try {
   const headers = { authorization: `Bearer ${TOKEN}` };
   rows.push(['app.request GET /Users?filter= (hit)', await microsPerCall(ROUNDS, async (i) => (await app.request(`http://bench${filterPath(pick(i))}`, { headers })).text())]);
   rows.push(['app.request GET /Users?filter= (miss)', await microsPerCall(ROUNDS, async (i) => (await app.request(`http://bench${filterPath(`nobody${i}@x`)}`, { headers })).text())]);
+  // A page of 100 users, as an import walks them: index paging (with its COUNT) and a cursor page.
+  const PAGES = Math.max(50, Math.floor(ROUNDS / 100));
+  const start = (i: number) => 1 + 100 * ((i * 37) % Math.floor(USERS / 100));
+  rows.push(['store users.list, 100 users by startIndex (with COUNT)', await microsPerCall(PAGES, (i) => store.users.list(orgId, { count: 100, startIndex: start(i) }))]);
+  rows.push(['store users.list, first cursor page of 100', await microsPerCall(PAGES, () => store.users.list(orgId, { count: 100, cursor: '' }))]);
+  rows.push(['service users.list, 100 users (with groups)', await microsPerCall(PAGES, (i) => users.list(ctx, { attributes: [], excludedAttributes: [], startIndex: start(i), count: 100 }, { withGroups: true }))]);
+  rows.push(['app.request GET /Users?count=100&startIndex=…', await microsPerCall(PAGES, async (i) => (await app.request(`http://bench/scim/v2/Users?count=100&startIndex=${start(i)}`, { headers })).text())]);
   for (const [name, us] of rows) console.log(`| ${name} | ${us.toFixed(1)} µs |`);
   await keys.close();
   await store.close();
