@@ -36,6 +36,18 @@ for (const dialect of await testDialects()) {
       assert.deepEqual(await store.users.get(org, created.id), result.status === 'ok' ? result.record : undefined);
     });
 
+    it('hands out the JSON text of the resource exactly when the dialect stores JSON as text', async () => {
+      const created = await store.users.create(org, user('text@example.com', { displayName: 'Zoë "Z"' }));
+      const replaced = await store.users.replace(org, created.id, user('text@example.com', { displayName: 'Ünï ☃' }));
+      assert.equal(replaced.status, 'ok');
+      const read = await store.users.get(org, created.id);
+      const listed = (await store.users.list(org, { filter: parseFilter('userName eq "text@example.com"'), count: 1 })).resources[0];
+      for (const record of [created, replaced.status === 'ok' ? replaced.record : undefined, read, listed]) {
+        assert.ok(record);
+        assert.equal(record.resourceJson, dialect.name === 'sqlite' ? JSON.stringify(record.resource) : undefined);
+      }
+    });
+
     it('rewrites every changed indexed column and the value rows, so filters find the new values', async () => {
       const created = await store.users.create(org, user('old@example.com', { externalId: 'old-ext', userType: 'Employee', displayName: 'Old' }));
       log = [];

@@ -21,8 +21,19 @@ import {
   USER_VALUE_COLUMNS,
 } from './user-statements.ts';
 
-/** Turns a `users` row into its record. */
+/** Turns a `users` row into its record (with the JSON text of `resource` when the dialect stores text). */
 export function toUserRecord(ctx: SqlContext, row: Selectable<UsersTable>): UserRecord {
+  const record = recordOf(row, decodeJson(ctx.caps, row.resource) as ScimResource);
+  return typeof row.resource === 'string' ? { ...record, resourceJson: row.resource } : record;
+}
+
+/** The record of a row just written: `resource` as given, its JSON text as encoded for the row. */
+function writtenRecord(ctx: SqlContext, row: Omit<Selectable<UsersTable>, 'resource'>, resource: ScimResource, json: string): UserRecord {
+  const record = recordOf(row, resource);
+  return ctx.caps.jsonType === 'text' ? { ...record, resourceJson: json } : record;
+}
+
+function recordOf(row: Omit<Selectable<UsersTable>, 'resource'>, resource: ScimResource): UserRecord {
   return {
     orgId: row.org_id,
     id: row.id,
@@ -34,7 +45,7 @@ export function toUserRecord(ctx: SqlContext, row: Selectable<UsersTable>): User
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     version: Number(row.version),
-    resource: decodeJson(ctx.caps, row.resource) as ScimResource,
+    resource,
   };
 }
 
@@ -79,13 +90,14 @@ async function createUser(ctx: SqlContext, orgId: string, input: ScimResource, i
   const columns = userColumns(input);
   const resource = storedResource(input, id, { resourceType: 'User', created: now, lastModified: now, version: 1 });
   const row = { org_id: orgId, id, ...columnsRow(ctx, columns), created_at: now, updated_at: now, version: 1 };
+  const json = encodeJson(resource);
   await atomic(ctx, async (tx) => {
     await withUniqueness(tx, { userName: columns.userName, id }, () =>
-      insertRows(tx, 'users', USER_COLUMNS, [{ ...row, resource: encodeJson(resource) }]),
+      insertRows(tx, 'users', USER_COLUMNS, [{ ...row, resource: json }]),
     );
     await insertValueRows(tx, valueRows(tx, orgId, id, resource));
   });
-  return { ...toUserRecord(ctx, { ...row, resource: null }), resource };
+  return writtenRecord(ctx, row, resource, json);
 }
 
 /** 409 before writing anything when a userName repeats within the batch (case-insensitively). */
@@ -101,7 +113,8 @@ function rejectRepeatedUserNames(batch: readonly UserColumns[]): void {
 function prepareUser(ctx: SqlContext, orgId: string, input: ScimResource, id: string, now: string) {
   const columns = userColumns(input);
   const row = { org_id: orgId, id, ...columnsRow(ctx, columns), created_at: now, updated_at: now, version: 1 };
-  return { id, columns, row, resource: storedResource(input, id, { resourceType: 'User', created: now, lastModified: now, version: 1 }) };
+  const resource = storedResource(input, id, { resourceType: 'User', created: now, lastModified: now, version: 1 });
+  return { id, columns, row, resource, json: encodeJson(resource) };
 }
 
 type Prepared = ReturnType<typeof prepareUser>;
@@ -114,7 +127,7 @@ type Prepared = ReturnType<typeof prepareUser>;
 async function insertUserRows(tx: SqlContext, orgId: string, batch: readonly Prepared[]): Promise<void> {
   const inserted: string[] = [];
   for (const chunk of sizedChunks(batch, 512)) {
-    const rows = chunk.map((b) => ({ ...b.row, resource: encodeJson(b.resource) }));
+    const rows = chunk.map((b) => ({ ...b.row, resource: b.json }));
     const done = await withUniqueness(tx, {}, () => insertUsersUnlessTaken(tx, rows));
     for (const b of chunk) if (done.has(b.columns.userNameLc)) inserted.push(b.id);
     const taken = chunk.find((b) => !done.has(b.columns.userNameLc));
@@ -135,7 +148,7 @@ async function createUsers(ctx: SqlContext, orgId: string, inputs: readonly Scim
     await insertUserRows(tx, orgId, batch);
     await insertValueRows(tx, batch.flatMap((b) => valueRows(tx, orgId, b.id, b.resource)));
   });
-  return batch.map((b) => ({ ...toUserRecord(ctx, { ...b.row, resource: null }), resource: b.resource }));
+  return batch.map((b) => writtenRecord(ctx, b.row, b.resource, b.json));
 }
 
 /** JSON text with object keys sorted at every level (JSONB does not keep the order they were written in). */
@@ -182,8 +195,8 @@ async function replaceUser(
       await deleteWhere(tx, 'user_values', 'user_id', orgId, id);
       await insertValueRows(tx, valueRows(tx, orgId, id, resource));
     }
-    const row = { org_id: orgId, id, created_at: existing.created_at, ...set };
-    return { status: 'ok', record: { ...toUserRecord(tx, { ...row, resource: null }), resource } };
+    const { resource: json, ...columnsSet } = set;
+    return { status: 'ok', record: writtenRecord(tx, { org_id: orgId, id, created_at: existing.created_at, ...columnsSet }, resource, json) };
   });
 }
 
