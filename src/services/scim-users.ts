@@ -136,7 +136,7 @@ export function createUserService(deps: UserServiceDeps) {
         const before = await load(tx, ctx, id);
         const valid = validateResource(body, schemas, { strict: ctx.strict ?? false, existing: before.resource });
         const input = withPolicies(rules, valid, 'replace', before.resource);
-        const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, writeOptions(expectedVersion)), 'User', id);
+        const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { ...writeOptions(expectedVersion), current: before }), 'User', id);
         await record(ctx, tx, before, after);
         return view(tx, after, { withGroups: true });
       });
@@ -157,7 +157,7 @@ export function createUserService(deps: UserServiceDeps) {
         if (!result.changed) return view(tx, before, { withGroups: true });
         const valid = validateResource(result.resource, schemas, { strict: ctx.strict ?? false, existing: before.resource });
         const input = withPolicies(rules, valid, 'patch', before.resource);
-        const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { expectedVersion: before.version }), 'User', id);
+        const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { expectedVersion: before.version, current: before }), 'User', id);
         await record(ctx, tx, before, after);
         return view(tx, after, { withGroups: true });
       });

@@ -4,7 +4,7 @@ import type { ScimResource } from '../../core/schema/types.ts';
 import type { UsersTable } from '../database.ts';
 import { storedResource, USER_VALUE_ATTRIBUTES, userColumns, userValueRows, type UserColumns } from '../resource-rows.ts';
 import type { UserRecord } from '../rows.ts';
-import type { UserStore, WriteOptions, WriteResult } from '../store.ts';
+import type { UserStore, UserWriteOptions, WriteOptions, WriteResult } from '../store.ts';
 import { uniquenessError } from '../unique-constraints.ts';
 import { atomic, sizedChunks, decodeBool, decodeJson, encodeBool, encodeJson, withUniqueness, type SqlContext } from './context.ts';
 import { countResources, listResources } from './listing.ts';
@@ -170,16 +170,19 @@ function sameValueRows(ctx: SqlContext, stored: unknown, next: ScimResource): bo
   return USER_VALUE_ATTRIBUTES.every((attr) => canonical(before[attr]) === canonical(next[attr]));
 }
 
+type UserRow = Selectable<UsersTable>;
+
 async function replaceUser(
   ctx: SqlContext,
   orgId: string,
   id: string,
   input: ScimResource,
   options: WriteOptions,
+  read: UserRow | undefined,
 ): Promise<WriteResult<UserRecord>> {
   const columns = userColumns(input);
   return atomic(ctx, async (tx) => {
-    const existing = await selectUser(tx, 'id', orgId, id);
+    const existing = read ?? (await selectUser(tx, 'id', orgId, id));
     if (!existing) return { status: 'notFound' };
     const version = Number(existing.version);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
@@ -190,7 +193,12 @@ async function replaceUser(
     const resource = storedResource(input, id, meta);
     const set = { ...columnsRow(tx, columns), updated_at: now, version: version + 1, resource: encodeJson(resource) };
     const updated = await withUniqueness(tx, { userName: columns.userName }, () => updateUser(tx, orgId, id, version, set, existing));
-    if (updated === 0) return { status: 'conflict', currentVersion: version };
+    if (updated === 0) {
+      if (read === undefined) return { status: 'conflict', currentVersion: version };
+      // The row handed in was out of date: report the stored one, as a fresh read would have.
+      const current = await selectUser(tx, 'id', orgId, id);
+      return current ? { status: 'conflict', currentVersion: Number(current.version) } : { status: 'notFound' };
+    }
     if (!sameValueRows(tx, existing.resource, resource)) {
       await deleteWhere(tx, 'user_values', 'user_id', orgId, id);
       await insertValueRows(tx, valueRows(tx, orgId, id, resource));
@@ -217,16 +225,25 @@ async function deleteUser(ctx: SqlContext, orgId: string, id: string, options: W
 
 /** The user sub-store. */
 export function userStore(ctx: SqlContext): UserStore {
+  // The row behind each record `get` returned, so a replace handed that record need not read it again.
+  const rowsRead = new WeakMap<UserRecord, UserRow>();
   const findBy = async (orgId: string, column: 'id' | 'user_name_lc', value: string) => {
     const row = await selectUser(ctx, column, orgId, value);
-    return row ? toUserRecord(ctx, row) : undefined;
+    if (!row) return undefined;
+    const record = toUserRecord(ctx, row);
+    rowsRead.set(record, row);
+    return record;
+  };
+  const rowOf = (orgId: string, id: string, options: UserWriteOptions): UserRow | undefined => {
+    const row = options.current === undefined ? undefined : rowsRead.get(options.current);
+    return row !== undefined && row.org_id === orgId && row.id === id ? row : undefined;
   };
   return {
     create: (orgId, resource, options = {}) => createUser(ctx, orgId, resource, options.id ?? ctx.newId()),
     createMany: (orgId, resources, options = {}) => createUsers(ctx, orgId, resources, options.ids),
     get: (orgId, id) => findBy(orgId, 'id', id),
     findByUserName: (orgId, userName) => findBy(orgId, 'user_name_lc', userName.toLowerCase()),
-    replace: (orgId, id, resource, options = {}) => replaceUser(ctx, orgId, id, resource, options),
+    replace: (orgId, id, resource, options = {}) => replaceUser(ctx, orgId, id, resource, options, rowOf(orgId, id, options)),
     delete: (orgId, id, options = {}) => deleteUser(ctx, orgId, id, options),
     async list(orgId, query) {
       const { rows, ...paging } = await listResources(ctx, 'users', orgId, query);
