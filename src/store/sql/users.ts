@@ -163,8 +163,7 @@ function canonical(value: unknown): string {
  * Value rows only change when a multi-valued attribute does; most PATCHes leave them alone. The
  * rows are a function of those attributes, so comparing the attributes is enough.
  */
-function sameValueRows(ctx: SqlContext, stored: unknown, next: ScimResource): boolean {
-  const previous = decodeJson(ctx.caps, stored);
+function sameValueRows(previous: unknown, next: ScimResource): boolean {
   if (typeof previous !== 'object' || previous === null) return false;
   const before = previous as ScimResource;
   return USER_VALUE_ATTRIBUTES.every((attr) => canonical(before[attr]) === canonical(next[attr]));
@@ -178,11 +177,11 @@ async function replaceUser(
   id: string,
   input: ScimResource,
   options: WriteOptions,
-  read: UserRow | undefined,
+  read: { readonly row: UserRow; readonly record: UserRecord } | undefined,
 ): Promise<WriteResult<UserRecord>> {
   const columns = userColumns(input);
   return atomic(ctx, async (tx) => {
-    const existing = read ?? (await selectUser(tx, 'id', orgId, id));
+    const existing = read?.row ?? (await selectUser(tx, 'id', orgId, id));
     if (!existing) return { status: 'notFound' };
     const version = Number(existing.version);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
@@ -199,7 +198,7 @@ async function replaceUser(
       const current = await selectUser(tx, 'id', orgId, id);
       return current ? { status: 'conflict', currentVersion: Number(current.version) } : { status: 'notFound' };
     }
-    if (!sameValueRows(tx, existing.resource, resource)) {
+    if (!sameValueRows(read ? read.record.resource : decodeJson(tx.caps, existing.resource), resource)) {
       await deleteWhere(tx, 'user_values', 'user_id', orgId, id);
       await insertValueRows(tx, valueRows(tx, orgId, id, resource));
     }
@@ -234,16 +233,16 @@ export function userStore(ctx: SqlContext): UserStore {
     rowsRead.set(record, row);
     return record;
   };
-  const rowOf = (orgId: string, id: string, options: UserWriteOptions): UserRow | undefined => {
-    const row = options.current === undefined ? undefined : rowsRead.get(options.current);
-    return row !== undefined && row.org_id === orgId && row.id === id ? row : undefined;
+  const readBefore = (orgId: string, id: string, { current }: UserWriteOptions) => {
+    const row = current === undefined ? undefined : rowsRead.get(current);
+    return current !== undefined && row !== undefined && row.org_id === orgId && row.id === id ? { row, record: current } : undefined;
   };
   return {
     create: (orgId, resource, options = {}) => createUser(ctx, orgId, resource, options.id ?? ctx.newId()),
     createMany: (orgId, resources, options = {}) => createUsers(ctx, orgId, resources, options.ids),
     get: (orgId, id) => findBy(orgId, 'id', id),
     findByUserName: (orgId, userName) => findBy(orgId, 'user_name_lc', userName.toLowerCase()),
-    replace: (orgId, id, resource, options = {}) => replaceUser(ctx, orgId, id, resource, options, rowOf(orgId, id, options)),
+    replace: (orgId, id, resource, options = {}) => replaceUser(ctx, orgId, id, resource, options, readBefore(orgId, id, options)),
     delete: (orgId, id, options = {}) => deleteUser(ctx, orgId, id, options),
     async list(orgId, query) {
       const { rows, ...paging } = await listResources(ctx, 'users', orgId, query);
