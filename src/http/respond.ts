@@ -27,8 +27,14 @@ export function acceptsGzip(header: string | undefined): boolean {
   return false;
 }
 
+/** A response body serialised already (e.g. spliced from stored JSON): sent as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export interface ScimResponseOptions {
   readonly status: number;
+  /** The JSON body: a value to serialise, or {@link JsonText}. */
   readonly body: unknown;
   readonly headers?: Readonly<Record<string, string>>;
   /** The request's `Accept-Encoding` header. */
@@ -41,7 +47,7 @@ export interface ScimResponseOptions {
  * instance would cost a conversion on every request.
  */
 export function scimResponse(options: ScimResponseOptions): Response {
-  const text = JSON.stringify(options.body);
+  const text = options.body instanceof JsonText ? options.body.text : JSON.stringify(options.body);
   const headers: Record<string, string> = { ...options.headers, 'Content-Type': SCIM_CONTENT_TYPE };
   let payload: string | Uint8Array = text;
   if (text.length >= GZIP_THRESHOLD_BYTES) {

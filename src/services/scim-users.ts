@@ -21,6 +21,8 @@ import { recordChange } from './record-change.ts';
 export interface UserView {
   readonly resource: ScimResource;
   readonly version: number;
+  /** `resource` without its computed `groups`, as the JSON text the store holds (when it has one). */
+  readonly storedJson?: string;
 }
 
 export interface UserServiceDeps {
@@ -67,7 +69,14 @@ function withGroupsOf(record: UserRecord, groups: readonly UserGroupRecord[]): U
   const resource = groups.length === 0
     ? record.resource
     : { ...record.resource, groups: groups.map((g) => ({ value: g.value, display: g.display, type: 'direct' })) };
-  return { resource, version: record.version };
+  return viewOf(record, resource);
+}
+
+/** A view of `record` showing `resource` (the record's, or it with computed attributes). */
+function viewOf(record: UserRecord, resource: ScimResource): UserView {
+  return record.resourceJson === undefined
+    ? { resource, version: record.version }
+    : { resource, version: record.version, storedJson: record.resourceJson };
 }
 
 /** Creates the User service over a store. */
@@ -76,7 +85,7 @@ export function createUserService(deps: UserServiceDeps) {
   const limits = deps.filterLimits ?? {};
 
   async function view(tx: Store, record: UserRecord, options: ReadOptions): Promise<UserView> {
-    if (!options.withGroups) return { resource: record.resource, version: record.version };
+    if (!options.withGroups) return viewOf(record, record.resource);
     return withGroupsOf(record, await tx.users.groupsOf(record.orgId, record.id));
   }
 
@@ -127,7 +136,7 @@ export function createUserService(deps: UserServiceDeps) {
         const before = await load(tx, ctx, id);
         const valid = validateResource(body, schemas, { strict: ctx.strict ?? false, existing: before.resource });
         const input = withPolicies(rules, valid, 'replace', before.resource);
-        const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, writeOptions(expectedVersion)), 'User', id);
+        const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { ...writeOptions(expectedVersion), current: before }), 'User', id);
         await record(ctx, tx, before, after);
         return view(tx, after, { withGroups: true });
       });
@@ -148,7 +157,7 @@ export function createUserService(deps: UserServiceDeps) {
         if (!result.changed) return view(tx, before, { withGroups: true });
         const valid = validateResource(result.resource, schemas, { strict: ctx.strict ?? false, existing: before.resource });
         const input = withPolicies(rules, valid, 'patch', before.resource);
-        const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { expectedVersion: before.version }), 'User', id);
+        const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { expectedVersion: before.version, current: before }), 'User', id);
         await record(ctx, tx, before, after);
         return view(tx, after, { withGroups: true });
       });
@@ -166,7 +175,7 @@ export function createUserService(deps: UserServiceDeps) {
       const schemas = deps.schemasFor(ctx.orgId);
       const page = await store.users.list(ctx.orgId, toStoreQuery(query, schemas, limits));
       if (!options.withGroups || page.resources.length === 0) {
-        return { ...page, resources: page.resources.map((r) => ({ resource: r.resource, version: r.version })) };
+        return { ...page, resources: page.resources.map((r) => viewOf(r, r.resource)) };
       }
       // One query for the whole page's groups, not one per user.
       const groups = page.resources.length === 1

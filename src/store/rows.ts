@@ -33,6 +33,11 @@ export interface UserRecord {
   /** Incremented on every change; the service derives the ETag from it (RFC 7644 §3.14). */
   readonly version: number;
   readonly resource: ScimResource;
+  /**
+   * `resource` as the JSON text the database holds, when it keeps JSON as text (SQLite); a
+   * response can reuse it instead of serialising the resource again. Absent on PostgreSQL (JSONB).
+   */
+  readonly resourceJson?: string;
 }
 
 /** A stored Group (RFC 7643 §4.2). `resource` never contains `members`: they are membership rows. */

@@ -63,6 +63,14 @@ export interface WriteOptions {
   readonly expectedVersion?: number;
 }
 
+export interface UserWriteOptions extends WriteOptions {
+  /**
+   * The user as `get` returned it moments before, in the same transaction: the store may then
+   * skip reading it again. The write is still guarded by that record's version.
+   */
+  readonly current?: UserRecord;
+}
+
 export interface NewOrganization {
   readonly id?: string;
   readonly name: string;
@@ -99,7 +107,7 @@ export interface UserStore {
   get(orgId: string, id: string): Promise<UserRecord | undefined>;
   /** Case-insensitive (JavaScript `toLowerCase`) lookup, like the uniqueness rule. */
   findByUserName(orgId: string, userName: string): Promise<UserRecord | undefined>;
-  replace(orgId: string, id: string, resource: ScimResource, options?: WriteOptions): Promise<WriteResult<UserRecord>>;
+  replace(orgId: string, id: string, resource: ScimResource, options?: UserWriteOptions): Promise<WriteResult<UserRecord>>;
   /** Deletes the user and its memberships. */
   delete(orgId: string, id: string, options?: WriteOptions): Promise<WriteResult<{ readonly id: string }>>;
   list(orgId: string, query: ListQuery): Promise<ListPage<UserRecord>>;

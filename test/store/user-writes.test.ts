@@ -36,6 +36,35 @@ for (const dialect of await testDialects()) {
       assert.deepEqual(await store.users.get(org, created.id), result.status === 'ok' ? result.record : undefined);
     });
 
+    it('does not read the user again when handed the record get returned, and still refuses a stale one', async () => {
+      const created = await store.users.create(org, user('reuse@example.com', { displayName: 'One' }));
+      await store.transaction(async (tx) => {
+        const current = await tx.users.get(org, created.id);
+        assert.ok(current);
+        log = [];
+        const result = await tx.users.replace(org, created.id, user('reuse@example.com', { displayName: 'Two' }), { expectedVersion: 1, current });
+        assert.equal(result.status, 'ok');
+        assert.deepEqual(log.filter((e) => /^select/.test(e.sql)).map((e) => e.sql), []);
+        // The same record again: its version is no longer the stored one.
+        const stale = await tx.users.replace(org, created.id, user('reuse@example.com', { displayName: 'Three' }), { current });
+        assert.deepEqual(stale, { status: 'conflict', currentVersion: 2 });
+        await tx.users.delete(org, created.id);
+        assert.deepEqual(await tx.users.replace(org, created.id, user('reuse@example.com'), { current }), { status: 'notFound' });
+      });
+    });
+
+    it('hands out the JSON text of the resource exactly when the dialect stores JSON as text', async () => {
+      const created = await store.users.create(org, user('text@example.com', { displayName: 'Zoë "Z"' }));
+      const replaced = await store.users.replace(org, created.id, user('text@example.com', { displayName: 'Ünï ☃' }));
+      assert.equal(replaced.status, 'ok');
+      const read = await store.users.get(org, created.id);
+      const listed = (await store.users.list(org, { filter: parseFilter('userName eq "text@example.com"'), count: 1 })).resources[0];
+      for (const record of [created, replaced.status === 'ok' ? replaced.record : undefined, read, listed]) {
+        assert.ok(record);
+        assert.equal(record.resourceJson, dialect.name === 'sqlite' ? JSON.stringify(record.resource) : undefined);
+      }
+    });
+
     it('rewrites every changed indexed column and the value rows, so filters find the new values', async () => {
       const created = await store.users.create(org, user('old@example.com', { externalId: 'old-ext', userType: 'Employee', displayName: 'Old' }));
       log = [];

@@ -37,8 +37,10 @@ for (const dialect of await testDialects()) {
         ...r,
         ...{ id: '', userName: '', externalId: '', createdAt: '', updatedAt: '' },
         resource: { ...r.resource, id: '', userName: '', externalId: '', emails: [], meta: { ...(r.resource['meta'] as object), created: '', lastModified: '' } },
+        ...(r.resourceJson === undefined ? {} : { resourceJson: '' }),
       });
       assert.deepEqual(strip(many), strip(single));
+      for (const r of [single, many]) if (r.resourceJson !== undefined) assert.equal(r.resourceJson, JSON.stringify(r.resource));
       assert.deepEqual(await store.users.get(org, many.id), many);
       assert.equal((await store.users.findByUserName(org, 'MANY@example.com'))?.id, many.id);
       const byEmail = await store.users.list(org, { filter: parseFilter('emails[type eq "work"].value eq "many@example.com"'), count: 10 });

@@ -66,8 +66,16 @@ function withoutEmpty(value: string | undefined): string | undefined {
 }
 
 function assemble(parts: Omit<ListQuery, 'startIndex' | 'count' | 'cursor'>, page: Pick<ListQuery, 'startIndex' | 'count' | 'cursor'>): ListQuery {
-  const defined = Object.entries(parts).filter(([, v]) => v !== undefined);
-  return { ...(Object.fromEntries(defined) as Omit<ListQuery, 'startIndex' | 'count' | 'cursor'>), ...page };
+  // Written out rather than filtered through Object.entries: this runs on every listing request.
+  const { attributes, excludedAttributes, filter, sortBy, sortOrder } = parts;
+  return {
+    attributes,
+    excludedAttributes,
+    ...(filter === undefined ? {} : { filter }),
+    ...(sortBy === undefined ? {} : { sortBy }),
+    ...(sortOrder === undefined ? {} : { sortOrder }),
+    ...page,
+  };
 }
 
 const INTEGER = /^[+-]?\d+$/;
@@ -88,10 +96,13 @@ const queryInteger = (value: string | undefined, name: string): number | undefin
  * scim-clients.md S20). Non-numeric paging values are a 400 invalidValue.
  */
 export function parseListQuery(params: Readonly<Record<string, string | undefined>>, options: ListQueryOptions = {}): ListQuery {
-  const get = (name: string): string | undefined => {
-    const key = Object.keys(params).find((k) => k.toLowerCase() === name.toLowerCase());
-    return key === undefined ? undefined : params[key];
-  };
+  // Parameter names lower-cased once (the first spelling of a name wins, as a search would find it).
+  const byName = new Map<string, string | undefined>();
+  for (const key of Object.keys(params)) {
+    const lower = key.toLowerCase();
+    if (!byName.has(lower)) byName.set(lower, params[key]);
+  }
+  const get = (name: string): string | undefined => byName.get(name.toLowerCase());
   const page = paging(
     { startIndex: queryInteger(get('startIndex'), 'startIndex'), count: queryInteger(get('count'), 'count'), cursor: get('cursor') },
     options,

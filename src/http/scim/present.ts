@@ -9,9 +9,11 @@ import type { ListQuery } from '../../core/messages/search-request.ts';
 import type { ProjectionRequest } from '../../core/projection/compile-request.ts';
 import { parseAttributeList } from '../../core/projection/parse-attribute-list.ts';
 import { project } from '../../core/projection/project.ts';
+import { spliceDefaultView } from '../../core/projection/stored-view.ts';
 import type { ResourceSchemas, ScimResource } from '../../core/schema/types.ts';
 import { etagOf, versionFromEtag } from '../../services/context.ts';
 import type { AppEnv } from '../env.ts';
+import { JsonText } from '../respond.ts';
 import type { ResourceEndpoint, ResourcePage, ResourceView } from './resources.ts';
 
 /** The `attributes` / `excludedAttributes` query parameters (names case-insensitive). */
@@ -45,15 +47,51 @@ export function present(
   return project(located, schemas, request);
 }
 
-/** A listing page as a ListResponse: index pages carry `startIndex`, cursor pages `nextCursor`. */
-export function presentPage(page: ResourcePage, query: ListQuery, render: (view: ResourceView) => ScimResource): ListResponse {
-  const resources = page.resources.map(render);
+/**
+ * `present` as JSON text. When the request names no attributes and the store handed over the
+ * resource's JSON text, the text is spliced (core `spliceDefaultView`) instead of parsed, projected
+ * and serialised again; the splice declines whenever projection would change anything else.
+ */
+export function presentJson(
+  view: ResourceView,
+  endpoint: ResourceEndpoint,
+  schemas: ResourceSchemas,
+  baseUrl: string,
+  request: ProjectionRequest,
+): string {
+  if (view.storedJson !== undefined && !asksForAttributes(request)) {
+    const computed = view.resource[endpoint.computed];
+    const spliced = spliceDefaultView(view.storedJson, schemas, {
+      location: locationOf(baseUrl, endpoint, String(view.resource['id'])),
+      ...(computed === undefined ? {} : { computed: { name: endpoint.computed, json: JSON.stringify(computed) } }),
+    });
+    if (spliced !== undefined) return spliced;
+  }
+  return JSON.stringify(present(view, endpoint, schemas, baseUrl, request));
+}
+
+function envelope(page: ResourcePage, query: ListQuery, resources: readonly ScimResource[]): ListResponse {
   return listResponse({
     resources,
     totalResults: page.totalResults ?? resources.length,
     ...(query.cursor === undefined ? { startIndex: query.startIndex } : {}),
     ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
   });
+}
+
+/** A listing page as a ListResponse: index pages carry `startIndex`, cursor pages `nextCursor`. */
+export function presentPage(page: ResourcePage, query: ListQuery, render: (view: ResourceView) => ScimResource): ListResponse {
+  return envelope(page, query, page.resources.map(render));
+}
+
+/** `presentPage` as JSON text, each resource rendered as JSON text by `render` (`presentJson`). */
+export function presentPageJson(page: ResourcePage, query: ListQuery, render: (view: ResourceView) => string): JsonText {
+  const items = page.resources.map(render);
+  const list = envelope(page, query, []);
+  const empty = JSON.stringify({ ...list, itemsPerPage: items.length, totalResults: page.totalResults ?? items.length });
+  // `Resources` is the last member of a ListResponse (listResponse), written empty: put the items in.
+  if (!empty.endsWith('"Resources":[]}')) throw new Error('presentPageJson: Resources must be the last member of a ListResponse');
+  return new JsonText(`${empty.slice(0, -3)}[${items.join(',')}]}`);
 }
 
 function entityTags(header: string): string[] {

@@ -9,18 +9,18 @@ import { parseListQuery, parseSearchRequest, type ListQuery } from '../../core/m
 import type { OperationContext } from '../../services/context.ts';
 import { readJsonBody } from '../body.ts';
 import type { AppEnv } from '../env.ts';
-import { emptyResponse } from '../respond.ts';
+import { emptyResponse, JsonText } from '../respond.ts';
 import {
   asksForAttributes,
   ifMatchVersions,
   locationOf,
   matchesNoneMatch,
-  present,
-  presentPage,
+  presentJson,
+  presentPageJson,
   projectionOf,
   resourceHeaders,
 } from './present.ts';
-import type { ResourceEndpoint } from './resources.ts';
+import type { ResourceEndpoint, ResourceView } from './resources.ts';
 import { send, tracked, type ScimSetup } from './setup.ts';
 
 /** The version to pass as `expectedVersion` for an `If-Match` header (-1 when nothing can match). */
@@ -39,7 +39,7 @@ async function listing(c: Context<AppEnv>, setup: ScimSetup, endpoint: ResourceE
   const page = await endpoint.list(ctx, query);
   const schemas = endpoint.schemas(ctx.orgId);
   const base = setup.baseUrl(c);
-  return send(c, 200, presentPage(page, query, (view) => present(view, endpoint, schemas, base, query)));
+  return send(c, 200, presentPageJson(page, query, (view) => presentJson(view, endpoint, schemas, base, query)));
 }
 
 function pagingOptions(setup: ScimSetup, ctx: OperationContext) {
@@ -68,15 +68,16 @@ function registerCollection(app: Hono<AppEnv>, setup: ScimSetup, endpoint: Resou
     const view = await tracked(setup, endpoint.type, 'create', () => endpoint.create(ctx, body));
     const base = setup.baseUrl(c);
     const location = locationOf(base, endpoint, String(view.resource['id']));
-    const rendered = present(view, endpoint, endpoint.schemas(ctx.orgId), base, projectionOf(c));
-    return send(c, 201, rendered, resourceHeaders(view, location));
+    const rendered = presentJson(view, endpoint, endpoint.schemas(ctx.orgId), base, projectionOf(c));
+    return send(c, 201, new JsonText(rendered), resourceHeaders(view, location));
   });
 }
 
 function registerItem(app: Hono<AppEnv>, setup: ScimSetup, endpoint: ResourceEndpoint, path: string): void {
-  const render = (c: Context<AppEnv>, status: number, view: Parameters<typeof present>[0]) => {
+  const render = (c: Context<AppEnv>, status: number, view: ResourceView) => {
     const ctx = c.get('operation');
-    return send(c, status, present(view, endpoint, endpoint.schemas(ctx.orgId), setup.baseUrl(c), projectionOf(c)), resourceHeaders(view));
+    const rendered = presentJson(view, endpoint, endpoint.schemas(ctx.orgId), setup.baseUrl(c), projectionOf(c));
+    return send(c, status, new JsonText(rendered), resourceHeaders(view));
   };
 
   app.get(path, async (c) => {

@@ -16,6 +16,8 @@ import type { UserService } from '../../services/scim-users.ts';
 export interface ResourceView {
   readonly resource: ScimResource;
   readonly version: number;
+  /** `resource` without its computed attribute, as JSON text from the store (see `renderResource`). */
+  readonly storedJson?: string;
 }
 
 export interface ResourcePage {
@@ -29,6 +31,8 @@ export interface ResourceEndpoint {
   readonly type: 'User' | 'Group';
   /** The path segment under the base URL: `Users` or `Groups`. */
   readonly segment: 'Users' | 'Groups';
+  /** The attribute computed from memberships rather than stored: a user's `groups`, a group's `members`. */
+  readonly computed: 'groups' | 'members';
   schemas(orgId: string): ResourceSchemas;
   create(ctx: OperationContext, body: unknown): Promise<ResourceView>;
   get(ctx: OperationContext, id: string, request: ProjectionRequest): Promise<ResourceView>;
@@ -60,6 +64,7 @@ export function userEndpoint(users: UserService, schemasFor: (orgId: string) => 
   return {
     type: 'User',
     segment: 'Users',
+    computed: 'groups',
     schemas: schemasFor,
     create: (ctx, body) => users.create(ctx, body),
     get: (ctx, id, request) => users.get(ctx, id, { withGroups: withGroups(ctx, request) }),
@@ -77,6 +82,7 @@ export function groupEndpoint(groups: GroupService, schemasFor: (orgId: string) 
   return {
     type: 'Group',
     segment: 'Groups',
+    computed: 'members',
     schemas: schemasFor,
     create: (ctx, body) => groups.create(ctx, body),
     get: (ctx, id, request) => groups.get(ctx, id, { withMembers: withMembers(ctx, request) }),

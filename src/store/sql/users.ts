@@ -4,7 +4,7 @@ import type { ScimResource } from '../../core/schema/types.ts';
 import type { UsersTable } from '../database.ts';
 import { storedResource, USER_VALUE_ATTRIBUTES, userColumns, userValueRows, type UserColumns } from '../resource-rows.ts';
 import type { UserRecord } from '../rows.ts';
-import type { UserStore, WriteOptions, WriteResult } from '../store.ts';
+import type { UserStore, UserWriteOptions, WriteOptions, WriteResult } from '../store.ts';
 import { uniquenessError } from '../unique-constraints.ts';
 import { atomic, sizedChunks, decodeBool, decodeJson, encodeBool, encodeJson, withUniqueness, type SqlContext } from './context.ts';
 import { countResources, listResources } from './listing.ts';
@@ -21,8 +21,19 @@ import {
   USER_VALUE_COLUMNS,
 } from './user-statements.ts';
 
-/** Turns a `users` row into its record. */
+/** Turns a `users` row into its record (with the JSON text of `resource` when the dialect stores text). */
 export function toUserRecord(ctx: SqlContext, row: Selectable<UsersTable>): UserRecord {
+  const record = recordOf(row, decodeJson(ctx.caps, row.resource) as ScimResource);
+  return typeof row.resource === 'string' ? { ...record, resourceJson: row.resource } : record;
+}
+
+/** The record of a row just written: `resource` as given, its JSON text as encoded for the row. */
+function writtenRecord(ctx: SqlContext, row: Omit<Selectable<UsersTable>, 'resource'>, resource: ScimResource, json: string): UserRecord {
+  const record = recordOf(row, resource);
+  return ctx.caps.jsonType === 'text' ? { ...record, resourceJson: json } : record;
+}
+
+function recordOf(row: Omit<Selectable<UsersTable>, 'resource'>, resource: ScimResource): UserRecord {
   return {
     orgId: row.org_id,
     id: row.id,
@@ -34,7 +45,7 @@ export function toUserRecord(ctx: SqlContext, row: Selectable<UsersTable>): User
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     version: Number(row.version),
-    resource: decodeJson(ctx.caps, row.resource) as ScimResource,
+    resource,
   };
 }
 
@@ -79,13 +90,14 @@ async function createUser(ctx: SqlContext, orgId: string, input: ScimResource, i
   const columns = userColumns(input);
   const resource = storedResource(input, id, { resourceType: 'User', created: now, lastModified: now, version: 1 });
   const row = { org_id: orgId, id, ...columnsRow(ctx, columns), created_at: now, updated_at: now, version: 1 };
+  const json = encodeJson(resource);
   await atomic(ctx, async (tx) => {
     await withUniqueness(tx, { userName: columns.userName, id }, () =>
-      insertRows(tx, 'users', USER_COLUMNS, [{ ...row, resource: encodeJson(resource) }]),
+      insertRows(tx, 'users', USER_COLUMNS, [{ ...row, resource: json }]),
     );
     await insertValueRows(tx, valueRows(tx, orgId, id, resource));
   });
-  return { ...toUserRecord(ctx, { ...row, resource: null }), resource };
+  return writtenRecord(ctx, row, resource, json);
 }
 
 /** 409 before writing anything when a userName repeats within the batch (case-insensitively). */
@@ -101,7 +113,8 @@ function rejectRepeatedUserNames(batch: readonly UserColumns[]): void {
 function prepareUser(ctx: SqlContext, orgId: string, input: ScimResource, id: string, now: string) {
   const columns = userColumns(input);
   const row = { org_id: orgId, id, ...columnsRow(ctx, columns), created_at: now, updated_at: now, version: 1 };
-  return { id, columns, row, resource: storedResource(input, id, { resourceType: 'User', created: now, lastModified: now, version: 1 }) };
+  const resource = storedResource(input, id, { resourceType: 'User', created: now, lastModified: now, version: 1 });
+  return { id, columns, row, resource, json: encodeJson(resource) };
 }
 
 type Prepared = ReturnType<typeof prepareUser>;
@@ -114,7 +127,7 @@ type Prepared = ReturnType<typeof prepareUser>;
 async function insertUserRows(tx: SqlContext, orgId: string, batch: readonly Prepared[]): Promise<void> {
   const inserted: string[] = [];
   for (const chunk of sizedChunks(batch, 512)) {
-    const rows = chunk.map((b) => ({ ...b.row, resource: encodeJson(b.resource) }));
+    const rows = chunk.map((b) => ({ ...b.row, resource: b.json }));
     const done = await withUniqueness(tx, {}, () => insertUsersUnlessTaken(tx, rows));
     for (const b of chunk) if (done.has(b.columns.userNameLc)) inserted.push(b.id);
     const taken = chunk.find((b) => !done.has(b.columns.userNameLc));
@@ -135,7 +148,7 @@ async function createUsers(ctx: SqlContext, orgId: string, inputs: readonly Scim
     await insertUserRows(tx, orgId, batch);
     await insertValueRows(tx, batch.flatMap((b) => valueRows(tx, orgId, b.id, b.resource)));
   });
-  return batch.map((b) => ({ ...toUserRecord(ctx, { ...b.row, resource: null }), resource: b.resource }));
+  return batch.map((b) => writtenRecord(ctx, b.row, b.resource, b.json));
 }
 
 /** JSON text with object keys sorted at every level (JSONB does not keep the order they were written in). */
@@ -150,12 +163,13 @@ function canonical(value: unknown): string {
  * Value rows only change when a multi-valued attribute does; most PATCHes leave them alone. The
  * rows are a function of those attributes, so comparing the attributes is enough.
  */
-function sameValueRows(ctx: SqlContext, stored: unknown, next: ScimResource): boolean {
-  const previous = decodeJson(ctx.caps, stored);
+function sameValueRows(previous: unknown, next: ScimResource): boolean {
   if (typeof previous !== 'object' || previous === null) return false;
   const before = previous as ScimResource;
   return USER_VALUE_ATTRIBUTES.every((attr) => canonical(before[attr]) === canonical(next[attr]));
 }
+
+type UserRow = Selectable<UsersTable>;
 
 async function replaceUser(
   ctx: SqlContext,
@@ -163,10 +177,11 @@ async function replaceUser(
   id: string,
   input: ScimResource,
   options: WriteOptions,
+  read: { readonly row: UserRow; readonly record: UserRecord } | undefined,
 ): Promise<WriteResult<UserRecord>> {
   const columns = userColumns(input);
   return atomic(ctx, async (tx) => {
-    const existing = await selectUser(tx, 'id', orgId, id);
+    const existing = read?.row ?? (await selectUser(tx, 'id', orgId, id));
     if (!existing) return { status: 'notFound' };
     const version = Number(existing.version);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
@@ -177,13 +192,18 @@ async function replaceUser(
     const resource = storedResource(input, id, meta);
     const set = { ...columnsRow(tx, columns), updated_at: now, version: version + 1, resource: encodeJson(resource) };
     const updated = await withUniqueness(tx, { userName: columns.userName }, () => updateUser(tx, orgId, id, version, set, existing));
-    if (updated === 0) return { status: 'conflict', currentVersion: version };
-    if (!sameValueRows(tx, existing.resource, resource)) {
+    if (updated === 0) {
+      if (read === undefined) return { status: 'conflict', currentVersion: version };
+      // The row handed in was out of date: report the stored one, as a fresh read would have.
+      const current = await selectUser(tx, 'id', orgId, id);
+      return current ? { status: 'conflict', currentVersion: Number(current.version) } : { status: 'notFound' };
+    }
+    if (!sameValueRows(read ? read.record.resource : decodeJson(tx.caps, existing.resource), resource)) {
       await deleteWhere(tx, 'user_values', 'user_id', orgId, id);
       await insertValueRows(tx, valueRows(tx, orgId, id, resource));
     }
-    const row = { org_id: orgId, id, created_at: existing.created_at, ...set };
-    return { status: 'ok', record: { ...toUserRecord(tx, { ...row, resource: null }), resource } };
+    const { resource: json, ...columnsSet } = set;
+    return { status: 'ok', record: writtenRecord(tx, { org_id: orgId, id, created_at: existing.created_at, ...columnsSet }, resource, json) };
   });
 }
 
@@ -204,16 +224,25 @@ async function deleteUser(ctx: SqlContext, orgId: string, id: string, options: W
 
 /** The user sub-store. */
 export function userStore(ctx: SqlContext): UserStore {
+  // The row behind each record `get` returned, so a replace handed that record need not read it again.
+  const rowsRead = new WeakMap<UserRecord, UserRow>();
   const findBy = async (orgId: string, column: 'id' | 'user_name_lc', value: string) => {
     const row = await selectUser(ctx, column, orgId, value);
-    return row ? toUserRecord(ctx, row) : undefined;
+    if (!row) return undefined;
+    const record = toUserRecord(ctx, row);
+    rowsRead.set(record, row);
+    return record;
+  };
+  const readBefore = (orgId: string, id: string, { current }: UserWriteOptions) => {
+    const row = current === undefined ? undefined : rowsRead.get(current);
+    return current !== undefined && row !== undefined && row.org_id === orgId && row.id === id ? { row, record: current } : undefined;
   };
   return {
     create: (orgId, resource, options = {}) => createUser(ctx, orgId, resource, options.id ?? ctx.newId()),
     createMany: (orgId, resources, options = {}) => createUsers(ctx, orgId, resources, options.ids),
     get: (orgId, id) => findBy(orgId, 'id', id),
     findByUserName: (orgId, userName) => findBy(orgId, 'user_name_lc', userName.toLowerCase()),
-    replace: (orgId, id, resource, options = {}) => replaceUser(ctx, orgId, id, resource, options),
+    replace: (orgId, id, resource, options = {}) => replaceUser(ctx, orgId, id, resource, options, readBefore(orgId, id, options)),
     delete: (orgId, id, options = {}) => deleteUser(ctx, orgId, id, options),
     async list(orgId, query) {
       const { rows, ...paging } = await listResources(ctx, 'users', orgId, query);
