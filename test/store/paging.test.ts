@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { attributePath, compare } from '../../src/core/filter/nodes.ts';
+import { parseFilter } from '../../src/core/filter/parser.ts';
 import { ScimError } from '../../src/core/scim-error.ts';
 import type { SqlStore } from '../../src/store/sql/sql-store.ts';
 import type { ListQuery } from '../../src/store/store.ts';
@@ -101,6 +102,29 @@ for (const dialect of await testDialects()) {
       const check = (e: unknown) => e instanceof ScimError && e.status === 400 && e.scimType === 'invalidValue' && /cursor/.test(e.detail);
       await assert.rejects(store.users.list(org, { count: 2, cursor: 'not-a-cursor' }), check);
       await assert.rejects(store.users.list(org, { count: 2, cursor: page.nextCursor ?? '', sortBy: attributePath('userName') }), check);
+    });
+
+    it('counts a cursor walk once: later pages carry the first page\'s totalResults, for that filter only', async () => {
+      const counts: string[] = [];
+      const counting = await dialect.open({ onQuery: (e) => (/count\(\*\)/i.test(e.sql) ? counts.push(e.sql) : undefined) }, true);
+      try {
+        const o = (await counting.organizations.create({ name: 'Walk', slug: 'walk' })).id;
+        await counting.users.createMany(o, Array.from({ length: 9 }, (_, i) => user(`w${i}@example.com`, i % 2 === 0 ? { active: true } : { active: false })));
+        const first = await counting.users.list(o, { count: 2, cursor: '' });
+        assert.equal(first.totalResults, 9);
+        assert.equal(counts.length, 1, 'the first page counts');
+        // A user added during the walk does not change the walk's total (it was counted at the start).
+        await counting.users.create(o, user('late@example.com', { active: false }));
+        const second = await counting.users.list(o, { count: 2, cursor: first.nextCursor ?? '' });
+        assert.equal(second.totalResults, 9);
+        assert.equal(counts.length, 1, 'the second page reuses the count in its cursor');
+        // The same cursor under another filter is counted afresh, never given the other filter's total.
+        const active = await counting.users.list(o, { count: 2, cursor: first.nextCursor ?? '', filter: parseFilter('active eq true') });
+        assert.equal(active.totalResults, 5);
+        assert.equal(counts.length, 2);
+      } finally {
+        await dialect.close(counting);
+      }
     });
 
     it('rejects an unsortable sortBy with 400 invalidValue', async () => {

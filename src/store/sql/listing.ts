@@ -3,6 +3,7 @@
  * filter is compiled to SQL (never evaluated in memory); the order is always total — the sort key,
  * then `id` — so index paging is stable and keyset cursors visit every row exactly once.
  */
+import { createHash } from 'node:crypto';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Filter } from '../../core/filter/nodes.ts';
 import { groupSchemas, userSchemas } from '../../core/schema/resource-types.ts';
@@ -126,6 +127,11 @@ function totalFromPage(rows: number, count: number, shape: PageShape, cursorMode
   return undefined;
 }
 
+/** A short fingerprint of a query's filter, so a carried total is only reused for the filter it counted. */
+function filterFingerprint(query: ListQuery): string {
+  return createHash('sha256').update(query.filter === undefined ? '' : JSON.stringify(query.filter)).digest('base64url').slice(0, 12);
+}
+
 /** One page of rows for `query`; see ListQuery for index vs cursor paging. */
 export async function listResources(ctx: SqlContext, target: ListTarget, orgId: string, query: ListQuery): Promise<RowPage> {
   const schemas = query.schemas ?? defaultSchemas(target);
@@ -138,8 +144,11 @@ export async function listResources(ctx: SqlContext, target: ListTarget, orgId: 
   const shape: PageShape = { key, position, lookup: lookupOf(target, query, schemas, position), limit: cursorMode ? count + 1 : count, offset };
   const rows = count === 0 ? [] : await pageRows(ctx, target, orgId, query, schemas, shape);
   let total: number | undefined;
+  // A cursor walk counts once, on its first page; later pages carry that count in their cursor.
+  const filterPrint = cursorMode ? filterFingerprint(query) : '';
   if (query.includeTotal !== false) {
-    total = totalFromPage(rows.length, count, shape, cursorMode);
+    if (position?.total !== undefined && position.total.filter === filterPrint) total = position.total.count;
+    total ??= totalFromPage(rows.length, count, shape, cursorMode);
     if (total === undefined && shape.lookup !== undefined) total = await countLookup(ctx, target, orgId, shape.lookup);
     total ??= await countResources(ctx, target, orgId, query.filter, schemas);
   }
@@ -147,7 +156,12 @@ export async function listResources(ctx: SqlContext, target: ListTarget, orgId: 
   const last = page[page.length - 1];
   const more = cursorMode && rows.length > count && last !== undefined;
   const nextCursor = more
-    ? encodeCursor({ sort: fingerprint, value: (last['scimd_sort_key'] ?? null) as CursorPosition['value'], id: String(last['id']) })
+    ? encodeCursor({
+        sort: fingerprint,
+        value: (last['scimd_sort_key'] ?? null) as CursorPosition['value'],
+        id: String(last['id']),
+        ...(total === undefined ? {} : { total: { count: total, filter: filterPrint } }),
+      })
     : undefined;
   return {
     rows: page,
