@@ -11,6 +11,7 @@ import type { AttributeDefinition, ResolvedAttribute } from '../core/schema/type
 import type { SqlCapabilities } from './capabilities.ts';
 import { jsonArrayElements, jsonIs, jsonObjectPresent, jsonScalarPresent } from './filter-to-sql-json.ts';
 import type { JsonLocation } from './filter-to-sql-json.ts';
+import { USER_VALUE_ATTRIBUTES as VALUE_ROW_ATTRIBUTES } from './resource-rows.ts';
 
 /** The resource tables a filter can target. */
 export type FilterTarget = 'users' | 'groups';
@@ -78,16 +79,7 @@ const GROUP_COLUMNS: Readonly<Record<string, ColumnSpec>> = {
 };
 
 /** The multi-valued complex attributes of the core User schema kept as `user_values` rows. */
-export const USER_VALUE_ATTRIBUTES: ReadonlySet<string> = new Set([
-  'emails',
-  'phoneNumbers',
-  'ims',
-  'photos',
-  'addresses',
-  'entitlements',
-  'roles',
-  'x509Certificates',
-]);
+export const USER_VALUE_ATTRIBUTES: ReadonlySet<string> = new Set(VALUE_ROW_ATTRIBUTES);
 
 const column = (table: string, name: string): RawBuilder<unknown> => sql.ref(`${table}.${name}`);
 

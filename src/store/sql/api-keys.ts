@@ -5,7 +5,8 @@ import type { ApiKeyRecord } from '../rows.ts';
 import type { ApiKeyStore } from '../store.ts';
 import { decodeJson, encodeJson, withUniqueness, type SqlContext } from './context.ts';
 
-function toRecord(ctx: SqlContext, row: Selectable<ApiKeysTable>): ApiKeyRecord {
+/** An `api_keys` row as the record services see (also used by the reminder store). */
+export function toApiKeyRecord(ctx: SqlContext, row: Selectable<ApiKeysTable>): ApiKeyRecord {
   return {
     orgId: row.org_id,
     id: row.id,
@@ -31,7 +32,7 @@ export function apiKeyStore(ctx: SqlContext): ApiKeyStore {
     if (where.id !== undefined) query = query.where('id', '=', where.id);
     if (where.secretHash !== undefined) query = query.where('secret_hash', '=', where.secretHash);
     const row = await query.executeTakeFirst();
-    return row ? toRecord(ctx, row) : undefined;
+    return row ? toApiKeyRecord(ctx, row) : undefined;
   };
   return {
     async create(orgId, input) {
@@ -51,14 +52,14 @@ export function apiKeyStore(ctx: SqlContext): ApiKeyStore {
         revoked_at: null,
       };
       await withUniqueness(ctx, { id: row.id }, () => ctx.db.insertInto('api_keys').values(row).execute());
-      return { ...toRecord(ctx, { ...row, scopes: null, ip_allowlist: null }), scopes: input.scopes ?? [], ipAllowlist: input.ipAllowlist ?? [] };
+      return { ...toApiKeyRecord(ctx, { ...row, scopes: null, ip_allowlist: null }), scopes: input.scopes ?? [], ipAllowlist: input.ipAllowlist ?? [] };
     },
     findByHash: (secretHash) => one({ secretHash }),
     get: (orgId, id) => one({ orgId, id }),
     findById: (id) => one({ id }),
     async list(orgId) {
       const rows = await ctx.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
-      return rows.map((row) => toRecord(ctx, row));
+      return rows.map((row) => toApiKeyRecord(ctx, row));
     },
     async revoke(orgId, id, at) {
       await ctx.db

@@ -3,29 +3,10 @@
  * in a window and that have no reminder job of a kind yet. The NOT EXISTS probe uses the jobs
  * table's unique (org_id, kind, dedupe_key) index, so keys already handled cost one index lookup.
  */
-import { sql, type Selectable } from 'kysely';
-import type { ApiKeysTable } from '../database.ts';
-import type { ApiKeyRecord } from '../rows.ts';
+import { sql } from 'kysely';
 import type { KeyReminderStore } from '../store.ts';
-import { decodeJson, type SqlContext } from './context.ts';
-
-function toRecord(ctx: SqlContext, row: Selectable<ApiKeysTable>): ApiKeyRecord {
-  return {
-    orgId: row.org_id,
-    id: row.id,
-    type: row.type === 'api' ? 'api' : 'scim',
-    description: row.description,
-    prefix: row.prefix,
-    secretHash: row.secret_hash,
-    scopes: (decodeJson(ctx.caps, row.scopes) ?? []) as string[],
-    ipAllowlist: (decodeJson(ctx.caps, row.ip_allowlist) ?? []) as string[],
-    expiresAt: row.expires_at,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    lastUsedAt: row.last_used_at,
-    revokedAt: row.revoked_at,
-  };
-}
+import { toApiKeyRecord } from './api-keys.ts';
+import type { SqlContext } from './context.ts';
 
 /** The key reminder sub-store. */
 export function keyReminderStore(ctx: SqlContext): KeyReminderStore {
@@ -54,7 +35,7 @@ export function keyReminderStore(ctx: SqlContext): KeyReminderStore {
         .orderBy('k.id')
         .limit(limit)
         .execute();
-      return rows.map((row) => toRecord(ctx, row));
+      return rows.map((row) => toApiKeyRecord(ctx, row));
     },
   };
 }
