@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// The scimd command. The sources are TypeScript, run through tsx's loader (a runtime dependency):
-// registering it in-process keeps startup to one Node process instead of spawning a second one.
-import { register } from 'tsx/esm/api';
+// The scimd command: runs the compiled JavaScript in dist/ (built by `npm run build`, which
+// `npm install` runs through the `prepare` script). No TypeScript loader is involved at run time.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/runtime.ts');
+const entry = new URL('../dist/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('scimd: dist/main.js is missing; run "npm run build" in the scimd folder first\n');
+  process.exit(1);
+}
+// Stack traces point into src/*.ts through the source maps the build writes next to each file.
+process.setSourceMapsEnabled(true);
+const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -13,6 +13,9 @@ if (files.length === 0) {
   console.error('run-bench: no bench/*.bench.ts files');
   process.exit(1);
 }
+// The HTTP benches spawn bin/scimd.js, which runs the compiled dist/.
+const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale'], { stdio: 'inherit', cwd: root });
+if (build.status !== 0) process.exit(build.status ?? 1);
 for (const file of files) {
   console.log(`\n## ${file}`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit', cwd: root });

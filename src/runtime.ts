@@ -2,16 +2,13 @@
  * The composition root (STYLE.md §4): configuration → store → migrations → services → HTTP app →
  * listening socket, wired explicitly in one place. `startRuntime` returns a handle whose `close()`
  * shuts down gracefully: stop accepting, let in-flight requests finish (up to the shutdown
- * timeout), write pending key `lastUsedAt` times, close the database. `main` is what `bin/scimd.js`
- * runs: the CLI with this root handed in.
+ * timeout), write pending key `lastUsedAt` times, close the database. The process entry
+ * (src/main.ts) imports this module only when a command starts the server.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
-import { runCli } from './cli/main.ts';
-import { processIo } from './cli/io.ts';
-import { waitForShutdownSignal } from './cli/signals.ts';
 import type { RunningServer, ServeInfo } from './cli/commands/serve.ts';
 import { storeConfigOf, type Config } from './config.ts';
 import { createSchemaRegistry } from './core/schema/registry.ts';
@@ -224,13 +221,4 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       logger.info('scimd stopped');
     })());
   return { ...info, store, close };
-}
-
-/** The process entry (bin/scimd.js): runs the CLI with this composition root. */
-export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-  return runCli(argv, {
-    io: processIo,
-    start: (config, options) => startRuntime(config, options),
-    waitForSignal: waitForShutdownSignal,
-  });
 }

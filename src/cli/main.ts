@@ -5,15 +5,8 @@
  */
 import { isScimError } from '../core/scim-error.ts';
 import type { CliIo } from './io.ts';
-import { auditCommand } from './commands/audit.ts';
 import { USAGE } from './commands/help.ts';
-import { keyCommand } from './commands/key.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { operatorCommand } from './commands/operator.ts';
-import { orgCommand } from './commands/org.ts';
-import { roleCommand } from './commands/role.ts';
-import { serveCommand, type StartServer, type WaitForSignal } from './commands/serve.ts';
-import { setupLinkCommand } from './commands/setup-link.ts';
+import type { StartServer, WaitForSignal } from './commands/serve.ts';
 
 export interface CliDeps {
   readonly io: CliIo;
@@ -53,39 +46,78 @@ function report(error: unknown, io: CliIo): number {
   return 1;
 }
 
+/** A command's runner, given its arguments (after the command word) and the CLI's dependencies. */
+type CommandRunner = (args: readonly string[], deps: CliDeps) => Promise<number>;
+
+/**
+ * Each command's module is imported only when that command runs, so `scimd --help` loads no
+ * database driver, HTTP framework or service, and `scimd key list` loads no HTTP app.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<CommandRunner>>> = {
+  serve: async () => {
+    const { serveCommand } = await import('./commands/serve.ts');
+    return (args, deps) => serveCommand(args, deps.io, deps.start, deps.waitForSignal);
+  },
+  migrate: async () => {
+    const { migrateCommand } = await import('./commands/migrate.ts');
+    return (args, deps) => migrateCommand(args, deps.io);
+  },
+  org: async () => {
+    const { orgCommand } = await import('./commands/org.ts');
+    return (args, deps) => orgCommand(args, deps.io);
+  },
+  key: async () => {
+    const { keyCommand } = await import('./commands/key.ts');
+    return (args, deps) => keyCommand(args, deps.io);
+  },
+  role: async () => {
+    const { roleCommand } = await import('./commands/role.ts');
+    return (args, deps) => roleCommand(args, deps.io);
+  },
+  audit: async () => {
+    const { auditCommand } = await import('./commands/audit.ts');
+    return (args, deps) => auditCommand(args, deps.io);
+  },
+  operator: async () => {
+    const { operatorCommand } = await import('./commands/operator.ts');
+    return (args, deps) => operatorCommand(args, deps.io);
+  },
+  'setup-link': async () => {
+    const { setupLinkCommand } = await import('./commands/setup-link.ts');
+    return (args, deps) => setupLinkCommand(args, deps.io);
+  },
+};
+
+/** Commands whose `--help` is the general usage (they have no subcommands of their own). */
+const GENERAL_HELP = new Set(['serve', 'migrate']);
+
+const isHelpFlag = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
+
 /** Runs the command line `argv` (without node and the script); resolves with the exit code. */
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case undefined:
-      case '-h':
-      case '--help':
-      case 'help':
-        deps.io.out(USAGE);
-        return command === undefined ? 2 : 0;
-      case 'serve':
-        if (rest.includes('--help') || rest.includes('-h')) return (deps.io.out(USAGE), 0);
-        return await serveCommand(rest, deps.io, deps.start, deps.waitForSignal);
-      case 'migrate':
-        if (rest.includes('--help') || rest.includes('-h')) return (deps.io.out(USAGE), 0);
-        return await migrateCommand(rest, deps.io);
-      case 'org':
-        return await orgCommand(rest, deps.io);
-      case 'key':
-        return await keyCommand(rest, deps.io);
-      case 'role':
-        return await roleCommand(rest, deps.io);
-      case 'audit':
-        return await auditCommand(rest, deps.io);
-      case 'operator':
-        return await operatorCommand(rest, deps.io);
-      case 'setup-link':
-        return await setupLinkCommand(rest, deps.io);
-      default:
-        deps.io.err(`scimd: unknown command "${command}"\nRun "scimd --help" for usage.`);
-        return 2;
+    if (command === undefined || isHelpFlag(command)) {
+      deps.io.out(USAGE);
+      return command === undefined ? 2 : 0;
     }
+    // `scimd help key` is `scimd key --help`; `scimd help` alone is the general usage.
+    if (command === 'help') {
+      const topic = rest[0];
+      if (topic === undefined || GENERAL_HELP.has(topic)) return (deps.io.out(USAGE), 0);
+      if (!Object.hasOwn(COMMANDS, topic)) {
+        deps.io.err(`scimd: no help for unknown command "${topic}"\nRun "scimd --help" for usage.`);
+        return 2;
+      }
+      return await runCli([topic, '--help'], deps);
+    }
+    const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (load === undefined) {
+      deps.io.err(`scimd: unknown command "${command}"\nRun "scimd --help" for usage.`);
+      return 2;
+    }
+    if (GENERAL_HELP.has(command) && rest.some(isHelpFlag)) return (deps.io.out(USAGE), 0);
+    return await (await load())(rest, deps);
   } catch (error) {
     return report(error, deps.io);
   }

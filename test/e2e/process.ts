@@ -3,7 +3,7 @@
  * `scimd serve`, read the two first-start lines from its stdout, and stop it with a signal.
  * Children get a minimal environment so the developer's own DATABASE_URL, PORT … never leak in.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,17 @@ import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/scimd.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * bin/scimd.js runs the compiled dist/: compile it once here when a source is newer than the last
+ * build, so a test file run on its own (`node --import tsx --test test/e2e/x.test.ts`) never
+ * exercises stale JavaScript. `npm test` has built already, which makes this an mtime scan.
+ */
+function ensureBuilt(): void {
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--if-stale'], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`building dist/ for the e2e tests failed:\n${result.stdout}${result.stderr}`);
+}
+ensureBuilt();
 
 /** A fresh temporary directory, removed by `remove()`. */
 export function tempDir(): { path: string; remove(): void } {
