@@ -36,7 +36,7 @@ describe('group commit on SQLite', () => {
     const created = await Promise.all(names.map((n) => store.transaction((tx) => tx.users.create(org, user(n)))));
     assert.deepEqual(created.map((u) => u.userName), names);
     const all = statements();
-    assert.equal(all.filter((s) => s === 'begin').length, 1);
+    assert.equal(all.filter((s) => s === 'begin immediate').length, 1);
     assert.equal(all.filter((s) => s === 'commit').length, 1);
     assert.equal(all.filter((s) => s === 'savepoint scimd_tx').length, 3);
     for (const name of names) assert.ok(await store.users.findByUserName(org, name));

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, type DatabaseConnection, type Driver } from 'kysely';
 import { sqliteCapabilities } from '../capabilities.ts';
 import type { Database } from '../database.ts';
 import { createGroupCommitter, plainTransactions } from '../sql/group-commit.ts';
@@ -69,6 +69,26 @@ export function openSqliteDatabase(path: string, busyTimeoutMs = 5000): BetterSq
   return db;
 }
 
+const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
+
+/**
+ * Kysely's SQLite dialect with `BEGIN IMMEDIATE` transactions. A deferred BEGIN (Kysely's default)
+ * takes a read snapshot and upgrades to the write lock at the first write; when another process
+ * (the server, or the CLI next to it) committed in between, SQLite cannot upgrade that stale
+ * snapshot and fails at once with SQLITE_BUSY ("database is locked") without consulting the busy
+ * timeout. An immediate BEGIN takes the write lock up front, waiting up to the busy timeout for
+ * it, so concurrent writers queue instead of failing.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(BEGIN_IMMEDIATE);
+    };
+    return driver;
+  }
+}
+
 /** Starts the checkpoint worker for a WAL database file, and raises the main connection's autocheckpoint to a safety net. */
 function backgroundCheckpoints(database: BetterSqlite3.Database, options: CheckpointerOptions | false | undefined): Checkpointer | undefined {
   if (options === false || database.memory || database.pragma('journal_mode', { simple: true }) !== 'wal') return undefined;
@@ -80,7 +100,7 @@ function backgroundCheckpoints(database: BetterSqlite3.Database, options: Checkp
 /** Creates the SQLite store; run `migrateToLatest(store)` before first use. */
 export function createSqliteStore(options: SqliteStoreOptions = {}): SqlStore {
   const database = options.database ?? openSqliteDatabase(options.path ?? DEFAULT_SQLITE_PATH, options.busyTimeoutMs);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), log: queryLogger(options) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }), log: queryLogger(options) });
   const isWal = !database.memory && database.pragma('journal_mode', { simple: true }) === 'wal';
   const walSync = options.synchronous !== 'normal' && isWal ? createWalSync(database.name) : undefined;
   const durable = walSync?.sync;
