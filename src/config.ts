@@ -16,6 +16,8 @@ export interface Config {
     | { readonly kind: 'postgres'; readonly url: string };
   readonly dataDir: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** LOG_FORMAT: `json` or `pretty`; undefined means pretty on a terminal, JSON otherwise. */
+  readonly logFormat: 'json' | 'pretty' | undefined;
   readonly bootstrapToken: string | undefined;
   readonly limits: {
     readonly maxBodyBytes: number;
@@ -66,6 +68,7 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SCIMD_SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SCIMD_BOOTSTRAP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   SCIMD_MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   SCIMD_MAX_PAGE_SIZE: int(1, 10_000).default(1000),
@@ -140,6 +143,7 @@ export function loadConfig(
     database: databaseOf(e.DATABASE_URL, e.DATA_DIR, e.SCIMD_SQLITE_SYNCHRONOUS),
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     bootstrapToken: e.SCIMD_BOOTSTRAP_TOKEN,
     limits: {
       maxBodyBytes: e.SCIMD_MAX_BODY_BYTES,

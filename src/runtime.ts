@@ -158,7 +158,7 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
 
 /** Starts scimd for `config` (see the module comment). Startup errors are StartupError / ConfigError. */
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json') });
   const { store, migrations } = await openStore(config);
   const apiKeys = createApiKeyService({
     store,

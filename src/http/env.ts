@@ -17,9 +17,16 @@ export interface RequestVariables {
   operation: OperationContext;
   /** Set when a handler or middleware already recorded the error it answered with. */
   errorLogged: boolean;
+  /** Why the request failed, set by the error renderer for the access-log line. */
+  failure: RequestFailure;
   /** Set when the response was built with its `X-Request-Id` header (observe then leaves it alone). */
   requestIdSent: boolean;
 }
+
+/** A failed request's reason: the SCIM error sent (4xx), or the unexpected error behind a 500. */
+export type RequestFailure =
+  | { readonly status: number; readonly scimType: string | undefined; readonly detail: string }
+  | { readonly status: 500; readonly err: unknown };
 
 /** The Hono environment of scimd's app. `Bindings` carries @hono/node-server's `incoming`. */
 export interface AppEnv {

@@ -1,13 +1,14 @@
 /**
  * The outermost middleware: gives each request an id (`X-Request-Id`, accepted from the client when
- * it is a sane token), a child logger that stamps it on every line, one access-log line, and the
+ * it is a sane token), a child logger that stamps it on every line, one access-log line (at warn
+ * with the SCIM detail for a 4xx, at error with the cause's stack for a 5xx), and the
  * request counter and latency histogram labelled by route template (never by raw path).
  */
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
-import type { AppEnv } from './env.ts';
+import type { AppEnv, RequestFailure } from './env.ts';
 import type { HttpMetrics } from './metrics.ts';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -20,6 +21,18 @@ export function requestIdFrom(header: string | undefined): string {
 /** The route template that answered, for metric labels (`unmatched` for unknown paths). */
 function routeLabel(template: string): string {
   return template === '' || template === '*' || template.endsWith('/*') ? 'unmatched' : template;
+}
+
+/** info for successes and redirects, warn for client errors (4xx), error for server errors (5xx). */
+function levelOf(status: number): 'info' | 'warn' | 'error' {
+  return status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+}
+
+/** What the access-log line says about a failure: the SCIM detail and scimType, or the error. */
+function failureFields(failure: RequestFailure | undefined): Record<string, unknown> {
+  if (failure === undefined) return {};
+  if ('err' in failure) return { err: failure.err };
+  return { detail: failure.detail, ...(failure.scimType === undefined ? {} : { scimType: failure.scimType }) };
 }
 
 export interface ObserveOptions {
@@ -48,16 +61,15 @@ export function observe(options: ObserveOptions): MiddlewareHandler<AppEnv> {
     options.metrics.requests.inc({ method: c.req.method, route, status: String(status) });
     options.metrics.duration.observe({ method: c.req.method, route }, seconds);
     const operation = c.get('operation');
-    log.info(
-      {
-        method: c.req.method,
-        path: c.req.path,
-        route,
-        status,
-        durationMs: Math.round(seconds * 100_000) / 100,
-        ...(operation ? { orgId: operation.orgId, keyId: operation.actor.id } : {}),
-      },
-      'request',
-    );
+    const fields = {
+      method: c.req.method,
+      path: c.req.path,
+      route,
+      status,
+      durationMs: Math.round(seconds * 100_000) / 100,
+      ...(operation ? { orgId: operation.orgId, keyId: operation.actor.id } : {}),
+      ...failureFields(c.get('failure')),
+    };
+    log[levelOf(status)](fields, 'request');
   };
 }

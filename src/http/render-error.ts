@@ -1,7 +1,8 @@
 /**
  * The one error exit of the HTTP layer (STYLE.md, Errors): any thrown value becomes a SCIM Error
  * message (RFC 7644 §3.12). A ScimError keeps its status, scimType and detail; anything else is a
- * 500 with a generic detail naming the request id, and its cause is logged with that id.
+ * 500 with a generic detail naming the request id. The reason goes to the access-log line: a
+ * 4xx's detail and scimType at warn, a 500's cause with its stack at error.
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -33,9 +34,12 @@ export function renderError(error: unknown, c: Context<AppEnv>): Response {
   const requestId = c.get('requestId') ?? 'unknown';
   let scim = toScimError(error);
   if (scim === undefined) {
-    c.get('log')?.error({ err: error }, 'unexpected error while handling the request');
+    // The access-log line (observe.ts) logs it at error with its stack and the request id.
+    c.set('failure', { status: 500, err: error });
     c.set('errorLogged', true);
     scim = new ScimError(500, undefined, `The server could not complete the request; quote request id ${requestId} when reporting it`);
+  } else {
+    c.set('failure', { status: scim.status, scimType: scim.scimType, detail: scim.detail });
   }
   const headers: Record<string, string> = { 'X-Request-Id': requestId };
   if (scim instanceof ScimHttpError) Object.assign(headers, scim.headers);

@@ -96,7 +96,7 @@ describe('request ids and unexpected errors', () => {
       assert.equal(result.status, 500);
       assert.equal(result.json.detail.includes('disk on fire'), false);
       assert.match(result.json.detail, /req-500/);
-      const line = failing.logs.find((l) => l['level'] === 50);
+      const line = failing.logs.find((l) => l['level'] === 'error');
       assert.equal(line?.['requestId'], 'req-500');
       assert.match(JSON.stringify(line?.['err']), /disk on fire/);
     } finally {
