@@ -25,17 +25,26 @@ const created = {
 
 describe('scimd serve output', () => {
   it('prints the Tenant URL and the generated token on first start', () => {
-    assert.deepEqual(announcement(created), ['Tenant URL: http://localhost:8080/scim/v2', 'SCIM token: scimd_0123abcd_secret']);
+    assert.deepEqual(announcement(created), ['Tenant URL: http://localhost:8080/scim/v2', 'SCIM token: scimd_0123abcd_secret', 'Console: http://localhost:8080/console']);
   });
 
   it('says a provided bootstrap token was installed without printing it', () => {
     const lines = announcement({ ...created, bootstrap: { ...created.bootstrap, secretSource: 'provided' } });
-    assert.deepEqual(lines, ['Tenant URL: http://localhost:8080/scim/v2', 'SCIM token installed from SCIMD_BOOTSTRAP_TOKEN (not shown)']);
+    assert.deepEqual(lines, ['Tenant URL: http://localhost:8080/scim/v2', 'SCIM token installed from SCIMD_BOOTSTRAP_TOKEN (not shown)', 'Console: http://localhost:8080/console']);
     assert.ok(!lines.join('\n').includes('scimd_0123abcd_secret'));
   });
 
-  it('prints only the Tenant URL on later starts', () => {
-    assert.deepEqual(announcement({ ...created, bootstrap: { status: 'existing' } }), ['Tenant URL: http://localhost:8080/scim/v2']);
+  it('prints the Tenant URL, the Console URL and how to get a new key on later starts', () => {
+    assert.deepEqual(announcement({ ...created, bootstrap: { status: 'existing', organizationId: 'org-1' } }), [
+      'Tenant URL: http://localhost:8080/scim/v2',
+      'Console: http://localhost:8080/console',
+      'Lost the SCIM token? Create a new key (shown once): scimd key create --org org-1 --type scim --description "Entra ID"',
+    ]);
+  });
+
+  it('points to "scimd org list" when several organizations exist', () => {
+    const lines = announcement({ ...created, bootstrap: { status: 'existing' } });
+    assert.match(lines[2] ?? '', /Find the organization with "scimd org list", then: scimd key create --org <orgId> --type scim/);
   });
 });
 
@@ -58,7 +67,7 @@ describe('runCli', () => {
     assert.equal(seen?.port, 0);
     assert.equal(seen?.host, '0.0.0.0');
     assert.deepEqual(seen?.database, { kind: 'sqlite', path: ':memory:', synchronous: 'full' });
-    assert.deepEqual(io.out_, ['Tenant URL: http://localhost:8080/scim/v2', 'SCIM token: scimd_0123abcd_secret']);
+    assert.deepEqual(io.out_, ['Tenant URL: http://localhost:8080/scim/v2', 'SCIM token: scimd_0123abcd_secret', 'Console: http://localhost:8080/console']);
     assert.ok(closed);
   });
 

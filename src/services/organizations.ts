@@ -38,7 +38,11 @@ export const BOOTSTRAP_ORGANIZATION = { name: 'Default organization', slug: 'def
 
 /** What `bootstrap` did: nothing (organizations exist), or created the first organization and key. */
 export type BootstrapResult =
-  | { readonly status: 'existing' }
+  | {
+      readonly status: 'existing';
+      /** The organization's id when exactly one exists (what a "new key" hint can name). */
+      readonly organizationId?: string;
+    }
   | {
       readonly status: 'created';
       readonly organization: OrganizationView;
@@ -205,7 +209,9 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
      * again, or on a second instance at the same moment, changes nothing.
      */
     async bootstrap(options: { readonly token?: string } = {}): Promise<BootstrapResult> {
-      if ((await store.organizations.list({ limit: 1 })).length > 0) return { status: 'existing' };
+      const existing = await store.organizations.list({ limit: 2 });
+      if (existing.length === 1) return { status: 'existing', organizationId: existing[0]!.id };
+      if (existing.length > 1) return { status: 'existing' };
       try {
         return await store.transaction(async (tx) => {
           const organization = await insertOrganization(tx, SYSTEM_ACTOR, { ...BOOTSTRAP_ORGANIZATION });

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { scimClient, serveScimd, tempDir } from './process.ts';
+import { runScimd, scimClient, serveScimd, tempDir } from './process.ts';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const BOOTSTRAP_TOKEN = 'Container-Bootstrap-Token_7f3a9c2e-41b8-4d6f-a0e5-9b1c8d2f6e4a';
@@ -38,6 +38,14 @@ describe('scimd serve on SQLite', () => {
     try {
       assert.equal(again.token, undefined, 'the token is printed on first start only');
       assert.ok(!again.lines.some((l) => l.startsWith('SCIM token')));
+      // A lost token is not a dead end: the restart says how to create a new key, and where the console is.
+      const origin = again.tenantUrl.replace(/\/scim\/v2$/, '');
+      assert.equal(again.lines[1], `Console: ${origin}/console`);
+      const hint = again.lines[2] ?? '';
+      const orgId = /scimd key create --org (\S+) --type scim/.exec(hint)?.[1];
+      assert.ok(orgId !== undefined && orgId !== '<orgId>', hint);
+      const made = await runScimd(['key', 'create', '--org', orgId, '--type', 'scim', '--description', 'Entra ID', '--json'], { DATA_DIR: dataDir });
+      assert.equal(made.code, 0, made.stderr);
       const scim = scimClient(again.tenantUrl, served.token ?? '');
       const list = await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "ada@example.com"')}`);
       assert.equal(list.status, 200);

@@ -1,7 +1,8 @@
 /**
  * `scimd serve`: starts the server through the composition root (handed in as `start`, because the
- * CLI must not import src/runtime.ts), prints the Tenant URL and — on first start only — the SCIM
- * token, and shuts down gracefully on SIGINT/SIGTERM.
+ * CLI must not import src/runtime.ts), prints the Tenant URL, — on first start only — the SCIM
+ * token, the Console URL and, on later starts, how to create a new key; and shuts down gracefully
+ * on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config.ts';
@@ -30,7 +31,11 @@ export type StartServer = (config: Config, options: { readonly announce: (info: 
 /** Waits for the first of the signals and resolves with its name; a second signal forces an exit. */
 export type WaitForSignal = () => Promise<string>;
 
-/** The lines a script reads: `Tenant URL: …`, then `SCIM token: …` when a token was generated now. */
+/**
+ * The lines printed once the server listens. A script reads the first two: `Tenant URL: …`, then
+ * `SCIM token: …` when a token was generated now. Then the Console URL, and on later starts how to
+ * get a new key, because the first token is never shown again.
+ */
 export function announcement(info: ServeInfo): string[] {
   const lines = [`Tenant URL: ${info.tenantUrl}`];
   const boot = info.bootstrap;
@@ -39,6 +44,15 @@ export function announcement(info: ServeInfo): string[] {
       boot.secretSource === 'generated'
         ? `SCIM token: ${boot.secret}`
         : 'SCIM token installed from SCIMD_BOOTSTRAP_TOKEN (not shown)',
+    );
+  }
+  lines.push(`Console: ${info.url}/console`);
+  if (boot.status === 'existing') {
+    const create = `scimd key create --org ${boot.organizationId ?? '<orgId>'} --type scim --description "Entra ID"`;
+    lines.push(
+      boot.organizationId === undefined
+        ? `Lost the SCIM token? Find the organization with "scimd org list", then: ${create}`
+        : `Lost the SCIM token? Create a new key (shown once): ${create}`,
     );
   }
   return lines;
