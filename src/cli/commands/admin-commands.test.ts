@@ -51,6 +51,26 @@ describe('admin command output helpers', () => {
   });
 });
 
+describe('help', () => {
+  it('answers "scimd help key" with the same text as "scimd key --help"', async () => {
+    const viaHelp = await cli('help', 'key');
+    const viaFlag = await cli('key', '--help');
+    assert.equal(viaHelp.code, 0);
+    assert.deepEqual(viaHelp.out, viaFlag.out);
+    assert.match(viaHelp.out[0] ?? '', /^Usage: scimd key <subcommand>/);
+    assert.deepEqual((await cli('help', 'setup-link')).out, (await cli('setup-link', '--help')).out);
+    assert.equal((await cli('help', 'nonsense')).code, 2);
+  });
+
+  it('aligns every command\'s description in the usage table, setup-link included', async () => {
+    const usage = (await cli('--help')).out.join('\n').split('\n');
+    const rows = usage.slice(usage.indexOf('Commands:') + 1).filter((l) => /^ {2}[a-z]/.test(l));
+    assert.ok(rows.some((l) => l.startsWith('  setup-link ')));
+    const columns = new Set(rows.map((l) => /^ {2}\S+ +/.exec(l)![0].length));
+    assert.equal(columns.size, 1, rows.join('\n'));
+  });
+});
+
 describe('admin commands in-process', () => {
   let orgId: string;
   before(async () => {
@@ -84,6 +104,27 @@ describe('admin commands in-process', () => {
     assert.deepEqual((await cli('role', 'members', '--org', orgId)).out, ['(no members)']);
   });
 
+  it('says a key was already revoked and exits 1 on a second revoke', async () => {
+    const other = idOf(await cli('org', 'create', '--name', 'Initech', '--json'));
+    const key = JSON.parse((await cli('key', 'create', '--org', other, '--type', 'api', '--description', 'Twice', '--json')).out.join('\n')) as { id: string };
+    const first = await cli('key', 'revoke', key.id);
+    assert.equal(first.code, 0);
+    assert.match(first.out[0] ?? '', /^Revoked key /);
+    const second = await cli('key', 'revoke', key.id);
+    assert.equal(second.code, 1);
+    assert.match(second.err[0] ?? '', new RegExp(`^scimd: API key ${key.id} \\(Twice\\) was already revoked at \\d{4}-`));
+  });
+
+  it('shows activity totals and only the hours that had any, or every hour with --all', async () => {
+    const quiet = await cli('org', 'activity', orgId);
+    assert.equal(quiet.code, 0, quiet.err.join('\n'));
+    assert.match(quiet.out[0] ?? '', /^Activity from \S+ to \S+: 0 creates, 0 updates, 0 deactivations, 0 deletes, 0 errors$/);
+    assert.equal(quiet.out[1], 'Last successful SCIM request: never');
+    assert.equal(quiet.out[2], '(no activity in these 24 hours)');
+    const all = await cli('org', 'activity', orgId, '--all');
+    assert.equal(all.out.filter((l) => /^\d{4}-\d\d-\d\dT\d\d:00 +0 +0 +0 +0 +0$/.test(l)).length, 24);
+  });
+
   it('pages the history with a cursor hint and exports it without a streaming writer', async () => {
     const page = await cli('audit', 'list', '--org', orgId, '--limit', '2');
     assert.equal(page.out.length, 4, page.out.join('\n'));
@@ -102,7 +143,9 @@ describe('admin commands in-process', () => {
     const keys = await cli('key', 'list', '--org', orgId);
     assert.deepEqual(keys.out, ['(no keys)']);
     const expired = await cli('key', 'create', '--org', orgId, '--type', 'scim', '--description', 'Old', '--expires', '2001-01-01');
-    assert.deepEqual([expired.code, expired.err], [1, ['scimd: expiresAt "2001-01-01" is in the past']]);
+    assert.deepEqual([expired.code, expired.err], [1, ['scimd: --expires "2001-01-01" is in the past']]);
+    const garbled = await cli('key', 'create', '--org', orgId, '--type', 'scim', '--description', 'Odd', '--expires', 'soon');
+    assert.match(garbled.err[0] ?? '', /^scimd: --expires "soon" is not an ISO 8601 date/);
     for (const args of [['org', 'frobnicate'], ['audit', 'export', '--org', orgId, '--format', 'xml'], ['audit', 'prune'], ['org', 'scim', 'maybe', orgId]]) {
       const result = await cli(...args);
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.err.join('\n')}`);

@@ -4,15 +4,16 @@
 export const USAGE = `Usage: scimd <command> [options]
 
 Commands:
-  serve     Start the SCIM server (creates the first organization and SCIM key on first start)
-  migrate   Apply pending database migrations and print the result of each
-  org       Organizations: create, list, show, rename, delete, scim on|off, policy, activity
-  key       API keys: create (secret shown once), list, revoke
-  role      Roles named by SCIM userType: list, create, rename, delete, members
-  audit     Revision history: export (CSV/JSON to stdout), list, prune
-  operator  Operators of the admin API (/api/v1): create, list
-  setup-link Time-limited links for a customer admin: create, list, revoke
-            Run "scimd <command> --help" for a command's options; add --json for scripts.
+  serve       Start the SCIM server (creates the first organization and SCIM key on first start)
+  migrate     Apply pending database migrations and print the result of each
+  org         Organizations: create, list, show, rename, delete, scim on|off, policy, activity
+  key         API keys: create (secret shown once), list, revoke
+  role        Roles named by SCIM userType: list, create, rename, delete, members
+  audit       Revision history: export (CSV/JSON to stdout), list, prune
+  operator    Operators of the admin API (/api/v1): create, list
+  setup-link  Time-limited links for a customer admin: create, list, revoke
+              Run "scimd help <command>" (or "scimd <command> --help") for its options;
+              add --json for scripts.
 
 Options for serve and migrate:
   --database-url <url>   postgres://… for PostgreSQL, or sqlite:<path>   (env DATABASE_URL)
@@ -28,5 +29,6 @@ Options for serve:
 On first start, serve prints two lines a script can read:
   Tenant URL: <public url>/scim/v2
   SCIM token: <secret>          (shown once; with SCIMD_BOOTSTRAP_TOKEN set, that token is installed instead)
-Logs are JSON lines on stdout after those lines. See docs/operations.md for every setting.
+then the Console URL, and on later starts how to create a new key. Logs follow on stdout: readable
+lines on a terminal, JSON lines otherwise (LOG_FORMAT=json|pretty). See docs/operations.md.
 `;

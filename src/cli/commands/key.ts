@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { ApiKeyType, ApiKeyView, CreatedApiKey } from '../../services/api-keys.ts';
+import { isScimError } from '../../core/scim-error.ts';
 import type { CliIo } from '../io.ts';
 import { renderRecord, renderTable } from '../table.ts';
 import { ADMIN_OPTIONS, CommandError, UsageError, positional, printJson, required, withAdmin, type AdminSession } from './admin.ts';
@@ -81,7 +82,11 @@ async function create(io: CliIo, s: AdminSession, values: Values): Promise<numbe
     ...(allowlist === undefined ? {} : { ipAllowlist: allowlist }),
   };
   await s.orgs.get(orgId);
-  const created = await s.keys.create(s.ctx(orgId), input);
+  const created = await s.keys.create(s.ctx(orgId), input).catch((error: unknown) => {
+    // The service names its field (expiresAt); here the user typed --expires.
+    if (isScimError(error) && error.detail.startsWith('expiresAt ')) throw new CommandError('INVALID_VALUE', `--expires${error.detail.slice('expiresAt'.length)}`);
+    throw error;
+  });
   if (values.json) printJson(io, { ...keyJson(created.key), secret: created.secret, tenantUrl: s.tenantUrl });
   else printCreated(io, created, s.tenantUrl);
   return 0;
@@ -109,6 +114,7 @@ async function listKeys(io: CliIo, s: AdminSession, values: Values): Promise<num
 async function revoke(io: CliIo, s: AdminSession, keyId: string, json: boolean): Promise<number> {
   const found = await s.store.apiKeys.findById(keyId);
   if (!found) throw new CommandError('NOT_FOUND', `API key "${keyId}" not found`);
+  if (found.revokedAt !== null) throw new CommandError('ALREADY_REVOKED', `API key ${found.id} (${found.description}) was already revoked at ${found.revokedAt}; nothing changed`);
   const key = await s.keys.revoke(s.ctx(found.orgId), keyId);
   if (json) printJson(io, keyJson(key));
   else io.out(`Revoked key ${key.id} (${key.description}) of organization ${key.orgId}; it fails from the next request`);

@@ -21,7 +21,9 @@ export const ORG_USAGE = `Usage: scimd org <subcommand> [options]
   policy <orgId> [--user-name-email on|off] [--allowed-domains <d1,d2|none>]
          [--user-name-immutable on|off] [--derive-display-name on|off]
          [--default-role <role>] [--profile lenient|strict]   Show or change the policies
-  activity <orgId> [--bucket hour|day] [--from <date>] [--to <date>]   Provisioning activity
+  activity <orgId> [--bucket hour|day] [--from <date>] [--to <date>] [--all]
+                                                        Provisioning activity: totals, then the
+                                                        hours (days) that had any; --all: every one
 
 Every subcommand takes --json (machine-readable output), --database-url, --data-dir and
 --public-url (for the Tenant URL shown).`;
@@ -42,6 +44,7 @@ const OPTIONS = {
   slug: { type: 'string' },
   scim: { type: 'string' },
   yes: { type: 'boolean', default: false },
+  all: { type: 'boolean', default: false },
   bucket: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -127,9 +130,15 @@ async function activity(io: CliIo, s: AdminSession, orgId: string, values: Value
   if (bucket !== 'hour' && bucket !== 'day') throw new UsageError(`--bucket must be "hour" or "day", not "${bucket}"`);
   const summary = await s.activity.summary(orgId, { bucket, ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}) });
   if (values.json) return (printJson(io, summary), 0);
+  const kinds = ['creates', 'updates', 'deactivations', 'deletes', 'errors'] as const;
+  type Bucket = (typeof summary.buckets)[number];
+  const totals = kinds.map((k) => `${summary.buckets.reduce((sum, b) => sum + b[k], 0)} ${k}`);
+  const busy = values.all ? summary.buckets : summary.buckets.filter((b) => kinds.some((k) => b[k] > 0));
+  io.out(`Activity from ${summary.from} to ${summary.to}: ${totals.join(', ')}`);
   io.out(`Last successful SCIM request: ${summary.lastSuccessAt ?? 'never'}`);
-  const columns = (['creates', 'updates', 'deactivations', 'deletes', 'errors'] as const).map((k) => ({ header: k, value: (b: (typeof summary.buckets)[number]) => b[k] }));
-  for (const line of renderTable(summary.buckets, [{ header: bucket, value: (b) => b.start.slice(0, bucket === 'hour' ? 16 : 10) }, ...columns])) io.out(line);
+  const columns = kinds.map((k) => ({ header: k, value: (b: Bucket) => b[k] }));
+  const empty = `(no activity in these ${summary.buckets.length} ${bucket}s)`;
+  for (const line of renderTable(busy, [{ header: bucket, value: (b) => b.start.slice(0, bucket === 'hour' ? 16 : 10) }, ...columns], empty)) io.out(line);
   io.out('Last errors:');
   const errors = renderTable(summary.lastErrors, [
     { header: 'time', value: (e) => e.occurredAt },
