@@ -72,7 +72,7 @@ describe('loadConfig', () => {
   it('reads the proxy and API key settings, with a bounded lookup cache', () => {
     const defaults = loadConfig({});
     assert.equal(defaults.trustProxy, false);
-    assert.deepEqual(defaults.apiKeys, { cacheTtlMs: 2000, lastUsedFlushMs: 30_000 });
+    assert.deepEqual(defaults.apiKeys, { cacheTtlMs: 2000, lastUsedFlushMs: 1000 });
     const set = loadConfig({ SCIMD_TRUST_PROXY: 'true', SCIMD_KEY_CACHE_TTL_MS: '0', SCIMD_KEY_LAST_USED_FLUSH_MS: '5000' });
     assert.equal(set.trustProxy, true);
     assert.deepEqual(set.apiKeys, { cacheTtlMs: 0, lastUsedFlushMs: 5000 });

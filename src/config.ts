@@ -85,7 +85,7 @@ const schema = z.object({
   SCIMD_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   SCIMD_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   SCIMD_KEY_CACHE_TTL_MS: int(0, 10_000).default(2000),
-  SCIMD_KEY_LAST_USED_FLUSH_MS: int(1000, 3_600_000).default(30_000),
+  SCIMD_KEY_LAST_USED_FLUSH_MS: int(100, 3_600_000).default(1000),
   SCIMD_AUDIT_RETENTION_DAYS: int(1, 36_500).optional(),
   SCIMD_ACTIVITY_RETENTION_DAYS: int(1, 3650).default(30),
   SCIMD_KEY_REMINDER_DAYS: int(1, 365).default(30),

@@ -11,7 +11,9 @@
  *   instance) changed keys or organizations, and empties itself then. Either way a revoked key or
  *   a disabled organization fails on the very next request.
  * - `lastUsedAt` is not written per request: uses are collected in memory (latest time per key)
- *   and written in one batch every `flushIntervalMs` (30 s by default) and on `close()`.
+ *   and written in one batch every `flushIntervalMs` (1 s by default) and on `close()`. A key's
+ *   first use ever (its stored `lastUsedAt` is empty) is written at once, without waiting for the
+ *   batch, so an admin checking `key list` right after connecting Entra sees that it worked.
  */
 import type { ApiKeyRecord, OrganizationRecord } from '../store/rows.ts';
 import type { Store } from '../store/store.ts';
@@ -22,7 +24,7 @@ export interface KeyAuthenticatorOptions {
   readonly clock?: () => Date;
   /** How long a successful lookup is reused (0 disables the cache; capped at 10 s). */
   readonly cacheTtlMs?: number;
-  /** How often collected `lastUsedAt` times are written (0: only on flush/close). */
+  /** How often collected `lastUsedAt` times are written (0: only on flush/close and first uses). */
   readonly flushIntervalMs?: number;
   /** Called when a background flush fails (the uses are kept and retried on the next flush). */
   readonly onFlushError?: (error: unknown) => void;
@@ -84,6 +86,14 @@ export function createKeyAuthenticator(store: Store, options: KeyAuthenticatorOp
   const uses = createUseRecorder(store);
   // Bumped on every invalidation: a lookup that started before it must not refill the cache.
   let epoch = 0;
+  // Keys whose first use this process already wrote (their cached record still says "never").
+  const firstUseWritten = new Set<string>();
+  let writing: Promise<void> = Promise.resolve();
+
+  /** Writes the collected uses now, off the request path; failures go to onFlushError. */
+  function flushNow(): void {
+    writing = writing.then(() => uses.flush()).catch((error: unknown) => options.onFlushError?.(error));
+  }
 
   let seenVersion: number | undefined;
 
@@ -124,10 +134,15 @@ export function createKeyAuthenticator(store: Store, options: KeyAuthenticatorOp
       return { ok: false, reason: 'expired' };
     }
     uses.record(entry.key.id, now.toISOString());
+    if (entry.key.lastUsedAt === null && !firstUseWritten.has(entry.key.id)) {
+      if (firstUseWritten.size >= MAX_CACHE_ENTRIES) firstUseWritten.clear();
+      firstUseWritten.add(entry.key.id);
+      flushNow();
+    }
     return { ok: true, principal: entry.principal };
   }
 
-  const interval = options.flushIntervalMs ?? 30_000;
+  const interval = options.flushIntervalMs ?? 1000;
   const timer =
     interval > 0
       ? setInterval(() => {
@@ -143,8 +158,11 @@ export function createKeyAuthenticator(store: Store, options: KeyAuthenticatorOp
     flush: () => uses.flush(),
     /** How many keys have uses waiting to be written (for tests and metrics). */
     pendingUses: () => uses.size,
+    /** Resolves once the first-use writes started so far have finished. */
+    settled: () => writing,
     async close() {
       if (timer) clearInterval(timer);
+      await writing;
       await uses.flush();
     },
   };

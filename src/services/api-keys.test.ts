@@ -253,18 +253,36 @@ describe('API key service', () => {
     const keys = createApiKeyService({ store: counted.store, clock, flushIntervalMs: 0 });
     const a = await keys.create(ctx, { type: 'scim', description: 'a' });
     const b = await keys.create(ctx, { type: 'scim', description: 'b' });
+    // Both keys were used before (a first use is written at once, see the next test).
+    await store.apiKeys.touchLastUsed([{ id: a.key.id, at: '2026-01-01T00:00:00.000Z' }, { id: b.key.id, at: '2026-01-01T00:00:00.000Z' }]);
     for (let i = 0; i < 50; i += 1) {
       now += 10;
       await keys.authenticate(i % 2 === 0 ? a.secret : b.secret);
     }
     assert.equal(counted.calls.touchLastUsed.length, 0, 'no write per request');
-    assert.equal((await keys.get(ctx.orgId, a.key.id)).lastUsedAt, null);
+    assert.equal((await keys.get(ctx.orgId, a.key.id)).lastUsedAt, '2026-01-01T00:00:00.000Z');
     await keys.flushLastUsed();
     await keys.flushLastUsed();
     assert.equal(counted.calls.touchLastUsed.length, 1);
     assert.equal(counted.calls.touchLastUsed[0]?.length, 2);
     assert.equal((await keys.get(ctx.orgId, b.key.id)).lastUsedAt, new Date(now).toISOString());
     assert.equal((await keys.get(ctx.orgId, a.key.id)).lastUsedAt, new Date(now - 10).toISOString());
+  });
+
+  it('writes a key\'s first use at once, so "last used" is right after an IdP connects', async () => {
+    const counted = counting(store);
+    const keys = createApiKeyService({ store: counted.store, clock, flushIntervalMs: 0 });
+    const a = await keys.create(ctx, { type: 'scim', description: 'a' });
+    assert.ok((await keys.authenticate(a.secret)).ok);
+    await keys.firstUsesWritten();
+    assert.equal((await keys.get(ctx.orgId, a.key.id)).lastUsedAt, new Date(now).toISOString());
+    assert.equal(counted.calls.touchLastUsed.length, 1);
+    now += 10;
+    await keys.authenticate(a.secret);
+    await keys.firstUsesWritten();
+    assert.equal(counted.calls.touchLastUsed.length, 1, 'later uses wait for the batch');
+    await keys.close();
+    assert.equal((await keys.get(ctx.orgId, a.key.id)).lastUsedAt, new Date(now).toISOString());
   });
 
   it('flushes pending uses on close and on its timer', async () => {
@@ -289,6 +307,7 @@ describe('API key service', () => {
     } as Store;
     const keys = createApiKeyService({ store: flaky, clock, flushIntervalMs: 0 });
     const a = await keys.create(ctx, { type: 'scim', description: 'a' });
+    await store.apiKeys.touchLastUsed([{ id: a.key.id, at: '2026-01-01T00:00:00.000Z' }]);
     await keys.authenticate(a.secret);
     await assert.rejects(keys.flushLastUsed(), /db down/);
     fail = false;

@@ -163,6 +163,8 @@ export interface ApiKeyService extends Authenticator {
   forgetOrganization(orgId: string): void;
   /** Writes the collected `lastUsedAt` times now. */
   flushLastUsed(): Promise<void>;
+  /** Resolves once the first-use writes started so far (see api-key-authenticator.ts) are done. */
+  firstUsesWritten(): Promise<void>;
   /** Stops the flush timer and writes what is still pending. */
   close(): Promise<void>;
 }
@@ -178,6 +180,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
     authenticate: auth.authenticate,
     forgetOrganization: auth.forgetOrganization,
     flushLastUsed: auth.flush,
+    firstUsesWritten: auth.settled,
     close: auth.close,
     create: (ctx, input) => store.transaction((tx) => insertApiKey(tx, ctx, input, clock())),
     async list(orgId) {

@@ -23,6 +23,12 @@ after(async () => {
   dir.remove();
 });
 
+async function firstOrgId(): Promise<string> {
+  const orgs = await runScimd(['org', 'list', '--json'], env);
+  assert.equal(orgs.code, 0, orgs.stderr);
+  return (JSON.parse(orgs.stdout) as { id: string }[])[0]!.id;
+}
+
 /** Posts users with `parallel` requests in flight until `stop()`; resolves with how many were created. */
 function postLoad(parallel: number) {
   const listen = server.lines.find((l) => l.includes('"scimd listening"'))!.match(/"listen":"([^"]+)"/)![1];
@@ -48,10 +54,19 @@ function postLoad(parallel: number) {
 }
 
 describe('the CLI while the server writes to the same SQLite database', () => {
+  it('shows a key\'s first use in "key list" at once, not after a batch window', async () => {
+    const listen = server.lines.find((l) => l.includes('"scimd listening"'))!.match(/"listen":"([^"]+)"/)![1];
+    const before = await runScimd(['key', 'list', '--org', await firstOrgId(), '--json'], env);
+    assert.deepEqual((JSON.parse(before.stdout) as { lastUsedAt: string | null }[]).map((k) => k.lastUsedAt), [null]);
+    const used = await scimClient(`http://${listen}/scim/v2`, server.token!)('GET', '/Users?count=1');
+    assert.equal(used.status, 200);
+    const after = await runScimd(['key', 'list', '--org', await firstOrgId(), '--json'], env);
+    const [key] = JSON.parse(after.stdout) as { lastUsedAt: string | null }[];
+    assert.ok(key?.lastUsedAt, `lastUsedAt right after the first request: ${after.stdout}`);
+  });
+
   it('never fails with "database is locked" under concurrent SCIM POSTs', async () => {
-    const orgs = await runScimd(['org', 'list', '--json'], env);
-    assert.equal(orgs.code, 0, orgs.stderr);
-    const orgId = (JSON.parse(orgs.stdout) as { id: string }[])[0]!.id;
+    const orgId = await firstOrgId();
     const load = postLoad(8);
     const results: { args: string[]; run: Finished }[] = [];
     try {
