@@ -19,7 +19,7 @@ export type {
   Uniqueness,
 } from './schema/types.ts';
 export { COMMON_ATTRIBUTES } from './schema/common.ts';
-export { USER_SCHEMA } from './schema/user.ts';
+export { USER_SCHEMA, withActiveDefault } from './schema/user.ts';
 export { GROUP_SCHEMA } from './schema/group.ts';
 export { ENTERPRISE_USER_SCHEMA } from './schema/enterprise-user.ts';
 export { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE, groupSchemas, userSchemas } from './schema/resource-types.ts';

@@ -7,6 +7,7 @@ import type { ListQuery as ScimListQuery } from '../core/messages/search-request
 import { applyPatch } from '../core/patch/apply-patch.ts';
 import type { PatchOperation } from '../core/patch/types.ts';
 import type { ResourceSchemas, ScimResource } from '../core/schema/types.ts';
+import { withActiveDefault } from '../core/schema/user.ts';
 import { validateResource } from '../core/schema/validate-resource.ts';
 import { ScimError } from '../core/scim-error.ts';
 import type { UserGroupRecord, UserRecord } from '../store/rows.ts';
@@ -105,8 +106,9 @@ export function createUserService(deps: UserServiceDeps) {
 
   // Read before a transaction opens: on SQLite's one connection a read outside `tx` would wait for it.
   const rulesOf = async (ctx: OperationContext): Promise<UserRules | undefined> => (deps.rulesFor ? deps.rulesFor(ctx.orgId) : undefined);
+  // Every write stores `active` explicitly (absent means active, see withActiveDefault).
   const withPolicies = (rules: UserRules | undefined, resource: ScimResource, write: UserWrite, before?: ScimResource): ScimResource =>
-    rules ? applyUserPolicies(resource, rules, write, before) : resource;
+    withActiveDefault(rules ? applyUserPolicies(resource, rules, write, before) : resource);
 
   async function load(tx: Store, ctx: OperationContext, id: string): Promise<UserRecord> {
     const found = await tx.users.get(ctx.orgId, id);

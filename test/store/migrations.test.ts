@@ -17,8 +17,9 @@ for (const dialect of await testDialects()) {
           { name: '0003-operators-and-mail', status: 'Success' },
           { name: '0004-provisioning-activity', status: 'Success' },
           { name: '0005-change-announcements', status: 'Success' },
+          { name: '0011-active-by-default', status: 'Success' },
         ]);
-        assert.deepEqual(await appliedMigrations(store), ['0001-initial', '0002-administration', '0003-operators-and-mail', '0004-provisioning-activity', '0005-change-announcements']);
+        assert.deepEqual(await appliedMigrations(store), ['0001-initial', '0002-administration', '0003-operators-and-mail', '0004-provisioning-activity', '0005-change-announcements', '0011-active-by-default']);
         const again = await migrateToLatest(store);
         assert.equal(again.error, undefined);
         assert.deepEqual(again.results, [], 'a second run has nothing to do');
@@ -26,6 +27,28 @@ for (const dialect of await testDialects()) {
           const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(store.kysely);
           assert.equal(Number(rows[0]?.n), 0, `${table} exists and is empty`);
         }
+      } finally {
+        await dialect.close(store);
+      }
+    });
+
+    it('makes users stored without active active, in the document and the column, leaving false alone', async () => {
+      const store = await dialect.open({}, false);
+      try {
+        await migrateToLatest(store);
+        const org = await store.organizations.create({ name: 'Acme', slug: 'acme' });
+        const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+        // Rows as an older scimd wrote them: no `active` in the document, false in the column.
+        const absent = await store.users.create(org.id, { schemas: [USER], userName: 'absent@example.com' });
+        const off = await store.users.create(org.id, { schemas: [USER], userName: 'off@example.com', active: false });
+        assert.equal(absent.active, false);
+        await sql`delete from scimd_migration where name = '0011-active-by-default'`.execute(store.kysely);
+        const rerun = await migrateToLatest(store);
+        assert.deepEqual(rerun.results, [{ name: '0011-active-by-default', status: 'Success' }]);
+        const fixed = await store.users.get(org.id, absent.id);
+        assert.deepEqual([fixed?.active, fixed?.resource['active'], fixed?.version], [true, true, absent.version]);
+        const kept = await store.users.get(org.id, off.id);
+        assert.deepEqual([kept?.active, kept?.resource['active']], [false, false]);
       } finally {
         await dialect.close(store);
       }

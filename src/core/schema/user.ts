@@ -1,7 +1,7 @@
 /** The core User schema (RFC 7643 §4.1, representation in §8.7.1). */
 import { URN } from '../urns.ts';
 import { defineAttribute, defineComplex, defineMultiValued } from './define.ts';
-import type { SchemaDefinition } from './types.ts';
+import type { ScimResource, SchemaDefinition } from './types.ts';
 
 const name = defineComplex('name', [
   defineAttribute('formatted'),
@@ -66,3 +66,13 @@ export const USER_SCHEMA: SchemaDefinition = Object.freeze({
     defineMultiValued('x509Certificates', { valueType: 'binary' }),
   ]),
 });
+
+/**
+ * A user written without `active` is active. RFC 7643 §4.1.1 leaves an absent `active` to the
+ * service provider; Entra ID and Okta create users without it and mean "active". The value is
+ * stored explicitly, so every reader — SCIM responses, filters (`active eq true`), the admin API,
+ * the CLI — sees the same `true` instead of each guessing. An explicit `false` stays.
+ */
+export function withActiveDefault(resource: ScimResource): ScimResource {
+  return resource['active'] === undefined || resource['active'] === null ? { ...resource, active: true } : resource;
+}
