@@ -1,7 +1,8 @@
 /**
  * The admin API under `/api/v1` (issue 5, item 8): JSON, SCIM-shaped errors, authenticated by
  * `api` keys with scopes, operator sessions or setup links (principal.ts), described by the OpenAPI
- * 3.1 document at `/api/v1/openapi.json` that is generated from the very route list registered here.
+ * 3.1 document at `/api/v1/openapi.json` that is generated from the very route list registered here
+ * and browsable at `/api/v1/docs` (api-docs.ts).
  */
 import type { Context, Hono } from 'hono';
 import { ScimError } from '../../core/scim-error.ts';
@@ -9,6 +10,7 @@ import type { AppEnv } from '../env.ts';
 import { ScimHttpError } from '../render-error.ts';
 import { buildOpenApiDocument } from '../openapi/document.ts';
 import { activityRoutes } from './activity-routes.ts';
+import { registerApiDocs } from './api-docs.ts';
 import { auditRoutes } from './audit-routes.ts';
 import type { AdminContext, AdminServices } from './deps.ts';
 import { directoryRoutes } from './directory-routes.ts';
@@ -80,6 +82,7 @@ export function registerAdminApi(app: Hono<AppEnv>, services: AdminServices, opt
   built.document = buildOpenApiDocument(routes, { version: ADMIN_API_VERSION, basePath: ADMIN_PREFIX });
   const authenticate = createAdminAuthenticator({ operators: services.operators, setupLinks: services.setupLinks, apiKeys: services.apiKeys, clientIp: options.clientIp });
   registerAdminRoutes(app, ADMIN_PREFIX, routes, { authenticate, maxBodyBytes: options.maxBodyBytes, clientIp: options.clientIp });
+  registerApiDocs(app, ADMIN_PREFIX);
   app.all(`${ADMIN_PREFIX}/*`, fallback(routes));
   app.all(ADMIN_PREFIX, fallback(routes));
   return routes;
