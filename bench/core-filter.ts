@@ -1,5 +1,5 @@
 /**
- * Filter parser and matcher throughput on the filters Entra ID sends (scim-clients.md §2.1, §2.2.1).
+ * Filter parser and matcher throughput on the filters Entra ID sends (docs/clients.md §2.1, §2.2.1).
  * Run: `taskset -c 1 node --import tsx bench/core-filter.ts` (one core; the issue asks for
  * ≥ 200k typical Entra filters per second).
  */

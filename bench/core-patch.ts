@@ -1,6 +1,6 @@
 /**
  * PATCH engine throughput on a realistic Entra ID user with the update shapes Entra sends most
- * (scim-clients.md B-E3 legacy multi-replace, B-E12 flag-mode no-path dotted keys, B-E7 disable with a
+ * (docs/clients.md B-E3 legacy multi-replace, B-E12 flag-mode no-path dotted keys, B-E7 disable with a
  * string boolean). Run: `taskset -c 1 node --import tsx bench/core-patch.ts` (one core).
  * Each request includes parsing its paths, validating values and cloning the user.
  */

@@ -31,7 +31,7 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 export const userName = (n: number): string => `user${n}@contoso.test`;
 
-/** The body Entra ID sends to create a user (scim-clients.md). */
+/** The body Entra ID sends to create a user (docs/clients.md). */
 export const entraUser = (name: string, n: number) => ({
   schemas: [USER, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
   externalId: `ext-${n}`,

@@ -1,6 +1,6 @@
 /**
  * Writes SCIM JSON responses: `Content-Type: application/scim+json; charset=utf-8` (RFC 7644 §3.1,
- * scim-clients.md S6), an exact `Content-Length`, and gzip when the client accepts it and the body
+ * docs/clients.md S6), an exact `Content-Length`, and gzip when the client accepts it and the body
  * is large enough for compression to pay off.
  */
 import { gzipSync } from 'node:zlib';

@@ -1,7 +1,7 @@
 /**
  * The contract between the HTTP edge and the API-key service: a bearer secret in, the caller's
  * organization and key out. The HTTP layer turns failures into 401 and a disabled organization or
- * a caller outside the key's IP allow-list into 403 (scim-clients.md §1.3).
+ * a caller outside the key's IP allow-list into 403 (docs/clients.md §1.3).
  */
 
 export interface KeyPrincipal {

@@ -1,5 +1,5 @@
 /**
- * Replays Microsoft Entra ID's provisioning traffic (../shared/scim-clients.md §6.1, E01–E51) against
+ * Replays Microsoft Entra ID's provisioning traffic (docs/clients.md §6.1, E01–E51) against
  * the in-process app, with Entra's headers, `+`-encoded filters and capitalised PATCH ops, and
  * reads the stored state back after every change. Runs on SQLite, and on PostgreSQL when reachable.
  */

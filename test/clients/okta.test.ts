@@ -1,5 +1,5 @@
 /**
- * Replays Okta's provisioning traffic (../shared/scim-clients.md §6.2, O01–O33) against the
+ * Replays Okta's provisioning traffic (docs/clients.md §6.2, O01–O33) against the
  * in-process app with Okta's headers (gzip accepted, `%20`-encoded filters), reading the stored
  * state back after every change. Runs on SQLite, and on PostgreSQL when reachable.
  */

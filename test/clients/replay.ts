@@ -1,5 +1,5 @@
 /**
- * Helpers for replaying Entra ID and Okta traffic (../shared/scim-clients.md §6): the request bodies
+ * Helpers for replaying Entra ID and Okta traffic (docs/clients.md §6): the request bodies
  * of §6.3 with their `<placeholders>`, each client's request headers, and a client bound to an
  * in-process app that sends requests exactly as the client would.
  */
@@ -20,10 +20,10 @@ export function body(name: string, values: Record<string, string> = {}): unknown
 /** RFC 3986 percent-encoding, as most clients send a filter (`%20` for spaces). */
 export const q = (text: string): string => encodeURIComponent(text);
 
-/** Headers Entra ID sends (scim-clients.md §1.1). */
+/** Headers Entra ID sends (docs/clients.md §1.1). */
 export const ENTRA_HEADERS: Readonly<Record<string, string>> = { 'Content-Type': 'application/scim+json; charset=utf-8' };
 
-/** Headers Okta sends (scim-clients.md §1.1, O33). */
+/** Headers Okta sends (docs/clients.md §1.1, O33). */
 export const OKTA_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'application/scim+json; charset=utf-8',
   Accept: 'application/scim+json',

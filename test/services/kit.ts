@@ -21,7 +21,7 @@ export const ADMIN: Actor = { type: 'admin', id: 'op-1', name: 'operator@vendor.
 
 const BODIES = JSON.parse(readFileSync(new URL('../clients/bodies.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
-/** Body `name` of scim-clients.md §6.3 (test/clients/bodies.json) with `<placeholders>` filled in. */
+/** Body `name` of docs/clients.md §6.3 (test/clients/bodies.json) with `<placeholders>` filled in. */
 export function clientBody(name: string, values: Record<string, string> = {}): Record<string, unknown> {
   const template = BODIES[name];
   if (template === undefined) throw new Error(`no body ${name}`);

@@ -1,5 +1,5 @@
 /**
- * The hot filters (Entra ID and Okta lookups, scim-clients.md) are answered through indexes: their
+ * The hot filters (Entra ID and Okta lookups, docs/clients.md) are answered through indexes: their
  * query plans name the expected index and never scan a whole table. PostgreSQL is checked with
  * sequential scans disabled (the test data set is small); SQLite with EXPLAIN QUERY PLAN.
  */

@@ -41,7 +41,7 @@ interface Snapshot {
 
 const FILE = new URL('./filter-snapshots.json', import.meta.url);
 
-/** The hot queries of Entra ID and Okta (scim-clients.md), and the constructs reviewers should see. */
+/** The hot queries of Entra ID and Okta (docs/clients.md), and the constructs reviewers should see. */
 const CASES: readonly Omit<Snapshot, 'sqlite' | 'postgres'>[] = [
   { target: 'users', filter: 'userName eq "Test.User@Okta.local"' },
   { target: 'users', filter: 'externalId eq "jyoung"' },

@@ -1,7 +1,7 @@
 /**
  * The `/Schemas` and `/ResourceTypes` discovery endpoints (RFC 7644 §4) generated from an
  * organization's registry, as ListResponses and as single resources looked up by id. Absent
- * characteristics are left out rather than sent as null (Entra rejects nulls, scim-clients.md §2.4).
+ * characteristics are left out rather than sent as null (Entra rejects nulls, docs/clients.md §2.4).
  */
 import { URN } from '../urns.ts';
 import type { SchemaRegistry } from '../schema/registry.ts';

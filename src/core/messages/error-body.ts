@@ -2,7 +2,7 @@
 import type { ScimError, ScimType } from '../scim-error.ts';
 import { URN } from '../urns.ts';
 
-/** The wire shape; `status` is a string as RFC 7644 §3.12 specifies (scim-clients.md §1.2). */
+/** The wire shape; `status` is a string as RFC 7644 §3.12 specifies (docs/clients.md §1.2). */
 export interface ErrorBody {
   readonly schemas: readonly [typeof URN.error];
   readonly status: string;

@@ -13,7 +13,7 @@ export interface ListResponseInput {
   readonly previousCursor?: string;
 }
 
-/** The wire shape: integers (never strings) and `Resources` always present (scim-clients.md S17). */
+/** The wire shape: integers (never strings) and `Resources` always present (docs/clients.md S17). */
 export interface ListResponse {
   readonly schemas: readonly [typeof URN.listResponse];
   readonly totalResults: number;

@@ -1,6 +1,6 @@
 /**
  * The PatchOp message (RFC 7644 §3.5.2) read into normalised operations: `op` lower-cased (Entra
- * sends `Add`/`Replace`/`Remove`, scim-clients.md S4), member names case-insensitive, `path` kept as
+ * sends `Add`/`Replace`/`Remove`, docs/clients.md S4), member names case-insensitive, `path` kept as
  * sent for the path parser. What the operations mean is the PATCH engine's business.
  */
 import { ScimError, badRequest } from '../scim-error.ts';

@@ -93,7 +93,7 @@ const queryInteger = (value: string | undefined, name: string): number | undefin
 /**
  * Reads `filter`, `attributes`, `excludedAttributes`, `sortBy`, `sortOrder`, `startIndex`, `count`
  * and `cursor` from GET query parameters (names case-insensitive, unknown ones ignored —
- * scim-clients.md S20). Non-numeric paging values are a 400 invalidValue.
+ * docs/clients.md S20). Non-numeric paging values are a 400 invalidValue.
  */
 export function parseListQuery(params: Readonly<Record<string, string | undefined>>, options: ListQueryOptions = {}): ListQuery {
   // Parameter names lower-cased once (the first spelling of a name wins, as a search would find it).

@@ -17,7 +17,7 @@ import type { PatchOperation, PatchOpName, PatchOptions, PatchResult } from './t
 
 const OP_NAMES: readonly PatchOpName[] = ['add', 'replace', 'remove'];
 
-/** The operation name in any case (Entra sends `Add`, `Replace`, `Remove`, scim-clients.md §2.7). */
+/** The operation name in any case (Entra sends `Add`, `Replace`, `Remove`, docs/clients.md §2.7). */
 function opName(raw: unknown): PatchOpName {
   const name = typeof raw === 'string' ? raw.toLowerCase() : '';
   const found = OP_NAMES.find((candidate) => candidate === name);

@@ -1,6 +1,6 @@
 /**
  * add / replace / remove on a path without a value filter (RFC 7644 §3.5.2.1–§3.5.2.3): `attr` and
- * `attr.sub`. Single-valued attributes are set (so `add` acts as replace, scim-clients.md §2.7),
+ * `attr.sub`. Single-valued attributes are set (so `add` acts as replace, docs/clients.md §2.7),
  * complex ones merged, multi-valued ones appended to (add) or replaced as a whole (replace).
  */
 import { getIgnoreCase, isPlainObject } from '../json.ts';
@@ -56,7 +56,7 @@ export function writeWholeAttribute(context: PatchContext, target: AttributeTarg
 
 /**
  * remove on `attr`. With a `value` list on a multi-valued attribute only the listed values go
- * (Entra's member-removal shape, scim-clients.md §2.7); otherwise the attribute is unassigned.
+ * (Entra's member-removal shape, docs/clients.md §2.7); otherwise the attribute is unassigned.
  */
 export function removeWholeAttribute(context: PatchContext, target: AttributeTarget, value: unknown): void {
   const current = readAttribute(context.resource, target);

@@ -1,6 +1,6 @@
 /**
  * Checks PATCH values against attribute definitions (RFC 7643 §2.3, §7) and brings the client shapes
- * of scim-clients.md into the stored form: boolean strings, a manager sent as a bare string or a
+ * of docs/clients.md into the stored form: boolean strings, a manager sent as a bare string or a
  * one-element array, a single value for a multi-valued attribute. Strict mode accepts only RFC
  * shapes. Sub-attribute keys come back in their schema spelling; `null` sub-attribute values are
  * kept, because they mean "unassign" to a replace (RFC 7643 §2.5).

@@ -20,7 +20,7 @@ export interface PatchContext {
   readonly strict: boolean;
   /** The working copy; operations mutate it, the caller's resource is never touched. */
   readonly resource: ScimResource;
-  /** The `id` of the resource before the PATCH, for Okta's rename shape (scim-clients.md B-O9). */
+  /** The `id` of the resource before the PATCH, for Okta's rename shape (docs/clients.md B-O9). */
   readonly originalId: unknown;
   /** Attributes an operation wrote, keyed by their qualified name. */
   readonly touched: Map<string, AttributeHome>;

@@ -1,6 +1,6 @@
 /**
  * Translates operations on a delta attribute (group `members`) into a `MembershipDelta` without
- * reading or writing the resource (RFC 7644 §3.5.2 on `members`, scim-clients.md §2.3, §3.3):
+ * reading or writing the resource (RFC 7644 §3.5.2 on `members`, docs/clients.md §2.3, §3.3):
  * add → add ids; remove with a value list or `members[value eq "x"]` (or several `value eq` terms
  * joined by `or`) → remove ids; remove without either, or replace → the replacement set.
  */

@@ -2,7 +2,7 @@
  * Operations on a value-filtered path, `attr[filter]` and `attr[filter].sub` (RFC 7644 §3.5.2).
  * Matching elements are updated or removed; unmatched siblings stay. When add/replace matches
  * nothing, the element is created from the filter's `eq` terms — Entra's `emails[type eq "work"]
- * .value` upsert (scim-clients.md S9) — so several sub-attribute operations on the same filter end
+ * .value` upsert (docs/clients.md S9) — so several sub-attribute operations on the same filter end
  * up in one element. Strict mode answers 400 `noTarget` instead.
  */
 import type { Filter } from '../filter/nodes.ts';
@@ -65,7 +65,7 @@ function createElement(context: PatchContext, target: AttributeTarget, value: un
 
 function noMatch(context: PatchContext, target: AttributeTarget, op: Op, elements: unknown[], value: unknown): void {
   if (context.strict) throw badRequest('noTarget', `"${target.label}" matched no value of "${target.attribute.name}"`);
-  // Removing what is not there is already done (scim-clients.md B-O13); a null adds nothing.
+  // Removing what is not there is already done (docs/clients.md B-O13); a null adds nothing.
   if (op === 'remove' || value === null) return;
   const element = createElement(context, target, value);
   const list = enforceSinglePrimary([...elements, element], [element], target.attribute, false);

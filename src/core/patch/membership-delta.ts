@@ -29,7 +29,7 @@ export function deltaAdd(builder: DeltaBuilder, members: readonly MemberRef[]): 
   }
 }
 
-/** Removes members by id; removing a non-member is not an error (scim-clients.md B-O13). */
+/** Removes members by id; removing a non-member is not an error (docs/clients.md B-O13). */
 export function deltaRemove(builder: DeltaBuilder, ids: readonly string[]): void {
   for (const id of ids) {
     if (builder.replace) {

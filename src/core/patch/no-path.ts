@@ -2,7 +2,7 @@
  * A no-path add/replace (RFC 7644 §3.5.2.1, §3.5.2.3): `value` is an object of attributes, with
  * extension attributes under their schema URN. Besides that RFC shape this accepts, unless strict,
  * Entra's dotted keys (`"name.givenName"`) and URN-qualified attribute keys
- * (`"urn:…:enterprise:2.0:User:employeeNumber"`), which are applied as paths (scim-clients.md S8),
+ * (`"urn:…:enterprise:2.0:User:employeeNumber"`), which are applied as paths (docs/clients.md S8),
  * and Okta's `id` equal to the resource's own id (B-O9). `meta` and `schemas` are ignored.
  */
 import { findAttribute, findSchema, resolveAttribute } from '../schema/resolve.ts';

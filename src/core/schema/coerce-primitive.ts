@@ -1,7 +1,7 @@
 /**
  * Coercion of one simple (non-complex) value against its attribute type (RFC 7643 §2.3). Values are
  * returned exactly as sent — the only conversion is the lenient reading of boolean strings that
- * Microsoft Entra ID sends ("True"/"False"), see scim-clients.md S7.
+ * Microsoft Entra ID sends ("True"/"False"), see docs/clients.md S7.
  */
 import { badRequest } from '../scim-error.ts';
 import type { AttributeDefinition, AttributeType } from './types.ts';

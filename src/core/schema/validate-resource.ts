@@ -1,7 +1,7 @@
 /**
  * Validation and coercion of a resource body for create (POST, RFC 7644 §3.3) and replace (PUT,
  * RFC 7644 §3.5.1) against its schemas (RFC 7643 §2, §4, §7). Lenient by default, in the ways real
- * clients need (scim-clients.md S7, S11, S12, S16); `strict` turns the leniencies off.
+ * clients need (docs/clients.md S7, S11, S12, S16); `strict` turns the leniencies off.
  */
 import { badRequest } from '../scim-error.ts';
 import { COMMON_ATTRIBUTES } from './common.ts';

@@ -101,7 +101,7 @@ function registerItem(app: Hono<AppEnv>, setup: ScimSetup, endpoint: ResourceEnd
     const operations = parsePatchRequest(await bodyOf(c, setup), { lenient: !(ctx.strict ?? false), maxOperations });
     const expected = await expectedVersion(c, endpoint, id);
     const view = await tracked(setup, endpoint.type, 'patch', () => endpoint.patch(ctx, id, operations, expected));
-    // Groups answer 204 (scim-clients.md S18) unless the client asked for attributes.
+    // Groups answer 204 (docs/clients.md S18) unless the client asked for attributes.
     if (endpoint.type === 'Group' && !asksForAttributes(projectionOf(c))) return emptyResponse(204, resourceHeaders(view));
     return render(c, 200, view);
   });

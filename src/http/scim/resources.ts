@@ -37,7 +37,7 @@ export interface ResourceEndpoint {
   create(ctx: OperationContext, body: unknown): Promise<ResourceView>;
   get(ctx: OperationContext, id: string, request: ProjectionRequest): Promise<ResourceView>;
   replace(ctx: OperationContext, id: string, body: unknown, expectedVersion?: number): Promise<ResourceView>;
-  /** PATCH; a group comes back without `members` (never sent back wholesale, scim-clients.md S18). */
+  /** PATCH; a group comes back without `members` (never sent back wholesale, docs/clients.md S18). */
   patch(ctx: OperationContext, id: string, operations: readonly PatchOperation[], expectedVersion?: number): Promise<ResourceView>;
   remove(ctx: OperationContext, id: string, expectedVersion?: number): Promise<void>;
   list(ctx: OperationContext, query: ListQuery): Promise<ResourcePage>;
