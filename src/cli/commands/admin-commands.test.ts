@@ -105,7 +105,10 @@ describe('admin commands in-process', () => {
   });
 
   it('says a key was already revoked and exits 1 on a second revoke', async () => {
-    const other = idOf(await cli('org', 'create', '--name', 'Initech', '--json'));
+    const quiet = await cli('org', 'create', '--name', 'Initech', '--quiet');
+    assert.equal(quiet.out.length, 1, '--quiet prints the id alone, for ORG=$(scimd org create … --quiet)');
+    const other = quiet.out[0]!;
+    assert.match(other, /^[0-9a-f-]{36}$/);
     const key = JSON.parse((await cli('key', 'create', '--org', other, '--type', 'api', '--description', 'Twice', '--json')).out.join('\n')) as { id: string };
     const first = await cli('key', 'revoke', key.id);
     assert.equal(first.code, 0);

@@ -12,7 +12,9 @@ import { ADMIN_OPTIONS, UsageError, onOff, positional, printJson, required, with
 /** `scimd org --help`. */
 export const ORG_USAGE = `Usage: scimd org <subcommand> [options]
 
-  create --name <name> [--slug <slug>] [--scim on|off]   Create an organization (SCIM on by default)
+  create --name <name> [--slug <slug>] [--scim on|off] [--quiet]
+                                                        Create an organization (SCIM on by default);
+                                                        --quiet prints only its id, for scripts
   list                                                  List organizations
   show <orgId>                                          Show one, with its Tenant URL and policies
   rename <orgId> --name <name>                          Rename (id, slug and Tenant URL stay)
@@ -45,6 +47,7 @@ const OPTIONS = {
   scim: { type: 'string' },
   yes: { type: 'boolean', default: false },
   all: { type: 'boolean', default: false },
+  quiet: { type: 'boolean', short: 'q', default: false },
   bucket: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -162,7 +165,8 @@ function done(io: CliIo, s: AdminSession, values: Values, org: OrganizationView,
 const create: Handler = async (io, s, values) => {
   const scimEnabled = values.scim === undefined ? true : onOff(values.scim, '--scim');
   const org = await s.orgs.create(s.actor, { name: required(values.name, 'name'), scimEnabled, ...(values.slug ? { slug: values.slug } : {}) });
-  if (values.json) printJson(io, orgJson(org, s.tenantUrl));
+  if (values.quiet) io.out(org.id);
+  else if (values.json) printJson(io, orgJson(org, s.tenantUrl));
   else printOrg(io, org, s.tenantUrl);
   return 0;
 };
