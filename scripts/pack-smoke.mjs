@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -53,7 +54,7 @@ try {
   server = await serve(app);
   console.log(`pack-smoke: listening after ${Date.now() - started} ms at ${server.origin}`);
   for (const path of ['/readyz', '/api/v1/docs']) {
-    const response = await fetch(`${server.origin}${path}`);
+    const response = await globalThis.fetch(`${server.origin}${path}`);
     console.log(`pack-smoke: GET ${path} → ${response.status}`);
     if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`);
   }
