@@ -3,12 +3,13 @@
  * `Tenant URL:` line on an existing SQLite database of USERS users (default 1,000,000), and a
  * restart after `kill -9` of a server that was taking writes, up to the `Tenant URL:` line and a
  * 200 from /readyz. Each is the median of RUNS runs (default 5), wall-clock time from spawn, next
- * to bare `node -e 0` measured in the same run (on a shared machine the load moves every number).
+ * to bare `node -e 0` measured in the same run (on a shared machine the load moves every number),
+ * and the CPU time the process tree used up to the Tenant URL line (/proc), which the load does not.
  *   npm run bench -- bench/startup.bench.ts        (USERS=1000000 RUNS=5; seeding 1M takes minutes)
  * Set DATA_DIR to an existing seeded directory to skip seeding (it must hold the bench token's org).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,6 +29,26 @@ function timeNode(args: string[]): number {
   return performance.now() - started;
 }
 
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) used so far by `pid` and its descendants, from /proc (Linux). */
+function cpuOfTree(pid: number): number {
+  let ticks = 0;
+  const visit = (id: number) => {
+    try {
+      const fields = readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+      for (const task of readdirSync(`/proc/${id}/task`)) {
+        for (const child of readFileSync(`/proc/${id}/task/${task}/children`, 'utf8').trim().split(' ').filter(Boolean)) visit(Number(child));
+      }
+    } catch {
+      // The process ended meanwhile.
+    }
+  };
+  visit(pid);
+  return ticks / TICKS_PER_SECOND;
+}
+
 /** Spawns `command` and resolves once stdout shows the Tenant URL line, with the elapsed time. */
 function startUntilTenantUrl(command: string, args: string[], dataDir: string) {
   const started = performance.now();
@@ -37,11 +58,11 @@ function startUntilTenantUrl(command: string, args: string[], dataDir: string) {
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
   });
-  return new Promise<{ ms: number; url: string; child: typeof child }>((resolve, reject) => {
+  return new Promise<{ ms: number; cpu: number; url: string; child: typeof child }>((resolve, reject) => {
     child.on('exit', (code) => reject(new Error(`${command} exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const match = /^Tenant URL: (\S+)$/.exec(line);
-      if (match) resolve({ ms: performance.now() - started, url: match[1]!, child });
+      if (match) resolve({ ms: performance.now() - started, cpu: cpuOfTree(child.pid!), url: match[1]!, child });
     });
   });
 }
@@ -75,19 +96,28 @@ try {
 
   // Bare Node's own start on this machine right now: the floor under every number below.
   const bare = Array.from({ length: RUNS }, () => timeNode(['-e', '0']));
+  console.log(`load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${readFileSync('/proc/cpuinfo', 'utf8').split('processor').length - 1} cores`);
   console.log(`node -e 0 (baseline): median ${seconds(median(bare))} (${bare.map(seconds).join(', ')})`);
   const help = Array.from({ length: RUNS }, () => timeNode(['bin/scimd.js', '--help']));
   console.log(`scimd --help: median ${seconds(median(help))} (${help.map(seconds).join(', ')})`);
 
-  const npmStart: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const run = await startUntilTenantUrl('npm', ['start', '--silent'], dir);
-    npmStart.push(run.ms);
-    await stopGroup(run.child, 'SIGTERM');
+  for (const [label, command, args] of [
+    ['npm start', 'npm', ['start', '--silent']],
+    ['node bin/scimd.js serve', process.execPath, ['bin/scimd.js', 'serve']],
+  ] as const) {
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const run = await startUntilTenantUrl(command, [...args], dir);
+      wall.push(run.ms);
+      cpu.push(run.cpu * 1000);
+      await stopGroup(run.child, 'SIGTERM');
+    }
+    console.log(`${label} → Tenant URL (${USERS} users): median ${seconds(median(wall))} wall (${wall.map(seconds).join(', ')}), ${seconds(median(cpu))} CPU`);
   }
-  console.log(`npm start → Tenant URL (${USERS} users): median ${seconds(median(npmStart))} (${npmStart.map(seconds).join(', ')})`);
 
   const restart: number[] = [];
+  const restartCpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const running = await startUntilTenantUrl(process.execPath, ['bin/scimd.js', 'serve'], dir);
     await postUsers(running.url, i * 100, 100);
@@ -100,9 +130,10 @@ try {
     const ready = await fetch(new URL('/readyz', again.url));
     if (ready.status !== 200) throw new Error(`/readyz answered ${ready.status} after a restart`);
     restart.push(performance.now() - started);
+    restartCpu.push(again.cpu * 1000);
     await stopGroup(again.child, 'SIGTERM');
   }
-  console.log(`restart after kill -9 → Tenant URL + /readyz 200: median ${seconds(median(restart))} (${restart.map(seconds).join(', ')})`);
+  console.log(`restart after kill -9 → Tenant URL + /readyz 200: median ${seconds(median(restart))} wall (${restart.map(seconds).join(', ')}), ${seconds(median(restartCpu))} CPU to the Tenant URL`);
 } finally {
   if (given === undefined) rmSync(dir, { recursive: true, force: true });
 }
