@@ -12,6 +12,7 @@ import { migrateCommand } from './commands/migrate.ts';
 import { operatorCommand } from './commands/operator.ts';
 import { orgCommand } from './commands/org.ts';
 import { roleCommand } from './commands/role.ts';
+import { schemaCommand } from './commands/schema.ts';
 import { serveCommand, type StartServer, type WaitForSignal } from './commands/serve.ts';
 import { setupLinkCommand } from './commands/setup-link.ts';
 
@@ -76,6 +77,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
         return await keyCommand(rest, deps.io);
       case 'role':
         return await roleCommand(rest, deps.io);
+      case 'schema':
+        return await schemaCommand(rest, deps.io);
       case 'audit':
         return await auditCommand(rest, deps.io);
       case 'operator':

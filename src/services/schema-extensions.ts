@@ -176,7 +176,7 @@ export function createSchemaExtensionService(deps: SchemaExtensionServiceDeps) {
         const record = await find(tx, ctx.orgId, urn);
         const using = await tx.schemaExtensions.countUsing(ctx.orgId, record.resourceType, record.id);
         if (using > 0 && !options.force) {
-          throw new ScimError(409, undefined, `${using} ${record.resourceType.toLowerCase()}(s) hold data under schema "${record.id}"; remove it with force=true to delete that data too`);
+          throw new ScimError(409, undefined, `${using} ${record.resourceType.toLowerCase()}(s) hold data under schema "${record.id}"; removing it with force (?force=true, scimd schema remove --force) deletes that data too`);
         }
         const hidden = hiddenAttributesOf([record.definition]);
         let changed = 0;
