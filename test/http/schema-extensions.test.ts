@@ -17,6 +17,7 @@ const DEFINITION = {
     { name: 'badge', type: 'integer' },
     { name: 'contractor', type: 'boolean' },
     { name: 'pin', type: 'string', mutability: 'writeOnly', returned: 'never' },
+    { name: 'employeeId', type: 'string', mutability: 'immutable' },
   ],
 };
 
@@ -45,7 +46,7 @@ for (const dialect of await testDialects()) {
       const replaced = await h.call('PUT', schemasPath(h.acme, ENTRA), { body: { ...DEFINITION, id: ENTRA } });
       assert.equal(replaced.status, 200);
       assert.equal(replaced.json.version, 2);
-      assert.equal(replaced.json.attributes.length, 6);
+      assert.equal(replaced.json.attributes.length, 7);
       const team = await h.call('PUT', schemasPath(h.acme, TEAM), { body: { resourceType: 'Group', attributes: [{ name: 'budget', type: 'integer' }] } });
       assert.equal(team.status, 201);
       assert.equal(team.json.name, 'Team');
@@ -73,7 +74,7 @@ for (const dialect of await testDialects()) {
       assert.ok(schemas.json.Resources.some((s: { id: string }) => s.id === ENTRA));
       const one = await h.call('GET', `/scim/v2/Schemas/${ENTRA}`, { token: scim });
       assert.equal(one.status, 200);
-      assert.equal(one.json.attributes.length, 6);
+      assert.equal(one.json.attributes.length, 7);
       const user = await h.call('GET', '/scim/v2/ResourceTypes/User', { token: scim });
       assert.deepEqual(user.json.schemaExtensions.at(-1), { schema: ENTRA, required: false });
       const group = await h.call('GET', '/scim/v2/ResourceTypes/Group', { token: scim });
@@ -85,7 +86,7 @@ for (const dialect of await testDialects()) {
 
     it("accepts Entra's POST with the extension block (URN not in schemas[]) and reads Entra's string booleans", async () => {
       for (const [name, block] of Object.entries({
-        ada: { CustomAttribute: 'A', costCenter: 'CC-100', licenceTier: 'pro', badge: 7, contractor: 'True', pin: '1234' },
+        ada: { CustomAttribute: 'A', costCenter: 'CC-100', licenceTier: 'pro', badge: 7, contractor: 'True', pin: '1234', employeeId: 'E-1' },
         bob: { CustomAttribute: 'B', costCenter: 'cc-200', badge: 3, contractor: false },
         cyd: { costCenter: 'CC-100', badge: 12 },
       })) {
@@ -94,12 +95,20 @@ for (const dialect of await testDialects()) {
         ids[name] = created.json.id;
       }
       const ada = await h.call('GET', `/scim/v2/Users/${ids['ada']}`, { token: scim });
-      assert.deepEqual(ada.json[ENTRA], { CustomAttribute: 'A', costCenter: 'CC-100', licenceTier: 'pro', badge: 7, contractor: true });
+      assert.deepEqual(ada.json[ENTRA], { CustomAttribute: 'A', costCenter: 'CC-100', licenceTier: 'pro', badge: 7, contractor: true, employeeId: 'E-1' });
       assert.ok(ada.json.schemas.includes(ENTRA));
       assertError(await h.call('POST', '/scim/v2/Users', { token: scim, body: { schemas: [USER], userName: 'bad@acme.test', [ENTRA]: { badge: 'seven' } } }), 400, 'invalidValue', /badge/);
       const plain = await h.call('POST', '/scim/v2/Users', { token: globexScim, body: { schemas: [USER], userName: 'x@globex.test', [ENTRA]: { CustomAttribute: 'X' } } });
       assert.equal(plain.status, 201);
       assert.equal(plain.json[ENTRA], undefined, 'another organization does not know the schema');
+    });
+
+    it('replaces a user with PUT, keeping immutable extension attributes immutable', async () => {
+      const body = (block: Record<string, unknown>) => ({ schemas: [USER, ENTRA], userName: 'ada@acme.test', active: true, [ENTRA]: block });
+      assertError(await h.call('PUT', `/scim/v2/Users/${ids['ada']}`, { token: scim, body: body({ costCenter: 'CC-100', employeeId: 'E-2' }) }), 400, 'mutability', /employeeId/);
+      const replaced = await h.call('PUT', `/scim/v2/Users/${ids['ada']}`, { token: scim, body: body({ CustomAttribute: 'A', costCenter: 'CC-100', licenceTier: 'pro', badge: 7, contractor: true, employeeId: 'E-1' }) });
+      assert.equal(replaced.status, 200, replaced.text);
+      assert.deepEqual(replaced.json[ENTRA], { CustomAttribute: 'A', costCenter: 'CC-100', licenceTier: 'pro', badge: 7, contractor: true, employeeId: 'E-1' });
     });
 
     it('applies PATCH with the full URN path and replace with dotted URN keys', async () => {
