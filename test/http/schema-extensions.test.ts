@@ -80,6 +80,9 @@ for (const dialect of await testDialects()) {
       const group = await h.call('GET', '/scim/v2/ResourceTypes/Group', { token: scim });
       assert.deepEqual(group.json.schemaExtensions, [{ schema: TEAM, required: false }]);
       assert.equal((await h.call('GET', `/scim/v2/Schemas/${ENTRA}`, { token: globexScim })).status, 404);
+      const roundTrip = await h.call('PUT', schemasPath(h.acme, ENTRA), { body: one.json });
+      assert.equal(roundTrip.status, 200, 'what /Schemas serves can be registered again as it is');
+      assert.deepEqual(roundTrip.json.attributes, one.json.attributes);
       const globexSchemas = await h.call('GET', '/scim/v2/Schemas', { token: globexScim });
       assert.ok(!globexSchemas.json.Resources.some((s: { id: string }) => s.id === ENTRA));
     });
