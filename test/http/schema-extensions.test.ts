@@ -154,10 +154,14 @@ for (const dialect of await testDialects()) {
       assert.deepEqual(admin.json.items.map((u: { userName: string }) => u.userName), ['bob@acme.test']);
     });
 
-    it('refuses a user without a required extension once the schema is required', async () => {
+    it('stores and filters a group extension, and refuses a user without a required extension once the schema is required', async () => {
       const team = await h.call('POST', '/scim/v2/Groups', { token: scim, body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Eng', [TEAM]: { budget: 1000 } } });
       assert.equal(team.status, 201, team.text);
       assert.deepEqual(team.json[TEAM], { budget: 1000 });
+      const groups = await h.call('GET', `/scim/v2/Groups?filter=${encodeURIComponent(`${TEAM}:budget ge 1000`)}&excludedAttributes=members`, { token: scim });
+      assert.deepEqual(groups.json.Resources.map((g: { displayName: string }) => g.displayName), ['Eng']);
+      const none = await h.call('GET', `/scim/v2/Groups?filter=${encodeURIComponent(`${TEAM}:budget gt 1000`)}`, { token: scim });
+      assert.equal(none.json.totalResults, 0);
       const required = await h.call('PUT', schemasPath(h.acme, ENTRA), { body: { ...DEFINITION, required: true } });
       assert.equal(required.json.required, true);
       const types = await h.call('GET', '/scim/v2/ResourceTypes/User', { token: scim });
