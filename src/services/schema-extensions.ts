@@ -168,6 +168,25 @@ export function createSchemaExtensionService(deps: SchemaExtensionServiceDeps) {
     },
 
     /**
+     * Creates the expression index for `eq` filters on one registered string attribute
+     * (`urn:…:attribute`), shared by every organization using the same URN; 400 for an attribute
+     * an index cannot serve (not registered, complex, multi-valued or not a string).
+     */
+    async indexAttribute(orgId: string, path: string): Promise<{ readonly index: string; readonly attribute: string }> {
+      const records = await store.schemaExtensions.list(orgId);
+      const record = records.find((r) => path.toLowerCase().startsWith(`${r.id.toLowerCase()}:`));
+      if (!record) throw invalid(`${path} is not an attribute of a schema registered in this organization; write urn:…:attribute`);
+      const name = path.slice(record.id.length + 1);
+      const attribute = record.definition.attributes.find((a) => a.name.toLowerCase() === name.toLowerCase());
+      if (!attribute) throw invalid(`Schema "${record.id}" has no attribute "${name}"`);
+      if (attribute.multiValued || !['string', 'reference'].includes(attribute.type) || attribute.returned === 'never') {
+        throw invalid(`${record.id}:${attribute.name} cannot be indexed: only single-valued string attributes that are returned are`);
+      }
+      const index = await store.schemaExtensions.ensureIndex(record.resourceType, record.id, attribute.name, attribute.caseExact);
+      return { index, attribute: `${record.id}:${attribute.name}` };
+    },
+
+    /**
      * Removes the schema. While users or groups hold data under it: 409, unless `force`, which
      * removes that data from each of them in the same transaction and records every change.
      */

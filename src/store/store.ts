@@ -365,6 +365,11 @@ export interface SchemaExtensionStore {
   delete(orgId: string, urn: string): Promise<boolean>;
   /** How many users (or groups) of the organization hold an object under the URN key `urn`. */
   countUsing(orgId: string, resourceType: ExtensionResourceType, urn: string): Promise<number>;
+  /**
+   * Creates (if missing) the expression index that answers `urn:attribute eq "…"` for every
+   * organization (extension-index.ts); returns its name. DDL: call it outside other transactions.
+   */
+  ensureIndex(resourceType: ExtensionResourceType, urn: string, attribute: string, caseExact: boolean): Promise<string>;
   /** The ids of those resources in id order, `limit` at a time after the id `after`. */
   idsUsing(orgId: string, resourceType: ExtensionResourceType, urn: string, page: { readonly after?: string; readonly limit: number }): Promise<readonly string[]>;
 }

@@ -69,6 +69,14 @@ for (const dialect of await testDialects()) {
       assert.deepEqual(await store.schemaExtensions.idsUsing(org, 'User', URN_ENTRA, { after: first[1], limit: 2 }), holders.slice(2));
     });
 
+    it('creates one expression index per attribute, whatever the organization, and keeps filtering', async () => {
+      const name = await store.schemaExtensions.ensureIndex('User', URN_ENTRA, 'CustomAttribute', false);
+      assert.match(name, /^users_ext_[0-9a-f]{12}_idx$/);
+      assert.equal(await store.schemaExtensions.ensureIndex('User', URN_ENTRA, 'CustomAttribute', false), name);
+      assert.notEqual(await store.schemaExtensions.ensureIndex('User', URN_ENTRA, 'CustomAttribute', true), name);
+      assert.equal(await store.schemaExtensions.countUsing(org, 'User', URN_ENTRA), 3);
+    });
+
     it('deletes a schema, and every schema with its organization', async () => {
       assert.equal(await store.schemaExtensions.delete(org, URN_ENTRA.toLowerCase()), true);
       assert.equal(await store.schemaExtensions.delete(org, URN_ENTRA), false);

@@ -59,6 +59,16 @@ describe('scimd schema', () => {
     assert.match(show.out[2] ?? '', /^CustomAttribute +string +readWrite +default +no +no$/);
   });
 
+  it('creates the expression index for eq filters on a string attribute, once', async () => {
+    const made = await cli('schema', 'index', '--org', org, `${URN}:customattribute`);
+    assert.equal(made.code, 0, made.err.join('\n'));
+    assert.match(made.out[0] ?? '', new RegExp(`^Index users_ext_[0-9a-f]{12}_idx answers eq filters on ${URN}:CustomAttribute$`));
+    assert.deepEqual((await cli('schema', 'index', '--org', org, `${URN}:CustomAttribute`)).out, made.out);
+    const unknown = await cli('schema', 'index', '--org', org, `${URN}:nothing`);
+    assert.deepEqual([unknown.code, unknown.err], [1, [`scimd: Schema "${URN}" has no attribute "nothing"`]]);
+    assert.equal((await cli('schema', 'index', '--org', org, 'urn:example:none:attr')).code, 1);
+  });
+
   it('names the field of a bad definition and refuses bad files and flags', async () => {
     const bad = await cli('schema', 'add', '--org', org, '--file', file('bad.json', { id: URN, attributes: [{ name: 'x', type: 'float' }] }));
     assert.equal(bad.code, 1);

@@ -2,8 +2,9 @@
  * `scimd schema …`: an organization's extension schemas (RFC 7643 §7). `add` registers or replaces
  * one from a JSON file holding the definition as `/Schemas` returns it; `list` and `show` print
  * them; `remove` deletes one — refused while users or groups hold data under it, unless `--force`,
- * which removes that data too (each change recorded in the history). A running server uses the
- * change on its next request.
+ * which removes that data too (each change recorded in the history); `index` creates the
+ * expression index for `eq` filters on one attribute. A running server uses a change on its next
+ * request.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,9 @@ export const SCHEMA_USAGE = `Usage: scimd schema <subcommand> --org <orgId> [opt
   remove --org <orgId> <urn> [--force]
                                       Remove a schema; --force also deletes the data users or
                                       groups hold under it (recorded in the history)
+  index --org <orgId> <urn>:<attribute>
+                                      Create the expression index that answers eq filters on a
+                                      string attribute (docs/extensions.md, "Indexing")
 
 The file holds an RFC 7643 §7 definition: {"id": "urn:…", "name": …, "attributes": [...]};
 "resourceType" and "required" in the file are used unless the flags say otherwise.
@@ -123,6 +127,12 @@ async function run(io: CliIo, s: AdminSession, sub: string, values: Values, posi
       else io.out(`Removed schema ${removal.id}${removal.resourcesChanged > 0 ? ` and its data from ${removal.resourcesChanged} resource(s)` : ''}`);
       return 0;
     }
+    case 'index': {
+      const made = await s.schemas.indexAttribute(orgId, positional(positionals, 0, '<urn>:<attribute>'));
+      if (values.json) printJson(io, made);
+      else io.out(`Index ${made.index} answers eq filters on ${made.attribute}`);
+      return 0;
+    }
     default:
       throw new UsageError(`unknown schema subcommand "${sub}"`);
   }
@@ -136,6 +146,6 @@ export async function schemaCommand(args: readonly string[], io: CliIo): Promise
     io.out(SCHEMA_USAGE);
     return sub === undefined ? 2 : 0;
   }
-  if (!['add', 'list', 'show', 'remove'].includes(sub)) throw new UsageError(`unknown schema subcommand "${sub}"`);
+  if (!['add', 'list', 'show', 'remove', 'index'].includes(sub)) throw new UsageError(`unknown schema subcommand "${sub}"`);
   return withAdmin(values, (s) => run(io, s, sub, values, positionals));
 }

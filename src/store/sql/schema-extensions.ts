@@ -1,7 +1,9 @@
 /** An organization's extension schemas over Kysely, and the resources holding data under one. */
+import { createHash } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { SchemaDefinition } from '../../core/schema/types.ts';
 import type { SchemaExtensionsTable } from '../database.ts';
+import { extensionIndexStatement } from '../extension-index.ts';
 import { jsonIs } from '../filter-to-sql-json.ts';
 import type { ExtensionResourceType, SchemaExtensionRecord } from '../rows.ts';
 import type { SchemaExtensionStore } from '../store.ts';
@@ -85,6 +87,14 @@ export function schemaExtensionStore(ctx: SqlContext): SchemaExtensionStore {
         .where(holds(resourceType, urn))
         .executeTakeFirst();
       return Number(row?.n ?? 0);
+    },
+    async ensureIndex(resourceType, urn, attribute, caseExact) {
+      const table = tableOf(resourceType);
+      // Named after what it indexes, so every process and every organization arrives at one index.
+      const digest = createHash('sha256').update(`${urn}\n${attribute}\n${caseExact}`).digest('hex').slice(0, 12);
+      const name = `${table}_ext_${digest}_idx`;
+      await extensionIndexStatement(ctx.caps, { table, urn, attribute, caseExact, name }).execute(ctx.db);
+      return name;
     },
     async idsUsing(orgId, resourceType, urn, page) {
       const table = tableOf(resourceType);
