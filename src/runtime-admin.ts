@@ -6,7 +6,6 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { createSchemaRegistry } from './core/schema/registry.ts';
 import type { AdminServices } from './http/admin/deps.ts';
 import type { ActivityService } from './services/activity.ts';
 import type { ApiKeyService } from './services/api-keys.ts';
@@ -18,6 +17,8 @@ import { createOperatorService } from './services/operators.ts';
 import type { OrganizationService } from './services/organizations.ts';
 import type { PolicyService } from './services/policies.ts';
 import { createRoleService } from './services/roles.ts';
+import { createSchemaExtensionService } from './services/schema-extensions.ts';
+import type { SchemaRegistries } from './services/schema-registries.ts';
 import type { GroupService } from './services/scim-groups.ts';
 import type { UserService } from './services/scim-users.ts';
 import { createSetupLinkService } from './services/setup-links.ts';
@@ -32,6 +33,7 @@ export interface SharedServices {
   readonly activity: ActivityService;
   readonly users: UserService;
   readonly groups: GroupService;
+  readonly registries: SchemaRegistries;
 }
 
 /** The administration services and the reminder worker's lifecycle. */
@@ -49,7 +51,6 @@ const SESSION_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Builds the administration services over `store` for `config`. */
 export function buildAdministration(config: Config, store: Store, shared: SharedServices, logger: Logger): Administration {
-  const registry = createSchemaRegistry();
   const transport = config.smtpUrl === undefined ? undefined : createSmtpTransport(config.smtpUrl);
   const mail = createMailService({
     store,
@@ -76,18 +77,20 @@ export function buildAdministration(config: Config, store: Store, shared: Shared
   const purgeSessions = () => {
     operators.purgeExpiredSessions().catch((error: unknown) => logger.error({ err: error }, 'deleting expired operator sessions failed'));
   };
+  const { registries, ...rest } = shared;
   const services: AdminServices = {
-    ...shared,
+    ...rest,
     operators,
     setupLinks: createSetupLinkService({ store }),
     directory: createDirectoryService({
       store,
-      // The built-in schemas, as the SCIM API uses (per-organization extensions plug in with it).
-      userSchemas: () => registry.user,
-      groupSchemas: () => registry.group,
+      // Each organization's own schemas, as the SCIM API uses them.
+      userSchemas: registries.userSchemas,
+      groupSchemas: registries.groupSchemas,
       filterLimits: { maxLength: config.limits.maxFilterLength, maxDepth: config.limits.maxFilterDepth },
     }),
     roles: createRoleService({ store, onChange: shared.policies.forget }),
+    schemaExtensions: createSchemaExtensionService({ store, onChange: registries.forget }),
     audit: createAuditService({ store }),
     mail,
     reminders,

@@ -11,7 +11,6 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { RunningServer, ServeInfo } from './cli/commands/serve.ts';
 import { storeConfigOf, type Config } from './config.ts';
-import { createSchemaRegistry } from './core/schema/registry.ts';
 import { ScimError } from './core/scim-error.ts';
 import { createApp, type AppDeps } from './http/app.ts';
 import { createLogger } from './http/logger.ts';
@@ -20,6 +19,7 @@ import { createApiKeyService, type ApiKeyService } from './services/api-keys.ts'
 import { createAuditService } from './services/audit.ts';
 import { createOrganizationService } from './services/organizations.ts';
 import { createPolicyService, type UserRules } from './services/policies.ts';
+import { createSchemaRegistries, type SchemaRegistries } from './services/schema-registries.ts';
 import { createGroupService } from './services/scim-groups.ts';
 import { createUserService } from './services/scim-users.ts';
 import { buildAdministration } from './runtime-admin.ts';
@@ -91,18 +91,19 @@ export function publicBaseUrl(config: Config, address: AddressInfo): string {
 }
 
 /**
- * The HTTP app's dependencies. Every organization uses the built-in schemas for now; per-
- * organization extensions plug in here through `registryFor` when they exist.
+ * The HTTP app's dependencies. Each organization's schemas (built-in plus its extension schemas)
+ * come from `registries`, loaded once per SCIM request and by every use case.
  */
 function appDeps(config: Config, store: SqlStore, apiKeys: ApiKeyService, logger: Logger, admin: AdminWiring): AppDeps {
-  const registry = createSchemaRegistry();
+  const { registries } = admin;
   const filterLimits = { maxLength: config.limits.maxFilterLength, maxDepth: config.limits.maxFilterDepth };
   return {
     store,
-    users: createUserService({ store, schemasFor: () => registry.user, filterLimits, rulesFor: admin.rulesFor }),
-    groups: createGroupService({ store, schemasFor: () => registry.group, filterLimits, maxMembersReturned: config.limits.maxMembersReturned }),
+    users: createUserService({ store, schemasFor: registries.userSchemas, filterLimits, rulesFor: admin.rulesFor }),
+    groups: createGroupService({ store, schemasFor: registries.groupSchemas, filterLimits, maxMembersReturned: config.limits.maxMembersReturned }),
     authenticator: apiKeys,
-    registryFor: () => registry,
+    registryFor: registries.registryFor,
+    loadRegistry: registries.load,
     limits: config.limits,
     rateLimit: config.rateLimit,
     publicUrl: config.publicUrl,
@@ -116,6 +117,7 @@ function appDeps(config: Config, store: SqlStore, apiKeys: ApiKeyService, logger
 interface AdminWiring {
   readonly rulesFor: (orgId: string) => Promise<UserRules>;
   readonly activity: ActivityService;
+  readonly registries: SchemaRegistries;
 }
 
 const RETENTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
@@ -184,8 +186,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     if (error instanceof ScimError) throw new StartupError('BOOTSTRAP_TOKEN_INVALID', `SCIMD_BOOTSTRAP_TOKEN: ${error.detail}`);
     throw error;
   }
-  const base = appDeps(config, store, apiKeys, logger, { rulesFor: policies.rulesFor, activity });
-  const administration = buildAdministration(config, store, { organizations, apiKeys, policies, activity, users: base.users, groups: base.groups }, logger);
+  const registries = createSchemaRegistries({ store });
+  const base = appDeps(config, store, apiKeys, logger, { rulesFor: policies.rulesFor, activity, registries });
+  const administration = buildAdministration(config, store, { organizations, apiKeys, policies, activity, users: base.users, groups: base.groups, registries }, logger);
   const app = createApp({ ...base, admin: administration.services });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   let address: AddressInfo;

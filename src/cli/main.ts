@@ -74,6 +74,10 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandRunner>>> = {
     const { roleCommand } = await import('./commands/role.ts');
     return (args, deps) => roleCommand(args, deps.io);
   },
+  schema: async () => {
+    const { schemaCommand } = await import('./commands/schema.ts');
+    return (args, deps) => schemaCommand(args, deps.io);
+  },
   audit: async () => {
     const { auditCommand } = await import('./commands/audit.ts');
     return (args, deps) => auditCommand(args, deps.io);

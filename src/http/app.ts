@@ -49,6 +49,11 @@ export interface AppDeps {
   readonly authenticator: Authenticator;
   /** An organization's schemas for `/Schemas`, `/ResourceTypes` and projection; built-ins by default. */
   readonly registryFor?: (orgId: string) => SchemaRegistry;
+  /**
+   * Brings an organization's registry up to date; awaited once per authenticated SCIM request
+   * before the handler, so `registryFor` answers with current definitions during it.
+   */
+  readonly loadRegistry?: (orgId: string) => Promise<unknown>;
   /** Body, page and Bulk limits (Config['limits']), enforced and advertised in ServiceProviderConfig. */
   readonly limits: HttpLimits;
   /** Token bucket per API key (Config['rateLimit']): `perSecond` refill, `burst` capacity. */
@@ -161,6 +166,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.activity) app.use(`${SCIM_PREFIX}/*`, recordActivity(deps.activity));
   app.use(`${SCIM_PREFIX}/*`, scimAuth({ authenticator: deps.authenticator, clientIp: clientIpOf(trustProxy) }));
   app.use(`${SCIM_PREFIX}/*`, scimRateLimit(limiter));
+  const loadRegistry = deps.loadRegistry;
+  if (loadRegistry) {
+    app.use(`${SCIM_PREFIX}/*`, async function loadSchemas(c, next) {
+      await loadRegistry(c.get('operation').orgId);
+      await next();
+    });
+  }
 
   const setup = scimSetup(deps, metrics);
   registerRootRoutes(app, setup, SCIM_PREFIX);

@@ -2,7 +2,7 @@
  * The before/after of the attributes a write changed, for the revision history. Secrets
  * (`password`) are never recorded, and `meta` (bookkeeping) is left out.
  */
-import type { ScimResource } from '../core/schema/types.ts';
+import type { ResourceSchemas, SchemaDefinition, ScimResource } from '../core/schema/types.ts';
 
 const IGNORED = new Set(['meta', 'password', 'id', 'schemas']);
 
@@ -15,16 +15,47 @@ export interface AttributeChanges {
 // An attribute only on one side is a change without serialising it (a create changes every one).
 const same = (a: unknown, b: unknown): boolean => a === b || (a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b));
 
-/** The top-level (and extension-URN) attributes whose value differs between two resources. */
-export function diffResources(before: ScimResource | undefined, after: ScimResource | undefined): AttributeChanges {
+/** Per extension URN, the attributes never returned (RFC 7643 §2.2 `returned: never`): write-only secrets. */
+export type HiddenAttributes = ReadonlyMap<string, ReadonlySet<string>>;
+
+// Schema sets are immutable and live as long as their registry: computed once per set.
+const hiddenBySchemas = new WeakMap<ResourceSchemas, HiddenAttributes>();
+
+/** The never-returned attributes of extension schemas, which the history must not record either. */
+export function hiddenAttributesOf(schemas: ResourceSchemas | readonly SchemaDefinition[]): HiddenAttributes {
+  const key = 'extensions' in schemas ? schemas : undefined;
+  const known = key && hiddenBySchemas.get(key);
+  if (known) return known;
+  const list = 'extensions' in schemas ? schemas.extensions : schemas;
+  const hidden = new Map<string, ReadonlySet<string>>();
+  for (const schema of list) {
+    const names = schema.attributes.filter((a) => a.returned === 'never').map((a) => a.name);
+    if (names.length > 0) hidden.set(schema.id, new Set(names));
+  }
+  if (key) hiddenBySchemas.set(key, hidden);
+  return hidden;
+}
+
+/** An extension block without its never-returned attributes. */
+function visible(value: unknown, names: ReadonlySet<string> | undefined): unknown {
+  if (names === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([name]) => !names.has(name)));
+}
+
+/**
+ * The top-level (and extension-URN) attributes whose value differs between two resources; the
+ * `hidden` attributes of extension blocks are left out of the comparison and the values.
+ */
+export function diffResources(before: ScimResource | undefined, after: ScimResource | undefined, hidden?: HiddenAttributes): AttributeChanges {
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   const changed: string[] = [];
   const b: Record<string, unknown> = {};
   const a: Record<string, unknown> = {};
   for (const key of keys) {
     if (IGNORED.has(key)) continue;
-    const old = before?.[key];
-    const now = after?.[key];
+    const names = hidden?.get(key);
+    const old = visible(before?.[key], names);
+    const now = visible(after?.[key], names);
     if (same(old, now)) continue;
     changed.push(key);
     if (old !== undefined) b[key] = old;

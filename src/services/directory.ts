@@ -47,8 +47,8 @@ export interface DirectoryQuery {
 export interface DirectoryServiceDeps {
   readonly store: Store;
   /** The User and Group schemas of an organization (filters are resolved against them). */
-  readonly userSchemas: (orgId: string) => ResourceSchemas;
-  readonly groupSchemas: (orgId: string) => ResourceSchemas;
+  readonly userSchemas: (orgId: string) => ResourceSchemas | Promise<ResourceSchemas>;
+  readonly groupSchemas: (orgId: string) => ResourceSchemas | Promise<ResourceSchemas>;
   readonly filterLimits?: FilterLimits;
 }
 
@@ -74,11 +74,11 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
   return {
     /** A page of the organization's users in id order (filter: SCIM filter syntax, RFC 7644 §3.4.2.2). */
     listUsers: async (orgId: string, query: DirectoryQuery): Promise<ResourcePage> =>
-      pageOf(await store.users.list(orgId, storeQuery(query, deps.userSchemas(orgId)))),
+      pageOf(await store.users.list(orgId, storeQuery(query, await deps.userSchemas(orgId)))),
 
     /** A page of the organization's groups in id order, without their members. */
     listGroups: async (orgId: string, query: DirectoryQuery): Promise<ResourcePage> =>
-      pageOf(await store.groups.list(orgId, storeQuery(query, deps.groupSchemas(orgId)))),
+      pageOf(await store.groups.list(orgId, storeQuery(query, await deps.groupSchemas(orgId)))),
 
     /** One page of the group's direct members (404 for a group not in the organization). */
     async groupMembers(orgId: string, groupId: string, page: { readonly cursor?: string; readonly count: number }): Promise<MemberPage> {

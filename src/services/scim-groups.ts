@@ -12,7 +12,7 @@ import { validateResource } from '../core/schema/validate-resource.ts';
 import { ScimError } from '../core/scim-error.ts';
 import type { GroupRecord } from '../store/rows.ts';
 import type { MembershipChange, Store } from '../store/store.ts';
-import { diffResources } from './changes.ts';
+import { diffResources, hiddenAttributesOf } from './changes.ts';
 import type { OperationContext } from './context.ts';
 import { toStoreQuery } from './listing.ts';
 import { recordChange } from './record-change.ts';
@@ -25,7 +25,7 @@ export interface GroupView {
 
 export interface GroupServiceDeps {
   readonly store: Store;
-  readonly schemasFor: (orgId: string) => ResourceSchemas;
+  readonly schemasFor: (orgId: string) => ResourceSchemas | Promise<ResourceSchemas>;
   readonly filterLimits?: FilterLimits;
   readonly maxPatchOperations?: number;
   /** The most members a response lists (the rest are left out; `excludedAttributes=members` skips them all). */
@@ -85,8 +85,8 @@ export function createGroupService(deps: GroupServiceDeps) {
     }
   }
 
-  async function recordGroup(ctx: OperationContext, tx: Store, before: GroupRecord | undefined, after: GroupRecord | undefined) {
-    const changes = diffResources(before?.resource, after?.resource);
+  async function recordGroup(ctx: OperationContext, tx: Store, schemas: ResourceSchemas, before: GroupRecord | undefined, after: GroupRecord | undefined) {
+    const changes = diffResources(before?.resource, after?.resource, hiddenAttributesOf(schemas));
     const action = !before ? 'group.created' : !after ? 'group.deleted' : 'group.updated';
     if (action === 'group.updated' && changes.changed.length === 0) return;
     const subject = (after ?? before) as GroupRecord;
@@ -107,12 +107,12 @@ export function createGroupService(deps: GroupServiceDeps) {
 
   return {
     async create(ctx: OperationContext, body: unknown): Promise<GroupView> {
-      const schemas = deps.schemasFor(ctx.orgId);
+      const schemas = await deps.schemasFor(ctx.orgId);
       const input = validateResource(body, schemas, { strict: ctx.strict ?? false });
       const members = membersOf(input);
       return store.transaction(async (tx) => {
         const created = await tx.groups.create(ctx.orgId, withoutMembers(input), { members });
-        await recordGroup(ctx, tx, undefined, created);
+        await recordGroup(ctx, tx, schemas, undefined, created);
         if (members.length > 0) await recordMembership(tx, ctx, created, { added: members.map((m) => m.value), removed: [] });
         return view(tx, created, { withMembers: members.length > 0 });
       });
@@ -123,13 +123,13 @@ export function createGroupService(deps: GroupServiceDeps) {
     },
 
     async replace(ctx: OperationContext, id: string, body: unknown, expectedVersion?: number): Promise<GroupView> {
-      const schemas = deps.schemasFor(ctx.orgId);
+      const schemas = await deps.schemasFor(ctx.orgId);
       return store.transaction(async (tx) => {
         const before = await load(tx, ctx, id);
         const input = validateResource(body, schemas, { strict: ctx.strict ?? false, existing: before.resource });
         const result = await tx.groups.replace(ctx.orgId, id, withoutMembers(input), writeOptions(expectedVersion));
         const after = unwrapWrite(result, 'Group', id);
-        await recordGroup(ctx, tx, before, after);
+        await recordGroup(ctx, tx, schemas, before, after);
         await applyDelta(tx, ctx, after, { replace: membersOf(input), add: [], remove: [] });
         return view(tx, after, { withMembers: true });
       });
@@ -142,7 +142,7 @@ export function createGroupService(deps: GroupServiceDeps) {
       operations: readonly PatchOperation[],
       options: GroupReadOptions & { readonly expectedVersion?: number } = {},
     ): Promise<GroupView> {
-      const schemas = deps.schemasFor(ctx.orgId);
+      const schemas = await deps.schemasFor(ctx.orgId);
       return store.transaction(async (tx) => {
         const before = await load(tx, ctx, id);
         if (options.expectedVersion !== undefined && options.expectedVersion !== before.version) {
@@ -159,7 +159,7 @@ export function createGroupService(deps: GroupServiceDeps) {
         if (result.changedAttributes.length > 0) {
           const input = validateResource(result.resource, schemas, { strict: ctx.strict ?? false, existing: before.resource });
           after = unwrapWrite(await tx.groups.replace(ctx.orgId, id, withoutMembers(input), { expectedVersion: before.version }), 'Group', id);
-          await recordGroup(ctx, tx, before, after);
+          await recordGroup(ctx, tx, schemas, before, after);
         }
         await applyDelta(tx, ctx, after, result.deltas['members']);
         return view(tx, after, options);
@@ -167,15 +167,16 @@ export function createGroupService(deps: GroupServiceDeps) {
     },
 
     async remove(ctx: OperationContext, id: string, expectedVersion?: number): Promise<void> {
+      const schemas = await deps.schemasFor(ctx.orgId);
       await store.transaction(async (tx) => {
         const before = await load(tx, ctx, id);
         unwrapWrite(await tx.groups.delete(ctx.orgId, id, writeOptions(expectedVersion)), 'Group', id);
-        await recordGroup(ctx, tx, before, undefined);
+        await recordGroup(ctx, tx, schemas, before, undefined);
       });
     },
 
     async list(ctx: OperationContext, query: ScimListQuery, options: GroupReadOptions = {}) {
-      const schemas = deps.schemasFor(ctx.orgId);
+      const schemas = await deps.schemasFor(ctx.orgId);
       const page = await store.groups.list(ctx.orgId, toStoreQuery(query, schemas, limits));
       const resources = await Promise.all(page.resources.map((r) => view(store, r, options)));
       return { ...page, resources };

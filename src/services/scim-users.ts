@@ -12,7 +12,7 @@ import { validateResource } from '../core/schema/validate-resource.ts';
 import { ScimError } from '../core/scim-error.ts';
 import type { UserGroupRecord, UserRecord } from '../store/rows.ts';
 import type { Store, WriteResult } from '../store/store.ts';
-import { diffResources } from './changes.ts';
+import { diffResources, hiddenAttributesOf } from './changes.ts';
 import type { OperationContext } from './context.ts';
 import { toStoreQuery } from './listing.ts';
 import type { UserRules } from './policies.ts';
@@ -29,7 +29,7 @@ export interface UserView {
 export interface UserServiceDeps {
   readonly store: Store;
   /** The schemas of an organization's User resource type (custom extensions included). */
-  readonly schemasFor: (orgId: string) => ResourceSchemas;
+  readonly schemasFor: (orgId: string) => ResourceSchemas | Promise<ResourceSchemas>;
   readonly filterLimits?: FilterLimits;
   readonly maxPatchOperations?: number;
   /**
@@ -90,8 +90,8 @@ export function createUserService(deps: UserServiceDeps) {
     return withGroupsOf(record, await tx.users.groupsOf(record.orgId, record.id));
   }
 
-  async function record(ctx: OperationContext, tx: Store, before: UserRecord | undefined, after: UserRecord | undefined) {
-    const changes = diffResources(before?.resource, after?.resource);
+  async function record(ctx: OperationContext, tx: Store, schemas: ResourceSchemas, before: UserRecord | undefined, after: UserRecord | undefined) {
+    const changes = diffResources(before?.resource, after?.resource, hiddenAttributesOf(schemas));
     const subject = (after ?? before) as UserRecord;
     const type = lifecycleEvent(before, after);
     if (type === 'user.updated' && changes.changed.length === 0) return;
@@ -118,11 +118,11 @@ export function createUserService(deps: UserServiceDeps) {
 
   return {
     async create(ctx: OperationContext, body: unknown): Promise<UserView> {
-      const schemas = deps.schemasFor(ctx.orgId);
+      const schemas = await deps.schemasFor(ctx.orgId);
       const input = withPolicies(await rulesOf(ctx), validateResource(body, schemas, { strict: ctx.strict ?? false }), 'create');
       return store.transaction(async (tx) => {
         const created = await tx.users.create(ctx.orgId, input);
-        await record(ctx, tx, undefined, created);
+        await record(ctx, tx, schemas, undefined, created);
         return view(tx, created, {});
       });
     },
@@ -132,20 +132,20 @@ export function createUserService(deps: UserServiceDeps) {
     },
 
     async replace(ctx: OperationContext, id: string, body: unknown, expectedVersion?: number): Promise<UserView> {
-      const schemas = deps.schemasFor(ctx.orgId);
+      const schemas = await deps.schemasFor(ctx.orgId);
       const rules = await rulesOf(ctx);
       return store.transaction(async (tx) => {
         const before = await load(tx, ctx, id);
         const valid = validateResource(body, schemas, { strict: ctx.strict ?? false, existing: before.resource });
         const input = withPolicies(rules, valid, 'replace', before.resource);
         const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { ...writeOptions(expectedVersion), current: before }), 'User', id);
-        await record(ctx, tx, before, after);
+        await record(ctx, tx, schemas, before, after);
         return view(tx, after, { withGroups: true });
       });
     },
 
     async patch(ctx: OperationContext, id: string, operations: readonly PatchOperation[], expectedVersion?: number): Promise<UserView> {
-      const schemas = deps.schemasFor(ctx.orgId);
+      const schemas = await deps.schemasFor(ctx.orgId);
       const rules = await rulesOf(ctx);
       return store.transaction(async (tx) => {
         const before = await load(tx, ctx, id);
@@ -160,21 +160,22 @@ export function createUserService(deps: UserServiceDeps) {
         const valid = validateResource(result.resource, schemas, { strict: ctx.strict ?? false, existing: before.resource });
         const input = withPolicies(rules, valid, 'patch', before.resource);
         const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { expectedVersion: before.version, current: before }), 'User', id);
-        await record(ctx, tx, before, after);
+        await record(ctx, tx, schemas, before, after);
         return view(tx, after, { withGroups: true });
       });
     },
 
     async remove(ctx: OperationContext, id: string, expectedVersion?: number): Promise<void> {
+      const schemas = await deps.schemasFor(ctx.orgId);
       await store.transaction(async (tx) => {
         const before = await load(tx, ctx, id);
         unwrapWrite(await tx.users.delete(ctx.orgId, id, writeOptions(expectedVersion)), 'User', id);
-        await record(ctx, tx, before, undefined);
+        await record(ctx, tx, schemas, before, undefined);
       });
     },
 
     async list(ctx: OperationContext, query: ScimListQuery, options: ReadOptions = {}) {
-      const schemas = deps.schemasFor(ctx.orgId);
+      const schemas = await deps.schemasFor(ctx.orgId);
       const page = await store.users.list(ctx.orgId, toStoreQuery(query, schemas, limits));
       if (!options.withGroups || page.resources.length === 0) {
         return { ...page, resources: page.resources.map((r) => viewOf(r, r.resource)) };

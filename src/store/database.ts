@@ -205,6 +205,19 @@ export interface ScimErrorsTable {
 }
 
 /** Every table of the store, keyed by its real name. */
+/** An organization's extension schema (RFC 7643 §7) and the resource type it extends. */
+export interface SchemaExtensionsTable {
+  org_id: string;
+  id_lc: string;
+  id: string;
+  resource_type: string;
+  required: SqlBoolean;
+  definition: SqlJson;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -222,4 +235,5 @@ export interface Database {
   mail_log: MailLogTable;
   scim_activity: ScimActivityTable;
   scim_errors: ScimErrorsTable;
+  schema_extensions: SchemaExtensionsTable;
 }

@@ -39,6 +39,16 @@ function guarded(source: ScalarSource, value: RawBuilder<unknown>, predicate: Ra
   return sql<boolean>`coalesce(${predicate}, false)`;
 }
 
+/**
+ * `raw is not null and predicate`: as two-valued as `coalesce(predicate, false)` when the
+ * predicate is NULL only for a NULL `raw` (true of every string comparison), but leaves
+ * `expression = literal` as a term of the WHERE conjunction, which an expression index on that
+ * JSON path can answer (extension attributes; docs/extensions.md).
+ */
+function indexableGuard(raw: RawBuilder<unknown>, predicate: RawBuilder<boolean>): RawBuilder<boolean> {
+  return sql<boolean>`(${raw} is not null and ${predicate})`;
+}
+
 /** The raw SQL value of a source (text, number or boolean). */
 export function sourceValue(source: ScalarSource, caps: SqlCapabilities): RawBuilder<unknown> {
   return source.kind === 'column' ? source.column : jsonScalar(source.location, caps);
@@ -82,7 +92,9 @@ function stringPredicate(operand: Operand, op: CompareOperator, text: string, ca
   } else {
     predicate = sql<boolean>`${ordered(caps, value)} ${sql.raw(RANGE_SQL[op])} ${literal}`;
   }
-  const result = guarded(source, sourceValue(source, caps), predicate);
+  const result = source.kind === 'json' && source.location.literal
+    ? indexableGuard(sourceValue(source, caps), predicate)
+    : guarded(source, sourceValue(source, caps), predicate);
   return op === 'ne' ? sql<boolean>`not ${result}` : result;
 }
 

@@ -21,6 +21,12 @@ export interface JsonLocation {
   readonly base: RawBuilder<unknown>;
   readonly path: readonly string[];
   readonly element?: { readonly alias: string };
+  /**
+   * Spell the path as an SQL literal instead of a bound parameter. Extension attributes use it: a
+   * database answers from an expression index only when the query's expression equals the indexed
+   * one, and an index names its JSON path literally (docs/extensions.md, "Indexing").
+   */
+  readonly literal?: boolean;
 }
 
 const isSqlite = (caps: SqlCapabilities): boolean => caps.jsonExtract === 'sqlite-json';
@@ -33,25 +39,41 @@ function sqlitePath(path: readonly string[]): string {
   return ['$', ...path.map((key) => `"${key}"`)].join('.');
 }
 
+/** A PostgreSQL text[] literal of `path`, every element double-quoted (URNs may hold commas or braces). */
+export function pgPathLiteral(path: readonly string[]): string {
+  return `{${path.map((key) => `"${key.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+/** The path of `loc` for PostgreSQL's `#>` / `#>>`: a bound text[] or, for `literal`, a constant. */
+function pgPath(loc: JsonLocation): RawBuilder<unknown> {
+  return loc.literal ? sql`${sql.lit(pgPathLiteral(loc.path))}::text[]` : sql`${sql.val(loc.path)}::text[]`;
+}
+
+/** The path of `loc` for SQLite's JSON functions: bound, or literal for `literal`. */
+function sqlitePathOf(loc: JsonLocation): RawBuilder<unknown> {
+  const path = sqlitePath(loc.path);
+  return loc.literal ? sql.lit(path) : sql`${path}`;
+}
+
 /** The JSON value at `loc` as JSONB (PostgreSQL only). */
 function pgJson(loc: JsonLocation): RawBuilder<unknown> {
-  return loc.path.length === 0 ? loc.base : sql`(${loc.base} #> ${sql.val(loc.path)}::text[])`;
+  return loc.path.length === 0 ? loc.base : sql`(${loc.base} #> ${pgPath(loc)})`;
 }
 
 /** The scalar at `loc` as an SQL value: text for strings, numbers for numbers (SQLite), else text. */
 export function jsonScalar(loc: JsonLocation, caps: SqlCapabilities): RawBuilder<unknown> {
   if (isSqlite(caps)) {
     if (loc.element && loc.path.length === 0) return sql`${sql.ref(loc.element.alias)}.atom`;
-    return sql`json_extract(${loc.base}, ${sqlitePath(loc.path)})`;
+    return sql`json_extract(${loc.base}, ${sqlitePathOf(loc)})`;
   }
-  return loc.path.length === 0 ? sql`(${loc.base} #>> '{}')` : sql`(${loc.base} #>> ${sql.val(loc.path)}::text[])`;
+  return loc.path.length === 0 ? sql`(${loc.base} #>> '{}')` : sql`(${loc.base} #>> ${pgPath(loc)})`;
 }
 
 /** The JSON type name at `loc` (NULL when the path is absent). */
 function jsonTypeName(loc: JsonLocation, caps: SqlCapabilities): RawBuilder<unknown> {
   if (isSqlite(caps)) {
     if (loc.element && loc.path.length === 0) return sql`${sql.ref(loc.element.alias)}.type`;
-    return sql`json_type(${loc.base}, ${sqlitePath(loc.path)})`;
+    return sql`json_type(${loc.base}, ${sqlitePathOf(loc)})`;
   }
   return sql`jsonb_typeof(${pgJson(loc)})`;
 }
@@ -104,7 +126,7 @@ export function jsonObjectPresent(loc: JsonLocation, alias: string, caps: SqlCap
   if (isSqlite(caps)) {
     const source = loc.element && loc.path.length === 0 ? sql`${sql.ref(loc.element.alias)}.value` : loc.base;
     const member = sql<boolean>`${m}.type in ('integer', 'real', 'true', 'false') or (${m}.type = 'text' and ${m}.atom <> '') or (${m}.type in ('array', 'object') and ${m}.value not in ('[]', '{}'))`;
-    return sql<boolean>`(${jsonIs(loc, 'object', caps)} and exists (select 1 from json_each(${source}, ${sqlitePath(loc.path)}) as ${sql.id(alias)} where ${member}))`;
+    return sql<boolean>`(${jsonIs(loc, 'object', caps)} and exists (select 1 from json_each(${source}, ${sqlitePathOf(loc)}) as ${sql.id(alias)} where ${member}))`;
   }
   const object = pgJson(loc);
   const type = sql`jsonb_typeof(${m}.value)`;
@@ -119,7 +141,7 @@ export function jsonArrayElements(
   caps: SqlCapabilities,
 ): { readonly from: RawBuilder<unknown>; readonly element: JsonLocation } {
   if (isSqlite(caps)) {
-    const from = sql`json_each(${loc.base}, ${sqlitePath(loc.path)}) as ${sql.id(alias)}`;
+    const from = sql`json_each(${loc.base}, ${sqlitePathOf(loc)}) as ${sql.id(alias)}`;
     const element = { base: sql`${sql.ref(alias)}.value`, path: [], element: { alias } };
     return { from, element };
   }

@@ -101,7 +101,7 @@ export function jsonKeys(resolved: ResolvedAttribute): string[] {
 /** Where a single-valued attribute (or a sub-attribute of a single-valued complex one) lives. */
 export function scalarSource(target: FilterTarget, resolved: ResolvedAttribute): ScalarSource {
   const key = columnKey(resolved);
-  const location = { base: column(target, 'resource'), path: jsonKeys(resolved) };
+  const location = { base: column(target, 'resource'), path: jsonKeys(resolved), ...(resolved.extension ? { literal: true } : {}) };
   // The `active` column is `resource.active === true`: exact for `eq true`, while `eq false` and
   // `pr` must tell false from absent and read the JSON.
   if (target === 'users' && key === 'active') return { kind: 'json', location, trueColumn: column(target, 'active') };
@@ -198,7 +198,7 @@ export function elementSource(
     }
   }
   const path = jsonKeys({ schemaId: resolved.schemaId, extension: resolved.extension, attribute: resolved.attribute });
-  const { from, element } = jsonArrayElements({ base: column(target, 'resource'), path }, alias, caps);
+  const { from, element } = jsonArrayElements({ base: column(target, 'resource'), path, ...(resolved.extension ? { literal: true } : {}) }, alias, caps);
   const complex = resolved.attribute.type === 'complex';
   return {
     label: name,

@@ -3,7 +3,7 @@
  * to and from the snake_case rows of database.ts. A user or group record carries its canonical SCIM
  * resource (RFC 7643 §4) plus the indexed values the store extracted from it.
  */
-import type { ScimResource } from '../core/schema/types.ts';
+import type { SchemaDefinition, ScimResource } from '../core/schema/types.ts';
 
 /** A tenant (DESIGN.md §3). `settings` holds the organization's policies as plain JSON. */
 export interface OrganizationRecord {
@@ -223,4 +223,23 @@ export interface ScimErrorRecord {
   readonly scimType: string | null;
   readonly detail: string;
   readonly body: unknown;
+}
+
+/** The resource types an organization's extension schema can extend. */
+export type ExtensionResourceType = 'User' | 'Group';
+
+/** An organization's extension schema (RFC 7643 §7) as registered, with its place in §3.3 `schemaExtensions`. */
+export interface SchemaExtensionRecord {
+  readonly orgId: string;
+  /** The schema URN as registered (unique per organization regardless of case). */
+  readonly id: string;
+  readonly resourceType: ExtensionResourceType;
+  /** Resources of the type must carry the extension (`schemaExtensions[].required`). */
+  readonly required: boolean;
+  /** The definition as `/Schemas` serves it, defaults filled in. */
+  readonly definition: SchemaDefinition;
+  /** 1 when registered, raised by every replacement. */
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
 }

@@ -5,7 +5,7 @@
  */
 import type { AttributePath, Filter } from '../core/filter/nodes.ts';
 import type { MemberRef, MembershipDelta } from '../core/patch/types.ts';
-import type { ResourceSchemas, ScimResource } from '../core/schema/types.ts';
+import type { ResourceSchemas, SchemaDefinition, ScimResource } from '../core/schema/types.ts';
 import type {
   ActivityHourRecord,
   ActorType,
@@ -21,6 +21,8 @@ import type {
   OutboxEventRecord,
   RoleRecord,
   ScimErrorRecord,
+  SchemaExtensionRecord,
+  ExtensionResourceType,
   SetupLinkRecord,
   UserGroupRecord,
   UserRecord,
@@ -339,6 +341,39 @@ export interface ActivityStore {
   deleteBefore(before: string): Promise<number>;
 }
 
+/** What registering or replacing an extension schema stores. */
+export interface NewSchemaExtension {
+  readonly id: string;
+  readonly resourceType: ExtensionResourceType;
+  readonly required: boolean;
+  readonly definition: SchemaDefinition;
+}
+
+/**
+ * An organization's extension schemas (RFC 7643 §7), looked up by URN regardless of case, and the
+ * stored resources that hold data under one of them.
+ */
+export interface SchemaExtensionStore {
+  /** The organization's extension schemas, ordered by URN (lower-cased). */
+  list(orgId: string): Promise<readonly SchemaExtensionRecord[]>;
+  get(orgId: string, urn: string): Promise<SchemaExtensionRecord | undefined>;
+  /**
+   * Registers the schema (version 1) or replaces the one with the same URN (version + 1, its
+   * creation time kept). `expectedVersion` guards a replacement: another version → `conflict`.
+   */
+  put(orgId: string, input: NewSchemaExtension, options?: WriteOptions): Promise<WriteResult<SchemaExtensionRecord>>;
+  delete(orgId: string, urn: string): Promise<boolean>;
+  /** How many users (or groups) of the organization hold an object under the URN key `urn`. */
+  countUsing(orgId: string, resourceType: ExtensionResourceType, urn: string): Promise<number>;
+  /**
+   * Creates (if missing) the expression index that answers `urn:attribute eq "…"` for every
+   * organization (extension-index.ts); returns its name. DDL: call it outside other transactions.
+   */
+  ensureIndex(resourceType: ExtensionResourceType, urn: string, attribute: string, caseExact: boolean): Promise<string>;
+  /** The ids of those resources in id order, `limit` at a time after the id `after`. */
+  idsUsing(orgId: string, resourceType: ExtensionResourceType, urn: string, page: { readonly after?: string; readonly limit: number }): Promise<readonly string[]>;
+}
+
 /** The whole storage port. */
 export interface Store {
   readonly organizations: OrganizationStore;
@@ -354,6 +389,7 @@ export interface Store {
   readonly mailLog: MailLogStore;
   readonly keyReminders: KeyReminderStore;
   readonly activity: ActivityStore;
+  readonly schemaExtensions: SchemaExtensionStore;
   /**
    * Runs `fn` in one database transaction: commits when it resolves, rolls back when it throws.
    * Calling `transaction` on the `tx` store joins the same transaction.
@@ -361,7 +397,7 @@ export interface Store {
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**
    * A number that differs from the one the previous call returned whenever another process (the
-   * CLI, another scimd instance) may have committed changes to organizations, roles or API keys
+   * CLI, another scimd instance) may have committed changes to organizations, roles, API keys or extension schemas
    * since then. Caches of those compare it before every use, so such a change takes effect on the
    * next request (issue 5: revocation and the SCIM toggle). Synchronous and cheap: no round trip.
    */

@@ -1,5 +1,5 @@
 /**
- * What the administration commands (`org`, `key`, `role`, `audit`) share: their common flags, a
+ * What the administration commands (`org`, `key`, `role`, `schema`, `audit`) share: their common flags, a
  * session on the same database the server uses (DATABASE_URL / DATA_DIR, migrated to the latest
  * layout) with the services built over it, the actor recorded in the history, and the Tenant URL.
  * A running server sees changes made here on its next request (`Store.configVersion`).
@@ -13,6 +13,7 @@ import type { Actor, OperationContext } from '../../services/context.ts';
 import { createOrganizationService } from '../../services/organizations.ts';
 import { createPolicyService } from '../../services/policies.ts';
 import { createRoleService } from '../../services/roles.ts';
+import { createSchemaExtensionService } from '../../services/schema-extensions.ts';
 import { createStore } from '../../store/create-store.ts';
 import { migrateToLatest } from '../../store/migrations/migrate.ts';
 import type { SqlStore } from '../../store/sql/sql-store.ts';
@@ -84,6 +85,7 @@ export function adminSession(config: Config, store: SqlStore) {
     policies,
     orgs: createOrganizationService({ store }),
     roles: createRoleService({ store }),
+    schemas: createSchemaExtensionService({ store }),
     audit: createAuditService({ store }),
     activity: createActivityService({ store, flushIntervalMs: 0 }),
     /** The operation context of a change to `orgId` made from the command line. */

@@ -9,6 +9,7 @@ Commands:
   org         Organizations: create, list, show, rename, delete, scim on|off, policy, activity
   key         API keys: create (secret shown once), list, revoke
   role        Roles named by SCIM userType: list, create, rename, delete, members
+  schema      Extension schemas of an organization: add, list, show, remove, index
   audit       Revision history: export (CSV/JSON to stdout), list, prune
   operator    Operators of the admin API (/api/v1): create, list
   setup-link  Time-limited links for a customer admin: create, list, revoke

@@ -60,6 +60,12 @@ describe('createSchemaRegistry', () => {
     assert.deepEqual(registry.group.resourceType.schemaExtensions, [{ schema: 'urn:example:acme:2.0:Group', required: false }]);
   });
 
+  it('marks the extensions listed as required in their resource type, whatever their letter case', () => {
+    const registry = createSchemaRegistry({ userExtensions: [badge], groupExtensions: [room], requiredExtensions: ['URN:example:acme:2.0:user'] });
+    assert.deepEqual(registry.user.resourceType.schemaExtensions.at(-1), { schema: 'urn:example:acme:2.0:User', required: true });
+    assert.deepEqual(registry.group.resourceType.schemaExtensions, [{ schema: 'urn:example:acme:2.0:Group', required: false }]);
+  });
+
   it('gives each organization its own registry', () => {
     const a = createSchemaRegistry({ userExtensions: [badge] });
     const b = createSchemaRegistry();

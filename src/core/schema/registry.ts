@@ -28,6 +28,8 @@ export interface SchemaRegistry {
 export interface SchemaRegistryInput {
   readonly userExtensions?: readonly SchemaDefinition[];
   readonly groupExtensions?: readonly SchemaDefinition[];
+  /** Ids of the custom extensions every resource of their type must carry (RFC 7643 §6, `required`). */
+  readonly requiredExtensions?: readonly string[];
 }
 
 function checkDistinct(all: readonly SchemaDefinition[]): void {
@@ -48,8 +50,9 @@ export function createSchemaRegistry(input: SchemaRegistryInput = {}): SchemaReg
   const groupExtensions = input.groupExtensions ?? [];
   const all = Object.freeze([USER_SCHEMA, GROUP_SCHEMA, ENTERPRISE_USER_SCHEMA, ...userExtensions, ...groupExtensions]);
   checkDistinct(all);
-  const user = userSchemas(userExtensions);
-  const group = groupSchemas(groupExtensions);
+  const required = input.requiredExtensions ?? [];
+  const user = userSchemas(userExtensions, required);
+  const group = groupSchemas(groupExtensions, required);
   const types = Object.freeze([user.resourceType, group.resourceType]);
   return Object.freeze({
     user,

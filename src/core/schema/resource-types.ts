@@ -28,12 +28,13 @@ function withExtensions(
   core: SchemaDefinition,
   builtIn: readonly SchemaDefinition[],
   custom: readonly SchemaDefinition[],
+  required: ReadonlySet<string>,
 ): ResourceSchemas {
   const extensions = [...builtIn, ...custom];
   const known = new Set(resourceType.schemaExtensions.map((e) => e.schema.toLowerCase()));
   const added = custom
     .filter((schema) => !known.has(schema.id.toLowerCase()))
-    .map((schema) => Object.freeze({ schema: schema.id, required: false }));
+    .map((schema) => Object.freeze({ schema: schema.id, required: required.has(schema.id.toLowerCase()) }));
   return Object.freeze({
     resourceType: Object.freeze({
       ...resourceType,
@@ -44,12 +45,17 @@ function withExtensions(
   });
 }
 
-/** The User resource type's schemas: core User, Enterprise User, and any custom extensions. */
-export function userSchemas(extensions: readonly SchemaDefinition[] = []): ResourceSchemas {
-  return withExtensions(USER_RESOURCE_TYPE, USER_SCHEMA, [ENTERPRISE_USER_SCHEMA], extensions);
+const lowered = (ids: readonly string[]): ReadonlySet<string> => new Set(ids.map((id) => id.toLowerCase()));
+
+/**
+ * The User resource type's schemas: core User, Enterprise User, and any custom extensions; those
+ * whose id is in `required` are listed with `required: true` (RFC 7643 §6 `schemaExtensions`).
+ */
+export function userSchemas(extensions: readonly SchemaDefinition[] = [], required: readonly string[] = []): ResourceSchemas {
+  return withExtensions(USER_RESOURCE_TYPE, USER_SCHEMA, [ENTERPRISE_USER_SCHEMA], extensions, lowered(required));
 }
 
-/** The Group resource type's schemas: core Group and any custom extensions. */
-export function groupSchemas(extensions: readonly SchemaDefinition[] = []): ResourceSchemas {
-  return withExtensions(GROUP_RESOURCE_TYPE, GROUP_SCHEMA, [], extensions);
+/** The Group resource type's schemas: core Group and any custom extensions (`required` as for users). */
+export function groupSchemas(extensions: readonly SchemaDefinition[] = [], required: readonly string[] = []): ResourceSchemas {
+  return withExtensions(GROUP_RESOURCE_TYPE, GROUP_SCHEMA, [], extensions, lowered(required));
 }

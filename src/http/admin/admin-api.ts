@@ -19,6 +19,7 @@ import { organizationRoutes } from './organization-routes.ts';
 import { ADMIN_PREFIX } from './paths.ts';
 import { createAdminAuthenticator } from './principal.ts';
 import { roleRoutes } from './role-routes.ts';
+import { schemaRoutes } from './schema-routes.ts';
 import { adminError, defineRoute, honoPath, registerAdminRoutes, type AdminRoute } from './route.ts';
 import { sessionRoutes } from './session-routes.ts';
 import { setupLinkRoutes } from './setup-link-routes.ts';
@@ -44,6 +45,7 @@ export function adminRoutes(admin: AdminContext): AdminRoute[] {
     ...keyRoutes(admin),
     ...setupLinkRoutes(admin),
     ...roleRoutes(admin),
+    ...schemaRoutes(admin),
     ...directoryRoutes(admin),
     ...auditRoutes(admin),
     ...activityRoutes(admin),

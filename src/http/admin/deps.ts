@@ -10,6 +10,7 @@ import type { OperatorService } from '../../services/operators.ts';
 import type { OrganizationService } from '../../services/organizations.ts';
 import type { PolicyService } from '../../services/policies.ts';
 import type { RoleService } from '../../services/roles.ts';
+import type { SchemaExtensionService } from '../../services/schema-extensions.ts';
 import type { GroupService } from '../../services/scim-groups.ts';
 import type { UserService } from '../../services/scim-users.ts';
 import type { SetupLinkService } from '../../services/setup-links.ts';
@@ -25,6 +26,7 @@ export interface AdminServices {
   readonly groups: GroupService;
   readonly directory: DirectoryService;
   readonly roles: RoleService;
+  readonly schemaExtensions: SchemaExtensionService;
   readonly policies: PolicyService;
   readonly audit: AuditService;
   readonly activity: Pick<ActivityService, 'summary'>;

@@ -133,6 +133,67 @@ export const RoleList = page('RoleList', 'roles', Role);
 export const NewRole = named('NewRole', 'A custom role.', z.strictObject({ name: z.string(), description: z.string().nullable().optional() }));
 export const RoleRename = named('RoleRename', 'A role\'s new name (only while no user holds it).', z.strictObject({ name: z.string() }));
 
+const attributeCharacteristics = {
+  name: z.string(),
+  type: z.enum(['string', 'boolean', 'decimal', 'integer', 'dateTime', 'reference', 'complex', 'binary']),
+  multiValued: z.boolean(),
+  description: z.string().optional(),
+  required: z.boolean(),
+  caseExact: z.boolean(),
+  mutability: z.enum(['readOnly', 'readWrite', 'immutable', 'writeOnly']),
+  returned: z.enum(['always', 'never', 'default', 'request']),
+  uniqueness: z.enum(['none', 'server', 'global']),
+  canonicalValues: z.array(z.string()).optional(),
+  referenceTypes: z.array(z.string()).optional(),
+};
+export const SchemaSubAttribute = named('SchemaSubAttribute', 'A sub-attribute of a complex extension attribute (RFC 7643 §7).', z.strictObject(attributeCharacteristics));
+export const SchemaAttribute = named('SchemaAttribute', 'An attribute of an extension schema with every characteristic (RFC 7643 §2.2, §7).', z.strictObject({
+  ...attributeCharacteristics,
+  subAttributes: z.array(SchemaSubAttribute).optional(),
+}));
+export const SchemaExtension = named('SchemaExtension', 'An extension schema of the organization: the RFC 7643 §7 definition `/Schemas` serves, the resource type it extends, whether resources must carry it, and its version.', z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().optional(),
+  attributes: z.array(SchemaAttribute),
+  resourceType: z.enum(['User', 'Group']),
+  required: z.boolean(),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+}));
+export const SchemaExtensionList = page('SchemaExtensionList', 'extension schemas', SchemaExtension);
+const attributeInput = {
+  name: z.string(),
+  type: z.string().optional(),
+  multiValued: z.boolean().optional(),
+  description: z.string().optional(),
+  required: z.boolean().optional(),
+  caseExact: z.boolean().optional(),
+  mutability: z.string().optional(),
+  returned: z.string().optional(),
+  uniqueness: z.string().optional(),
+  canonicalValues: z.array(z.string()).optional(),
+  referenceTypes: z.array(z.string()).optional(),
+};
+export const SchemaSubAttributeInput = named('SchemaSubAttributeInput', 'A sub-attribute to register; omitted characteristics take the RFC 7643 §2.2 defaults.', z.looseObject(attributeInput));
+export const SchemaAttributeInput = named('SchemaAttributeInput', 'An attribute to register; omitted characteristics take the RFC 7643 §2.2 defaults (type string, readWrite, returned default, …).', z.looseObject({
+  ...attributeInput,
+  subAttributes: z.array(SchemaSubAttributeInput).optional(),
+}));
+export const SchemaExtensionInput = named('SchemaExtensionInput', 'An RFC 7643 §7 schema definition (as `/Schemas` returns one; `id` may be omitted: the URN in the path) plus the resource type it extends (`User` by default) and whether resources must carry it (`required`, false by default).', z.looseObject({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  attributes: z.array(SchemaAttributeInput),
+  resourceType: z.enum(['User', 'Group']).optional(),
+  required: z.boolean().optional(),
+}));
+export const SchemaRemoval = named('SchemaRemoval', 'A removed extension schema and how many users or groups lost their data under it (only with force=true).', z.strictObject({
+  id: z.string(),
+  resourcesChanged: z.number().int(),
+}));
+
 export const Mail = named('Mail', 'One mail scimd sent (`sent`), only recorded (`logged`), could not send (`failed`) or had no recipients for (`skipped`).', z.strictObject({
   orgId: z.string(),
   id: z.string(),

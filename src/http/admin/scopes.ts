@@ -17,6 +17,8 @@ export const SCOPES = [
   'groups:read',
   'roles:read',
   'roles:write',
+  'schemas:read',
+  'schemas:write',
   'audit:read',
   'mail:read',
   'activity:read',
@@ -31,6 +33,7 @@ const IMPLIED: Readonly<Partial<Record<Scope, readonly Scope[]>>> = {
   'org:write': ['org:read', 'org:scim'],
   'keys:write': ['keys:read'],
   'roles:write': ['roles:read'],
+  'schemas:write': ['schemas:read'],
 };
 
 /** True for one of SCOPES. */

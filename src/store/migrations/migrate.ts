@@ -11,6 +11,7 @@ import { operatorsAndMailMigration } from './0003-operators-and-mail.ts';
 import { provisioningActivityMigration } from './0004-provisioning-activity.ts';
 import { changeAnnouncementsMigration } from './0005-change-announcements.ts';
 import { activeByDefaultMigration } from './0011-active-by-default.ts';
+import { schemaExtensionsMigration } from './0007-schema-extensions.ts';
 import type { DdlDetails } from './ddl.ts';
 
 /** Every migration, by name; names sort in the order they must run. Never edit a released one. */
@@ -21,6 +22,7 @@ export function migrations(ddl: DdlDetails): Record<string, Migration> {
     '0003-operators-and-mail': operatorsAndMailMigration(ddl),
     '0004-provisioning-activity': provisioningActivityMigration(ddl),
     '0005-change-announcements': changeAnnouncementsMigration(ddl),
+    '0007-schema-extensions': schemaExtensionsMigration(ddl),
     '0011-active-by-default': activeByDefaultMigration(ddl),
   };
 }

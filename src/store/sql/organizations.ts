@@ -23,6 +23,7 @@ const ORG_TABLES = [
   'mail_log',
   'scim_activity',
   'scim_errors',
+  'schema_extensions',
 ] as const;
 
 function toRecord(ctx: SqlContext, row: Selectable<OrganizationsTable>): OrganizationRecord {

@@ -20,6 +20,7 @@ import { operatorStore } from './operators.ts';
 import { organizationStore } from './organizations.ts';
 import { outboxEventStore } from './outbox-events.ts';
 import { roleStore } from './roles.ts';
+import { schemaExtensionStore } from './schema-extensions.ts';
 import { setupLinkStore } from './setup-links.ts';
 import { userStore } from './users.ts';
 
@@ -51,6 +52,7 @@ const SUB_STORES: { readonly [K in SubStoreName]: (ctx: SqlContext) => Store[K] 
   mailLog: mailLogStore,
   keyReminders: keyReminderStore,
   activity: activityStore,
+  schemaExtensions: schemaExtensionStore,
 };
 
 /**

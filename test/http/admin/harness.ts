@@ -14,7 +14,6 @@ import type { AdminContext } from '../../../src/http/admin/deps.ts';
 import { honoPath, type AdminRoute } from '../../../src/http/admin/route.ts';
 import { ErrorBody } from '../../../src/http/admin/schemas.ts';
 import type { AppEnv } from '../../../src/http/env.ts';
-import { createSchemaRegistry } from '../../../src/core/schema/registry.ts';
 import { createActivityService } from '../../../src/services/activity.ts';
 import { createApiKeyService, type ApiKeyService, type NewApiKeyInput } from '../../../src/services/api-keys.ts';
 import { createAuditService } from '../../../src/services/audit.ts';
@@ -25,6 +24,8 @@ import { createOperatorService, type OperatorService } from '../../../src/servic
 import { createOrganizationService, SYSTEM_ACTOR, type OrganizationService } from '../../../src/services/organizations.ts';
 import { createPolicyService } from '../../../src/services/policies.ts';
 import { createRoleService } from '../../../src/services/roles.ts';
+import { createSchemaExtensionService } from '../../../src/services/schema-extensions.ts';
+import { createSchemaRegistries } from '../../../src/services/schema-registries.ts';
 import { createGroupService } from '../../../src/services/scim-groups.ts';
 import { createUserService } from '../../../src/services/scim-users.ts';
 import { createSetupLinkService, type SetupLinkService } from '../../../src/services/setup-links.ts';
@@ -122,7 +123,7 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
   let nowMs = Date.parse('2026-03-01T00:00:00.000Z');
   const clock = () => new Date(nowMs);
   const store = await chosen.open({ clock });
-  const registry = createSchemaRegistry();
+  const registries = createSchemaRegistries({ store });
   const keys = createApiKeyService({ store, clock, cacheTtlMs: 0, flushIntervalMs: 0 });
   const policies = createPolicyService({ store, clock, cacheTtlMs: 0, onChange: keys.forgetOrganization });
   const orgs = createOrganizationService({ store, clock, onChange: (id) => (keys.forgetOrganization(id), policies.forget(id)) });
@@ -131,8 +132,8 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
   const mail = createMailService({ store, from: 'scimd@vendor.test' });
   const activity = createActivityService({ store, clock, flushIntervalMs: 0 });
   const filterLimits = { maxLength: TEST_LIMITS.maxFilterLength, maxDepth: TEST_LIMITS.maxFilterDepth };
-  const users = createUserService({ store, schemasFor: () => registry.user, filterLimits, rulesFor: policies.rulesFor });
-  const groups = createGroupService({ store, schemasFor: () => registry.group, filterLimits, maxMembersReturned: TEST_LIMITS.maxMembersReturned });
+  const users = createUserService({ store, schemasFor: registries.userSchemas, filterLimits, rulesFor: policies.rulesFor });
+  const groups = createGroupService({ store, schemasFor: registries.groupSchemas, filterLimits, maxMembersReturned: TEST_LIMITS.maxMembersReturned });
   const admin = {
     organizations: orgs,
     apiKeys: keys,
@@ -140,8 +141,9 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
     setupLinks,
     users,
     groups,
-    directory: createDirectoryService({ store, userSchemas: () => registry.user, groupSchemas: () => registry.group, filterLimits }),
+    directory: createDirectoryService({ store, userSchemas: registries.userSchemas, groupSchemas: registries.groupSchemas, filterLimits }),
     roles: createRoleService({ store, onChange: policies.forget }),
+    schemaExtensions: createSchemaExtensionService({ store, onChange: registries.forget }),
     policies,
     audit: createAuditService({ store, clock }),
     activity,
@@ -153,7 +155,8 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
     users,
     groups,
     authenticator: keys,
-    registryFor: () => registry,
+    registryFor: registries.registryFor,
+    loadRegistry: registries.load,
     limits: TEST_LIMITS,
     rateLimit: { perSecond: 10_000, burst: 10_000 },
     publicUrl: ORIGIN,
