@@ -21,6 +21,7 @@ import { organizationStore } from './organizations.ts';
 import { outboxEventStore } from './outbox-events.ts';
 import { roleStore } from './roles.ts';
 import { setupLinkStore } from './setup-links.ts';
+import { syncStateStore } from './sync-state.ts';
 import { userStore } from './users.ts';
 
 /**
@@ -51,6 +52,7 @@ const SUB_STORES: { readonly [K in SubStoreName]: (ctx: SqlContext) => Store[K] 
   mailLog: mailLogStore,
   keyReminders: keyReminderStore,
   activity: activityStore,
+  syncState: syncStateStore,
 };
 
 /**
