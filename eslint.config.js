@@ -58,6 +58,12 @@ export default tseslint.config(
     },
   },
   {
+    // The sync engine sits beside the services: core, the Store port and services, never the edges.
+    files: ['src/sync/**/*.ts'],
+    ignores: ['src/sync/expression/**/*.ts'],
+    rules: forbid(['http', 'cli', 'workers', 'runtime'], 'src/sync may import core, store and services, never http, cli, workers or runtime.'),
+  },
+  {
     files: ['src/store/**/*.ts'],
     rules: forbid(['services', 'http', 'cli', 'workers', 'runtime', 'config'], 'store may import only core.'),
   },

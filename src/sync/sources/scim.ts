@@ -8,7 +8,7 @@
  */
 import { URN } from '../../core/urns.ts';
 import type { SourceConfig } from '../config-schema.ts';
-import { createHttpClient } from '../target/http.ts';
+import { createHttpClient } from '../target/http-client.ts';
 import { isSoftDeleted, SourceError, type Source, type SourceObject } from './types.ts';
 
 type ScimSourceConfig = Extract<SourceConfig, { type: 'scim' }>;

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { URN } from '../../core/urns.ts';
-import { createHttpClient, type HttpClient, type HttpOptions, type HttpResponse } from './http.ts';
+import { createHttpClient, type HttpClient, type HttpOptions, type HttpResponse } from './http-client.ts';
 import { attributePatch, memberPatch, type PatchBody, type Profile } from './profile.ts';
 
 export type ResourceKind = 'Users' | 'Groups';
