@@ -14,6 +14,7 @@ import { orgCommand } from './commands/org.ts';
 import { roleCommand } from './commands/role.ts';
 import { serveCommand, type StartServer, type WaitForSignal } from './commands/serve.ts';
 import { setupLinkCommand } from './commands/setup-link.ts';
+import { syncCommand } from './commands/sync.ts';
 
 export interface CliDeps {
   readonly io: CliIo;
@@ -82,6 +83,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
         return await operatorCommand(rest, deps.io);
       case 'setup-link':
         return await setupLinkCommand(rest, deps.io);
+      case 'sync':
+        return await syncCommand(rest, deps.io);
       default:
         deps.io.err(`scimd: unknown command "${command}"\nRun "scimd --help" for usage.`);
         return 2;

@@ -12,6 +12,7 @@ Commands:
   audit     Revision history: export (CSV/JSON to stdout), list, prune
   operator  Operators of the admin API (/api/v1): create, list
   setup-link Time-limited links for a customer admin: create, list, revoke
+  sync      Provisioning client: expr (evaluate an attribute-mapping expression)
             Run "scimd <command> --help" for a command's options; add --json for scripts.
 
 Options for serve and migrate:
