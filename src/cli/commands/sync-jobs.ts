@@ -14,6 +14,7 @@ import { createSource } from '../../sync/sources/index.ts';
 import { starterConfig } from '../../sync/starter.ts';
 import { createScimTarget } from '../../sync/target/scim-target.ts';
 import type { CliIo } from '../io.ts';
+import { waitForShutdownSignal } from '../signals.ts';
 import { ADMIN_OPTIONS, CommandError, UsageError, printJson, required, withAdmin } from './admin.ts';
 
 /** `scimd sync --help` (the part of it about jobs). */
@@ -207,3 +208,10 @@ export async function syncJobCommand(args: readonly string[], io: CliIo, waitFor
       return runs(values, positionals, io);
   }
 }
+
+const usageOf = (sub: string) => `Usage: scimd sync ${sub} …\n\n${SYNC_JOB_USAGE}`;
+
+/** The job subcommands as entries of the `scimd sync` dispatcher (arguments after the subcommand). */
+export const SYNC_JOB_SUBCOMMANDS = ['run', 'test-connection', 'init', 'job', 'runs'].map(
+  (sub) => [sub, { run: (args: readonly string[], deps: { readonly io: CliIo }) => syncJobCommand([sub, ...args], deps.io, waitForShutdownSignal).then((code) => code ?? 2), usage: usageOf(sub) }] as const,
+);

@@ -6,11 +6,13 @@ import type { Readable } from 'node:stream';
 import type { CliIo } from '../io.ts';
 import { UsageError } from './admin.ts';
 import { SYNC_EXPR_USAGE, syncExprCommand } from './sync-expr.ts';
+import { SYNC_JOB_SUBCOMMANDS, SYNC_JOB_USAGE } from './sync-jobs.ts';
 
 export const SYNC_USAGE = `Usage: scimd sync <subcommand> [options]
 
 Subcommands:
   expr      Evaluate an attribute-mapping expression (Entra's language) against a sample object
+${SYNC_JOB_USAGE}
 
 Run "scimd sync <subcommand> --help" for its options.`;
 
@@ -24,6 +26,7 @@ type SyncSubcommand = (args: readonly string[], deps: SyncCommandIo) => Promise<
 
 const SUBCOMMANDS = new Map<string, { readonly run: SyncSubcommand; readonly usage: string }>([
   ['expr', { run: syncExprCommand, usage: SYNC_EXPR_USAGE }],
+  ...SYNC_JOB_SUBCOMMANDS,
 ]);
 
 /** Runs `scimd sync <subcommand> …`; returns the exit code. */
