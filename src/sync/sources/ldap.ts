@@ -29,7 +29,11 @@ function valueOf(value: Entry[string]): unknown {
 
 function attributesOf(entry: Entry): Record<string, unknown> {
   const attributes: Record<string, unknown> = { dn: entry.dn };
-  for (const [name, value] of Object.entries(entry)) if (name !== 'dn') attributes[name] = valueOf(value);
+  for (const [name, value] of Object.entries(entry)) {
+    // ldapts lists requested attributes an entry lacks (and the `*` wildcard) with no values.
+    if (name === 'dn' || (Array.isArray(value) && value.length === 0)) continue;
+    attributes[name] = valueOf(value);
+  }
   return attributes;
 }
 
