@@ -17,13 +17,20 @@ import { GROUP_MAPPINGS, jobOf, stateStore, tempDir, USER_MAPPINGS } from './har
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const TOKEN = 'scimmy-secret';
 
+/** The handler chain SCIMMY.Resources.declare returns, typed once for both resources. */
+interface Declared {
+  egress(handler: (resource: Doc) => unknown): Declared;
+  ingress(handler: (resource: Doc, instance: Doc) => unknown): Declared;
+  degress(handler: (resource: Doc) => unknown): Declared;
+}
+
 /** An in-memory SCIMMY server for Users and Groups. */
 function scimmyApp() {
   const stores = { User: new Map<string, Doc>(), Group: new Map<string, Doc>() };
   const requests: { method: string; path: string; body: unknown }[] = [];
   for (const [name, resource] of [['User', SCIMMY.Resources.User], ['Group', SCIMMY.Resources.Group]] as const) {
     const store = stores[name];
-    SCIMMY.Resources.declare(resource)
+    (SCIMMY.Resources.declare(resource) as unknown as Declared)
       .egress((res: Doc) => {
         if (res.id) {
           const found = store.get(res.id);
