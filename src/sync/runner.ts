@@ -15,7 +15,6 @@ export interface RunnerDeps {
   readonly clock?: () => Date;
   /** How waits are made (Retry-After, backoff, the schedule); tests pass a fake. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  readonly fetch?: typeof fetch;
 }
 
 export type CycleOptions = Pick<CycleDeps, 'onOutcome' | 'onProgress' | 'signal' | 'dryRun' | 'initial'>;
@@ -46,7 +45,6 @@ export function createSyncRunner(job: SyncJob, deps: RunnerDeps) {
     timeoutMs: config.target.timeoutMs,
     retries: config.target.retries,
     sleep: (ms) => sleep(ms),
-    ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
   });
   const users = createSource(config.source, 'Users');
   const groups = config.groups === undefined ? undefined : createSource(config.groups.source, 'Groups');
@@ -68,6 +66,7 @@ export function createSyncRunner(job: SyncJob, deps: RunnerDeps) {
       }
     },
     async close(): Promise<void> {
+      target.http.close();
       await users.close();
       await groups?.close();
     },

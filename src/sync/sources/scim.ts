@@ -88,6 +88,8 @@ export function createScimSource(config: ScimSourceConfig, resource: 'Users' | '
     async test() {
       await page('count=1');
     },
-    async close() {},
+    async close() {
+      http.close();
+    },
   };
 }

@@ -1,5 +1,9 @@
+import http from 'node:http';
+import https from 'node:https';
+
 /**
- * The HTTP side of a SCIM target or source: `fetch` with a bearer token, a per-request timeout,
+ * The HTTP side of a SCIM target or source: node:http(s) with keep-alive connections (as many as
+ * the concurrency allows) and a bearer token, a per-request timeout,
  * bounded concurrency, retries of transient failures (network errors, 408, 5xx) with exponential
  * backoff and full jitter, and 429 answered by waiting for `Retry-After` (seconds or an HTTP date).
  * Counts every request sent, so cycles can report how much traffic they caused.
@@ -19,12 +23,12 @@ export interface HttpOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly now?: () => number;
-  readonly fetch?: typeof fetch;
 }
 
 export interface HttpResponse {
   readonly status: number;
-  readonly headers: Headers;
+  /** Response header lookup (case-insensitive). */
+  readonly headers: { get(name: string): string | null };
   readonly text: string;
   /** The parsed JSON body, or undefined when the body is empty or not JSON. */
   readonly json: unknown;
@@ -77,17 +81,38 @@ function limiter(max: number) {
   };
 }
 
-async function readBody(response: Response): Promise<HttpResponse> {
-  const text = await response.text();
-  let json: unknown;
-  if (text !== '') {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
-  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** One request over a keep-alive agent; rejects on network errors and on the timeout. */
+function exchange(agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<HttpResponse> {
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = transport.request(url, { method, headers, agent, timeout: timeoutMs }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const raw = response.headers;
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: { get: (name) => ((value) => (value === undefined ? null : Array.isArray(value) ? value.join(', ') : value))(raw[name.toLowerCase()]) },
+          text,
+          json: parseJson(text),
+        });
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 /** Creates the client. `request` resolves with every final response, errors included; it throws only after retries ran out on transient failures. */
@@ -95,24 +120,22 @@ export function createHttpClient(options: HttpOptions) {
   const sleep = options.sleep ?? sleepReal;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
-  const doFetch = options.fetch ?? fetch;
   const backoff = options.backoffMs ?? 1000;
   const maxRetryAfter = options.maxRetryAfterMs ?? 120_000;
   const limit = limiter(options.concurrency);
   const stats: HttpStats = { requests: 0, retries: 0, throttled: 0 };
   const base = options.baseUrl.replace(/\/+$/, '');
+  const agent = new (base.startsWith('https:') ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: options.concurrency });
 
   async function attempt(method: string, url: string, body: unknown): Promise<HttpResponse> {
     stats.requests += 1;
     const headers: Record<string, string> = { Accept: 'application/scim+json, application/json', Authorization: `Bearer ${options.token}` };
-    if (body !== undefined) headers['Content-Type'] = 'application/scim+json';
-    const response = await doFetch(url, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-    return readBody(response);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    if (payload !== undefined) {
+      headers['Content-Type'] = 'application/scim+json';
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    return exchange(agent, new URL(url), method, headers, payload, options.timeoutMs);
   }
 
   async function request(method: string, path: string, body?: unknown): Promise<HttpResponse> {
@@ -138,7 +161,7 @@ export function createHttpClient(options: HttpOptions) {
         if (response !== undefined && !transient(response.status)) return response;
         if (last) {
           if (response !== undefined) return response;
-          const reason = failure instanceof Error ? ((failure.cause as Error | undefined)?.message ?? failure.message) : String(failure);
+          const reason = failure instanceof Error ? failure.message : String(failure);
           throw new HttpError(`${method} ${url}: ${reason}`);
         }
         stats.retries += 1;
@@ -147,7 +170,13 @@ export function createHttpClient(options: HttpOptions) {
     });
   }
 
-  return { request, stats, baseUrl: base };
+  return {
+    request,
+    stats,
+    baseUrl: base,
+    /** Closes the idle keep-alive connections. */
+    close: () => agent.destroy(),
+  };
 }
 
 export type HttpClient = ReturnType<typeof createHttpClient>;
