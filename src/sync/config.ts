@@ -146,7 +146,7 @@ export function validateSyncConfig(document: unknown, options: { readonly baseDi
   checkMappings(config.users.mappings, '$.users', problems);
   if (config.groups !== undefined) {
     checkMappings(config.groups.mappings, '$.groups', problems);
-    if (config.groups.source.members === undefined) problems.push('$.groups.source.members: name the attribute that holds the members');
+    if (config.groups.source.members === undefined && config.groups.source.type !== 'scim') problems.push('$.groups.source.members: name the attribute that holds the members');
   }
   for (const [section, object] of [['users', config.users], ['groups', config.groups]] as const) {
     object?.scope.forEach((group, g) =>
