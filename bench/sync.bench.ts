@@ -65,7 +65,11 @@ try {
   );
   writeCsv(() => false);
   const runner = createSyncRunner(job, { state: state.syncState });
-  const initial = await measured(() => runner.cycle());
+  const began = Date.now();
+  const onProgress = ({ done }: { done: number }) => {
+    if (done % 10_000 === 0) console.log(`  ${done} users after ${((Date.now() - began) / 1000).toFixed(0)} s (RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB)`);
+  };
+  const initial = await measured(() => runner.cycle({ onProgress }));
   const s = initial.summary;
   console.log(`initial cycle: ${USERS} users, concurrency ${CONCURRENCY}: ${s.status}, ${(s.durationMs / 1000).toFixed(1)} s, ${Math.round(USERS / (s.durationMs / 1000))} users/s, ${s.created} created, ${s.failed} failed, ${s.requests} requests, engine peak RSS ${Math.round(initial.peakRss / 2 ** 20)} MB`);
   writeCsv((n) => n % 100 === 0);
