@@ -42,6 +42,28 @@ export default tseslint.config(
     },
   },
   {
+    // The expression language is pure like src/core: no node: modules, no packages, nothing outside itself.
+    files: ['src/sync/expression/**/*.ts'],
+    ignores: ['src/sync/expression/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?!\\.)', message: 'src/sync/expression is pure: no node: modules and no npm packages.' },
+            { regex: '^\\.\\./\\.\\./\\.\\./', message: 'src/sync/expression must not import from outside src/sync.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The sync engine sits beside the services: core, the Store port and services, never the edges.
+    files: ['src/sync/**/*.ts'],
+    ignores: ['src/sync/expression/**/*.ts'],
+    rules: forbid(['http', 'cli', 'workers', 'runtime'], 'src/sync may import core, store and services, never http, cli, workers or runtime.'),
+  },
+  {
     files: ['src/store/**/*.ts'],
     rules: forbid(['services', 'http', 'cli', 'workers', 'runtime', 'config'], 'store may import only core.'),
   },

@@ -26,6 +26,7 @@ import { buildAdministration } from './runtime-admin.ts';
 import { createStore } from './store/create-store.ts';
 import { migrateToLatest, type MigrationOutcome } from './store/migrations/migrate.ts';
 import type { SqlStore } from './store/sql/sql-store.ts';
+import { createSyncWorker } from './workers/sync-worker.ts';
 
 /** A startup failure with a stable code (STYLE.md, Errors): the CLI prints the message and exits 1. */
 export class StartupError extends Error {
@@ -202,6 +203,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     throw error;
   }
   administration.start();
+  // Stored sync jobs (`scimd sync job put`) run on their schedule, leased across instances.
+  const syncWorker = createSyncWorker({
+    store,
+    env: process.env,
+    onCycle: (summary) => logger.info({ sync: summary }, 'sync cycle finished'),
+    onFailure: (job, error) => logger.error({ err: error, jobId: job.id }, 'sync cycle failed'),
+    onRunError: (error) => logger.error({ err: error }, 'sync worker run failed'),
+  });
+  syncWorker.start();
   const stopRetention = scheduleRetention(config, store, activity, logger);
   const url = publicBaseUrl(config, address);
   const info: ServeInfo = { url, tenantUrl: `${url}/scim/v2`, bootstrap };
@@ -218,6 +228,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       await closeServer(server, config.shutdownTimeoutMs);
       await apiKeys.close().catch((error: unknown) => logger.error({ err: error }, 'writing key lastUsedAt failed'));
       stopRetention();
+      await syncWorker.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the sync worker failed'));
       await administration.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the reminder worker failed'));
       await activity.close().catch((error: unknown) => logger.error({ err: error }, 'writing provisioning activity failed'));
       await store.close();

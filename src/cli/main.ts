@@ -78,6 +78,10 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandRunner>>> = {
     const { schemaCommand } = await import('./commands/schema.ts');
     return (args, deps) => schemaCommand(args, deps.io);
   },
+  sync: async () => {
+    const { syncCommand } = await import('./commands/sync.ts');
+    return (args, deps) => syncCommand(args, deps.io);
+  },
   audit: async () => {
     const { auditCommand } = await import('./commands/audit.ts');
     return (args, deps) => auditCommand(args, deps.io);

@@ -218,6 +218,49 @@ export interface SchemaExtensionsTable {
   updated_at: string;
 }
 
+export interface SyncJobsTable {
+  org_id: string;
+  name: string;
+  config: SqlJson;
+  enabled: SqlBoolean;
+  interval_minutes: number;
+  next_run_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SyncLinksTable {
+  job: string;
+  object_type: string;
+  source_key: string;
+  target_id: string | null;
+  state: string;
+  source_hash: string | null;
+  exported: SqlJson;
+  members: SqlJson;
+  last_error: string | null;
+  updated_at: string;
+}
+
+export interface SyncWatermarksTable {
+  job: string;
+  object_type: string;
+  value: string | null;
+  fingerprint: string;
+  updated_at: string;
+}
+
+export interface SyncRunsTable {
+  job: string;
+  id: string;
+  kind: string;
+  status: string;
+  started_at: string;
+  ended_at: string | null;
+  summary: SqlJson;
+  error: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -236,4 +279,8 @@ export interface Database {
   scim_activity: ScimActivityTable;
   scim_errors: ScimErrorsTable;
   schema_extensions: SchemaExtensionsTable;
+  sync_jobs: SyncJobsTable;
+  sync_links: SyncLinksTable;
+  sync_watermarks: SyncWatermarksTable;
+  sync_runs: SyncRunsTable;
 }

@@ -27,6 +27,7 @@ import type {
   UserGroupRecord,
   UserRecord,
 } from './rows.ts';
+import type { SyncStateStore } from './sync-state.ts';
 
 /**
  * A list/search request (RFC 7644 §3.4.2): filter, sorting, and either index paging
@@ -390,6 +391,8 @@ export interface Store {
   readonly keyReminders: KeyReminderStore;
   readonly activity: ActivityStore;
   readonly schemaExtensions: SchemaExtensionStore;
+  /** The provisioning engine's links, watermarks, runs and stored jobs. */
+  readonly syncState: SyncStateStore;
   /**
    * Runs `fn` in one database transaction: commits when it resolves, rolls back when it throws.
    * Calling `transaction` on the `tx` store joins the same transaction.

@@ -41,14 +41,15 @@ export interface Finished {
   readonly stderr: string;
 }
 
-/** Runs `scimd <args>` to completion (killed after `timeoutMs`). */
-export function runScimd(args: readonly string[], env: Readonly<Record<string, string>> = {}, timeoutMs = 30_000): Promise<Finished> {
+/** Runs `scimd <args>` to completion (killed after `timeoutMs`); `stdin`, when given, is written to its standard input. */
+export function runScimd(args: readonly string[], env: Readonly<Record<string, string>> = {}, timeoutMs = 30_000, stdin?: string): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (stdin !== undefined) child.stdin!.end(stdin);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {

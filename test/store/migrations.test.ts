@@ -18,9 +18,10 @@ for (const dialect of await testDialects()) {
           { name: '0004-provisioning-activity', status: 'Success' },
           { name: '0005-change-announcements', status: 'Success' },
           { name: '0007-schema-extensions', status: 'Success' },
+          { name: '0008-sync-state', status: 'Success' },
           { name: '0011-active-by-default', status: 'Success' },
         ]);
-        assert.deepEqual(await appliedMigrations(store), ['0001-initial', '0002-administration', '0003-operators-and-mail', '0004-provisioning-activity', '0005-change-announcements', '0007-schema-extensions', '0011-active-by-default']);
+        assert.deepEqual(await appliedMigrations(store), ['0001-initial', '0002-administration', '0003-operators-and-mail', '0004-provisioning-activity', '0005-change-announcements', '0007-schema-extensions', '0008-sync-state', '0011-active-by-default']);
         const again = await migrateToLatest(store);
         assert.equal(again.error, undefined);
         assert.deepEqual(again.results, [], 'a second run has nothing to do');

@@ -13,6 +13,7 @@ Commands:
   audit       Revision history: export (CSV/JSON to stdout), list, prune
   operator    Operators of the admin API (/api/v1): create, list
   setup-link  Time-limited links for a customer admin: create, list, revoke
+  sync        Provisioning client: run, init, test-connection, job, runs, expr
               Run "scimd help <command>" (or "scimd <command> --help") for its options;
               add --json for scripts.
 

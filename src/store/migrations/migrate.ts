@@ -12,6 +12,7 @@ import { provisioningActivityMigration } from './0004-provisioning-activity.ts';
 import { changeAnnouncementsMigration } from './0005-change-announcements.ts';
 import { activeByDefaultMigration } from './0011-active-by-default.ts';
 import { schemaExtensionsMigration } from './0007-schema-extensions.ts';
+import { syncStateMigration } from './0008-sync-state.ts';
 import type { DdlDetails } from './ddl.ts';
 
 /** Every migration, by name; names sort in the order they must run. Never edit a released one. */
@@ -23,6 +24,7 @@ export function migrations(ddl: DdlDetails): Record<string, Migration> {
     '0004-provisioning-activity': provisioningActivityMigration(ddl),
     '0005-change-announcements': changeAnnouncementsMigration(ddl),
     '0007-schema-extensions': schemaExtensionsMigration(ddl),
+    '0008-sync-state': syncStateMigration(ddl),
     '0011-active-by-default': activeByDefaultMigration(ddl),
   };
 }

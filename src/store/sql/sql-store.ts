@@ -22,6 +22,7 @@ import { outboxEventStore } from './outbox-events.ts';
 import { roleStore } from './roles.ts';
 import { schemaExtensionStore } from './schema-extensions.ts';
 import { setupLinkStore } from './setup-links.ts';
+import { syncStateStore } from './sync-state.ts';
 import { userStore } from './users.ts';
 
 /**
@@ -53,6 +54,7 @@ const SUB_STORES: { readonly [K in SubStoreName]: (ctx: SqlContext) => Store[K] 
   keyReminders: keyReminderStore,
   activity: activityStore,
   schemaExtensions: schemaExtensionStore,
+  syncState: syncStateStore,
 };
 
 /**

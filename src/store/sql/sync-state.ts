@@ -1,0 +1,175 @@
+/** The sync state sub-store (see src/store/sync-state.ts): plain Kysely shared by both dialects. */
+import type { Selectable } from 'kysely';
+import type { SyncJobsTable, SyncLinksTable, SyncRunsTable } from '../database.ts';
+import type { SyncJobRecord, SyncLinkRecord, SyncLinkState, SyncObjectType, SyncRunRecord, SyncRunStatus, SyncStateStore } from '../sync-state.ts';
+import { chunks, decodeBool, decodeJson, encodeBool, encodeJson, type SqlContext } from './context.ts';
+
+function linkOf(ctx: SqlContext, row: Selectable<SyncLinksTable>): SyncLinkRecord {
+  return {
+    job: row.job,
+    objectType: row.object_type as SyncObjectType,
+    sourceKey: row.source_key,
+    targetId: row.target_id,
+    state: row.state as SyncLinkState,
+    sourceHash: row.source_hash,
+    exported: (decodeJson(ctx.caps, row.exported) ?? {}) as Record<string, unknown>,
+    members: (decodeJson(ctx.caps, row.members) ?? null) as string[] | null,
+    lastError: row.last_error,
+    updatedAt: row.updated_at,
+  };
+}
+
+function runOf(ctx: SqlContext, row: Selectable<SyncRunsTable>): SyncRunRecord {
+  return {
+    job: row.job,
+    id: row.id,
+    kind: row.kind as SyncRunRecord['kind'],
+    status: row.status as SyncRunStatus,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    summary: decodeJson(ctx.caps, row.summary) ?? null,
+    error: row.error,
+  };
+}
+
+function jobOf(ctx: SqlContext, row: Selectable<SyncJobsTable>): SyncJobRecord {
+  return {
+    orgId: row.org_id,
+    name: row.name,
+    config: decodeJson(ctx.caps, row.config),
+    enabled: decodeBool(row.enabled),
+    intervalMinutes: Number(row.interval_minutes),
+    nextRunAt: row.next_run_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The sync state sub-store. */
+export function syncStateStore(ctx: SqlContext): SyncStateStore {
+  return {
+    async links(job, objectType) {
+      const rows = await ctx.db.selectFrom('sync_links').selectAll().where('job', '=', job).where('object_type', '=', objectType).execute();
+      return rows.map((row) => linkOf(ctx, row));
+    },
+    async saveLinks(links) {
+      const now = ctx.now();
+      for (const part of chunks(links, 200)) {
+        const rows = part.map((link) => ({
+          job: link.job,
+          object_type: link.objectType,
+          source_key: link.sourceKey,
+          target_id: link.targetId,
+          state: link.state,
+          source_hash: link.sourceHash,
+          exported: encodeJson(link.exported),
+          members: link.members === null ? null : encodeJson(link.members),
+          last_error: link.lastError,
+          updated_at: now,
+        }));
+        await ctx.db
+          .insertInto('sync_links')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.columns(['job', 'object_type', 'source_key']).doUpdateSet((eb) => ({
+              target_id: eb.ref('excluded.target_id'),
+              state: eb.ref('excluded.state'),
+              source_hash: eb.ref('excluded.source_hash'),
+              exported: eb.ref('excluded.exported'),
+              members: eb.ref('excluded.members'),
+              last_error: eb.ref('excluded.last_error'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
+    },
+    async deleteLinks(job, objectType, sourceKeys) {
+      for (const part of chunks(sourceKeys, 500)) {
+        await ctx.db.deleteFrom('sync_links').where('job', '=', job).where('object_type', '=', objectType).where('source_key', 'in', part).execute();
+      }
+    },
+    async watermark(job, objectType) {
+      const row = await ctx.db.selectFrom('sync_watermarks').select(['value', 'fingerprint']).where('job', '=', job).where('object_type', '=', objectType).executeTakeFirst();
+      return row === undefined ? undefined : { value: row.value, fingerprint: row.fingerprint };
+    },
+    async setWatermark(job, objectType, watermark) {
+      await ctx.db
+        .insertInto('sync_watermarks')
+        .values({ job, object_type: objectType, value: watermark.value, fingerprint: watermark.fingerprint, updated_at: ctx.now() })
+        .onConflict((oc) => oc.columns(['job', 'object_type']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), fingerprint: eb.ref('excluded.fingerprint'), updated_at: eb.ref('excluded.updated_at') })))
+        .execute();
+    },
+    async startRun(run) {
+      const row = { job: run.job, id: run.id, kind: run.kind, status: 'running', started_at: ctx.now(), ended_at: null, summary: null, error: null };
+      await ctx.db.insertInto('sync_runs').values(row).execute();
+      return runOf(ctx, row);
+    },
+    async finishRun(job, id, outcome) {
+      await ctx.db
+        .updateTable('sync_runs')
+        .set({ status: outcome.status, ended_at: ctx.now(), summary: encodeJson(outcome.summary), error: outcome.error ?? null })
+        .where('job', '=', job)
+        .where('id', '=', id)
+        .execute();
+    },
+    async runs(job, limit) {
+      const rows = await ctx.db.selectFrom('sync_runs').selectAll().where('job', '=', job).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      return rows.map((row) => runOf(ctx, row));
+    },
+    async putJob(job) {
+      const now = ctx.now();
+      const row = {
+        org_id: job.orgId,
+        name: job.name,
+        config: encodeJson(job.config),
+        enabled: encodeBool(ctx.caps, job.enabled),
+        interval_minutes: job.intervalMinutes,
+        next_run_at: job.nextRunAt,
+        created_at: now,
+        updated_at: now,
+      };
+      const saved = await ctx.db
+        .insertInto('sync_jobs')
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(['org_id', 'name']).doUpdateSet((eb) => ({
+            config: eb.ref('excluded.config'),
+            enabled: eb.ref('excluded.enabled'),
+            interval_minutes: eb.ref('excluded.interval_minutes'),
+            next_run_at: eb.ref('excluded.next_run_at'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return jobOf(ctx, saved);
+    },
+    async getJob(name) {
+      const row = await ctx.db.selectFrom('sync_jobs').selectAll().where('name', '=', name).executeTakeFirst();
+      return row === undefined ? undefined : jobOf(ctx, row);
+    },
+    async listJobs() {
+      const rows = await ctx.db.selectFrom('sync_jobs').selectAll().orderBy('name').execute();
+      return rows.map((row) => jobOf(ctx, row));
+    },
+    async deleteJob(name) {
+      const result = await ctx.db.deleteFrom('sync_jobs').where('name', '=', name).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+    async dueJobs(now, limit) {
+      const rows = await ctx.db
+        .selectFrom('sync_jobs')
+        .selectAll()
+        .where('enabled', '=', encodeBool(ctx.caps, true))
+        .where('next_run_at', '<=', now)
+        .orderBy('next_run_at')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => jobOf(ctx, row));
+    },
+    async setNextRun(name, at) {
+      await ctx.db.updateTable('sync_jobs').set({ next_run_at: at, updated_at: ctx.now() }).where('name', '=', name).execute();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The provisioning engine's part of the storage port: links between source and target objects,
+ * watermarks, the run history, and the jobs `scimd serve` runs on a schedule.
+ */
+
+export type SyncObjectType = 'User' | 'Group';
+
+/**
+ * A link's state: `pending` (a create was sent, the target id is not known yet), `active`,
+ * `disabled` (deactivated in the target), `deleted` (deleted in the target; kept as a tombstone).
+ */
+export type SyncLinkState = 'pending' | 'active' | 'disabled' | 'deleted';
+
+/** One source object and the target object it is linked to. */
+export interface SyncLinkRecord {
+  readonly job: string;
+  readonly objectType: SyncObjectType;
+  readonly sourceKey: string;
+  readonly targetId: string | null;
+  readonly state: SyncLinkState;
+  /** Hash of the source attributes last processed (an unchanged object is skipped). */
+  readonly sourceHash: string | null;
+  /** Target path → value as last written to the target. */
+  readonly exported: Readonly<Record<string, unknown>>;
+  /** For groups: the target ids of the members last written. */
+  readonly members: readonly string[] | null;
+  readonly lastError: string | null;
+  readonly updatedAt: string;
+}
+
+export type NewSyncLink = Omit<SyncLinkRecord, 'updatedAt'>;
+
+export interface SyncWatermarkRecord {
+  readonly value: string | null;
+  readonly fingerprint: string;
+}
+
+export type SyncRunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+
+export interface SyncRunRecord {
+  readonly job: string;
+  readonly id: string;
+  readonly kind: 'initial' | 'incremental';
+  readonly status: SyncRunStatus;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly summary: unknown;
+  readonly error: string | null;
+}
+
+/** A job stored for `scimd serve`. */
+export interface SyncJobRecord {
+  readonly orgId: string;
+  readonly name: string;
+  readonly config: unknown;
+  readonly enabled: boolean;
+  readonly intervalMinutes: number;
+  readonly nextRunAt: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface SyncStateStore {
+  /** Every link of a job and object type. */
+  links(job: string, objectType: SyncObjectType): Promise<readonly SyncLinkRecord[]>;
+  /** Inserts or replaces links (one statement per few hundred). */
+  saveLinks(links: readonly NewSyncLink[]): Promise<void>;
+  deleteLinks(job: string, objectType: SyncObjectType, sourceKeys: readonly string[]): Promise<void>;
+  watermark(job: string, objectType: SyncObjectType): Promise<SyncWatermarkRecord | undefined>;
+  setWatermark(job: string, objectType: SyncObjectType, watermark: SyncWatermarkRecord): Promise<void>;
+  startRun(run: Pick<SyncRunRecord, 'job' | 'id' | 'kind'>): Promise<SyncRunRecord>;
+  finishRun(job: string, id: string, outcome: { readonly status: SyncRunStatus; readonly summary: unknown; readonly error?: string | null }): Promise<void>;
+  /** The newest runs first. */
+  runs(job: string, limit: number): Promise<readonly SyncRunRecord[]>;
+  /** Creates or replaces a stored job (names are unique across organizations). */
+  putJob(job: Omit<SyncJobRecord, 'createdAt' | 'updatedAt'>): Promise<SyncJobRecord>;
+  getJob(name: string): Promise<SyncJobRecord | undefined>;
+  listJobs(): Promise<readonly SyncJobRecord[]>;
+  deleteJob(name: string): Promise<boolean>;
+  /** Enabled jobs whose next run is due at `now`. */
+  dueJobs(now: string, limit: number): Promise<readonly SyncJobRecord[]>;
+  setNextRun(name: string, at: string): Promise<void>;
+}

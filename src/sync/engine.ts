@@ -1,0 +1,371 @@
+/**
+ * One provisioning cycle (Entra's model): users first, then groups. For each source object read:
+ * scope → (linked? update : match by precedence → link, or create) → write only what changed;
+ * objects that left scope, were soft-deleted or disappeared from the source are deactivated
+ * (`active: false`), and deleted only when the job allows it. Links, last exported values and the
+ * watermark live in the store under the job's name; the watermark moves only when a type
+ * finished, so an interrupted cycle is simply repeated. A crash between a POST and saving its
+ * link leaves no duplicate: the next cycle finds the object by its matching attribute first.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { NewSyncLink, SyncLinkRecord, SyncObjectType, SyncStateStore } from '../store/sync-state.ts';
+import type { SyncJob } from './config.ts';
+import type { ObjectConfig } from './config-schema.ts';
+import { compileMappings, desiredValues, expressionAttributes, matchingOrder, sameValue, type CompiledMapping } from './mapping.ts';
+import { createTally, type CycleSummary, type ObjectOutcome, type Recorder } from './outcome.ts';
+import { inScope } from './scope.ts';
+import { SourceError, type Source, type SourceObject, type SourceSnapshot } from './sources/types.ts';
+import { buildResource, equalityFilter, getPath } from './target/documents.ts';
+import { TargetError, type ResourceKind, type ScimTarget } from './target/scim-target.ts';
+import { URN } from '../core/urns.ts';
+
+export interface CycleProgress {
+  readonly objectType: SyncObjectType;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface CycleDeps {
+  readonly state: SyncStateStore;
+  readonly target: ScimTarget;
+  readonly users: Source;
+  readonly groups?: Source;
+  readonly clock?: () => Date;
+  readonly onOutcome?: Recorder;
+  readonly onProgress?: (progress: CycleProgress) => void;
+  /** Aborting stops taking new objects; the cycle ends `interrupted` without moving watermarks. */
+  readonly signal?: AbortSignal;
+  /** Plan only: read the source and the target, write nothing anywhere. */
+  readonly dryRun?: boolean;
+  /** Ignore watermarks and re-evaluate every object. */
+  readonly initial?: boolean;
+}
+
+/** Stops the cycle: a job-level failure (credentials, wrong URL, unreadable source). */
+class CycleAbort extends Error {}
+
+interface TypeRun {
+  readonly type: SyncObjectType;
+  readonly kind: ResourceKind;
+  readonly section: ObjectConfig;
+  readonly mappings: readonly CompiledMapping[];
+  readonly matching: readonly CompiledMapping[];
+  readonly links: Map<string, SyncLinkRecord>;
+  readonly hasActiveMapping: boolean;
+  snapshot?: SourceSnapshot;
+}
+
+const hashOf = (object: SourceObject) =>
+  createHash('sha1').update(JSON.stringify([object.attributes, object.softDeleted, object.members ?? null])).digest('base64');
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+async function forEachConcurrent<T>(items: readonly T[], workers: number, stop: () => boolean, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !stop()) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, worker));
+}
+
+/** Runs one cycle of `job`; resolves with its summary (job-level failures included, as `failed`). */
+export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSummary> {
+  const { config, fingerprint } = job;
+  const clock = deps.clock ?? (() => new Date());
+  const dryRun = deps.dryRun ?? false;
+  const started = clock().getTime();
+  const runId = randomUUID();
+  const tally = createTally();
+  const stats0 = { ...deps.target.http.stats };
+  const pending: NewSyncLink[] = [];
+  let fatal: string | undefined;
+  const stopped = () => fatal !== undefined || (deps.signal?.aborted ?? false);
+
+  const record = (outcome: ObjectOutcome) => {
+    const final = dryRun && outcome.status === 'success' && outcome.action !== 'unchanged' ? { ...outcome, dryRun: true } : outcome;
+    tally.add(final);
+    deps.onOutcome?.(final);
+  };
+
+  async function flush(force = false): Promise<void> {
+    if (dryRun || (pending.length < 200 && !force) || pending.length === 0) return;
+    await deps.state.saveLinks(pending.splice(0, pending.length));
+  }
+
+  const save = async (run: TypeRun, link: NewSyncLink) => {
+    run.links.set(link.sourceKey, { ...link, updatedAt: '' });
+    pending.push(link);
+    await flush();
+  };
+
+  const baseLink = (run: TypeRun, key: string): NewSyncLink => ({
+    job: config.name,
+    objectType: run.type,
+    sourceKey: key,
+    targetId: null,
+    state: 'pending',
+    sourceHash: null,
+    exported: {},
+    members: null,
+    lastError: null,
+  });
+
+  // ---- members ---------------------------------------------------------------------------
+  let userRun: TypeRun | undefined;
+  function memberIds(object: SourceObject): { ids: string[]; unresolved: number } {
+    const ids: string[] = [];
+    let unresolved = 0;
+    for (const reference of object.members ?? []) {
+      const key = userRun?.snapshot?.keyOf?.(reference) ?? reference;
+      const link = userRun?.links.get(key);
+      if (link?.targetId && link.state !== 'deleted' && link.state !== 'pending') ids.push(link.targetId);
+      else unresolved += 1;
+    }
+    return { ids: [...new Set(ids)], unresolved };
+  }
+
+  async function writeMembers(targetId: string, before: readonly string[], wanted: readonly string[]): Promise<boolean> {
+    const had = new Set(before);
+    const want = new Set(wanted);
+    const added = wanted.filter((id) => !had.has(id));
+    const removed = before.filter((id) => !want.has(id));
+    if (added.length === 0 && removed.length === 0) return false;
+    if (!dryRun) {
+      for (let i = 0; i < Math.max(added.length, removed.length); i += 100) {
+        await deps.target.patchMembers(targetId, added.slice(i, i + 100), removed.slice(i, i + 100));
+      }
+    }
+    return true;
+  }
+
+  // ---- one object ------------------------------------------------------------------------
+  function desired(run: TypeRun, object: SourceObject, phase: 'create' | 'update'): Map<string, unknown> {
+    const values = desiredValues(run.mappings, object, phase, { now: clock });
+    if (run.type === 'User' && !run.hasActiveMapping) values.set('active', !object.softDeleted);
+    return values;
+  }
+
+  async function deactivate(run: TypeRun, link: SyncLinkRecord, hash: string | null, reason: string): Promise<void> {
+    const key = link.sourceKey;
+    if (!link.targetId || link.state !== 'active' || config.skipOutOfScopeDeletions || !config.actions.disable) {
+      if (hash !== null && link.sourceHash !== hash) await save(run, { ...link, sourceHash: hash });
+      record({ objectType: run.type, sourceKey: key, action: 'skip', status: 'skipped', reason, ...(link.targetId ? { targetId: link.targetId } : {}) });
+      return;
+    }
+    if (run.type === 'Group') {
+      if (!config.actions.delete) {
+        record({ objectType: run.type, sourceKey: key, action: 'skip', status: 'skipped', reason: `${reason}; deleting groups is switched off`, targetId: link.targetId });
+        return;
+      }
+      if (!dryRun) await deps.target.remove('Groups', link.targetId);
+      await save(run, { ...link, state: 'deleted', sourceHash: hash, lastError: null });
+      record({ objectType: run.type, sourceKey: key, action: 'delete', status: 'success', reason, targetId: link.targetId });
+      return;
+    }
+    if (!dryRun) await deps.target.patchAttributes('Users', link.targetId, new Map([['active', false]]));
+    await save(run, { ...link, state: 'disabled', sourceHash: hash, exported: { ...link.exported, active: false }, lastError: null });
+    record({ objectType: run.type, sourceKey: key, action: 'disable', status: 'success', reason, targetId: link.targetId, changed: ['active'] });
+  }
+
+  async function update(run: TypeRun, object: SourceObject, link: SyncLinkRecord, hash: string): Promise<void> {
+    const targetId = link.targetId!;
+    const values = desired(run, object, 'update');
+    const changes = new Map([...values].filter(([path, value]) => !sameValue(link.exported[path], value)));
+    const members = run.type === 'Group' ? memberIds(object) : undefined;
+    if (changes.size > 0 && config.actions.update && !dryRun) await deps.target.patchAttributes(run.kind, targetId, changes);
+    const wrote = members !== undefined && (await writeMembers(targetId, link.members ?? [], members.ids));
+    const exported = config.actions.update ? { ...link.exported, ...Object.fromEntries(changes) } : link.exported;
+    const state = exported['active'] === false ? 'disabled' : 'active';
+    await save(run, { ...link, state, exported, sourceHash: members?.unresolved ? null : hash, members: members ? members.ids : link.members, lastError: null });
+    const changed = [...(config.actions.update ? changes.keys() : []), ...(wrote ? ['members'] : [])];
+    if (changed.length === 0) return record({ objectType: run.type, sourceKey: object.key, action: 'unchanged', status: 'success', targetId });
+    const action = changes.get('active') === false ? 'disable' : 'update';
+    record({ objectType: run.type, sourceKey: object.key, action, status: 'success', targetId, changed });
+  }
+
+  async function findMatch(run: TypeRun, values: Map<string, unknown>): Promise<{ hit?: Record<string, unknown>; by?: string; tried: boolean }> {
+    let tried = false;
+    for (const mapping of run.matching) {
+      const value = values.get(mapping.target);
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
+      tried = true;
+      const hits = await deps.target.find(run.kind, equalityFilter(mapping.target, value));
+      if (hits.length > 1) throw new TargetError('object', `${hits.length} target objects match ${mapping.target} = ${JSON.stringify(value)}`);
+      if (hits.length === 1) return { hit: hits[0]!, by: mapping.target, tried };
+    }
+    return { tried };
+  }
+
+  async function linkExisting(run: TypeRun, object: SourceObject, link: NewSyncLink, hit: Record<string, unknown>, by: string, hash: string): Promise<void> {
+    const targetId = String(hit['id']);
+    const values = desired(run, object, 'update');
+    const changes = new Map([...values].filter(([path, value]) => !sameValue(getPath(hit, path), value)));
+    if (changes.size > 0 && config.actions.update && !dryRun) await deps.target.patchAttributes(run.kind, targetId, changes);
+    const members = run.type === 'Group' ? memberIds(object) : undefined;
+    if (members !== undefined) await writeMembers(targetId, [], members.ids);
+    const exported = Object.fromEntries(values);
+    await save(run, { ...link, targetId, state: exported['active'] === false ? 'disabled' : 'active', exported, sourceHash: members?.unresolved ? null : hash, members: members?.ids ?? null, lastError: null });
+    record({ objectType: run.type, sourceKey: object.key, action: 'link', status: 'success', targetId, matchedBy: by, changed: [...changes.keys()] });
+  }
+
+  async function matchOrCreate(run: TypeRun, object: SourceObject, previous: SyncLinkRecord | undefined, hash: string): Promise<void> {
+    const link = previous ?? baseLink(run, object.key);
+    const values = desired(run, object, 'create');
+    const match = await findMatch(run, values);
+    if (!match.tried) throw new TargetError('object', `no value for any matching attribute (${run.matching.map((m) => m.target).join(', ')})`);
+    if (match.hit !== undefined) return linkExisting(run, object, link, match.hit, match.by!, hash);
+    if (!config.actions.create) {
+      return record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'skipped', reason: 'no matching target object and creating is switched off' });
+    }
+    const document = buildResource(run.type === 'User' ? URN.user : URN.group, values);
+    let targetId = `dry-run:${object.key}`;
+    if (!dryRun) {
+      try {
+        targetId = String((await deps.target.create(run.kind, document))['id']);
+      } catch (error) {
+        // Someone else created it meanwhile (or an earlier run did and its link was lost): link it.
+        if (error instanceof TargetError && error.status === 409) {
+          const again = await findMatch(run, values);
+          if (again.hit !== undefined) return linkExisting(run, object, link, again.hit, again.by!, hash);
+        }
+        throw error;
+      }
+    }
+    const members = run.type === 'Group' ? memberIds(object) : undefined;
+    if (members !== undefined) await writeMembers(targetId, [], members.ids);
+    await save(run, { ...link, targetId, state: values.get('active') === false ? 'disabled' : 'active', exported: Object.fromEntries(values), sourceHash: members?.unresolved ? null : hash, members: members?.ids ?? null, lastError: null });
+    record({ objectType: run.type, sourceKey: object.key, action: 'create', status: 'success', targetId, changed: [...values.keys(), ...(members?.ids.length ? ['members'] : [])] });
+  }
+
+  async function reconcile(run: TypeRun, object: SourceObject, reevaluate: boolean): Promise<void> {
+    const link = run.links.get(object.key);
+    const hash = hashOf(object);
+    const linked = link?.targetId != null && link.state !== 'deleted' && link.state !== 'pending';
+    if (!reevaluate && linked && link!.sourceHash === hash && link!.lastError === null) {
+      return record({ objectType: run.type, sourceKey: object.key, action: 'unchanged', status: 'success', targetId: link!.targetId! });
+    }
+    try {
+      if (!inScope(expressionAttributes(object), run.section.scope)) {
+        if (linked) return await deactivate(run, link!, hash, 'out of scope');
+        return record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'skipped', reason: 'out of scope' });
+      }
+      if (object.softDeleted && (!linked || link!.state !== 'active')) {
+        if (link !== undefined && link.sourceHash !== hash) await save(run, { ...link, sourceHash: hash });
+        return record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'skipped', reason: 'soft-deleted in the source' });
+      }
+      if (linked) return await update(run, object, link!, hash);
+      return await matchOrCreate(run, object, link, hash);
+    } catch (error) {
+      if (error instanceof TargetError && link?.targetId && error.kind === 'gone') {
+        // The linked target object was deleted behind our back: forget it and match or create again.
+        const reset = { ...link, targetId: null, state: 'pending' as const, exported: {}, members: null };
+        run.links.set(object.key, { ...reset, updatedAt: '' });
+        return reconcile(run, object, true);
+      }
+      if (error instanceof TargetError && (error.kind === 'auth' || error.kind === 'endpoint')) {
+        fatal ??= error.message;
+        return;
+      }
+      if (!dryRun) await save(run, { ...(link ?? baseLink(run, object.key)), sourceHash: null, lastError: message(error) });
+      record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'failure', reason: message(error) });
+    }
+  }
+
+  // ---- one object type -------------------------------------------------------------------
+  async function syncType(run: TypeRun, source: Source): Promise<void> {
+    const watermark = await deps.state.watermark(config.name, run.type);
+    const needsRetry = [...run.links.values()].some((l) => l.state !== 'deleted' && (l.lastError !== null || l.sourceHash === null));
+    const initial = deps.initial === true || watermark === undefined || watermark.fingerprint !== fingerprint;
+    let snapshot: SourceSnapshot;
+    try {
+      snapshot = await source.read(initial || needsRetry ? undefined : (watermark.value ?? undefined));
+    } catch (error) {
+      throw new CycleAbort(`reading the ${run.type.toLowerCase()} source failed: ${message(error)}`);
+    }
+    run.snapshot = snapshot;
+    let done = 0;
+    const total = snapshot.objects.length;
+    await forEachConcurrent(snapshot.objects, config.target.concurrency, stopped, async (object) => {
+      await reconcile(run, object, initial);
+      done += 1;
+      deps.onProgress?.({ objectType: run.type, done, total });
+    });
+    if (stopped()) return;
+    for (const link of [...run.links.values()]) {
+      if (stopped()) return;
+      if (snapshot.keys.has(link.sourceKey) || link.state === 'deleted') continue;
+      try {
+        if (!link.targetId) {
+          if (!dryRun) await deps.state.deleteLinks(config.name, run.type, [link.sourceKey]);
+          continue;
+        }
+        if (config.actions.delete) {
+          if (!dryRun) await deps.target.remove(run.kind, link.targetId);
+          await save(run, { ...link, state: 'deleted', lastError: null });
+          record({ objectType: run.type, sourceKey: link.sourceKey, action: 'delete', status: 'success', reason: 'removed from the source', targetId: link.targetId });
+        } else {
+          await deactivate(run, link, link.sourceHash, 'removed from the source');
+        }
+      } catch (error) {
+        if (error instanceof TargetError && (error.kind === 'auth' || error.kind === 'endpoint')) fatal ??= error.message;
+        else record({ objectType: run.type, sourceKey: link.sourceKey, action: 'skip', status: 'failure', reason: message(error) });
+      }
+    }
+    await flush(true);
+    if (!stopped() && !dryRun) await deps.state.setWatermark(config.name, run.type, { value: snapshot.watermark ?? null, fingerprint });
+  }
+
+  async function prepare(type: SyncObjectType, section: ObjectConfig): Promise<TypeRun> {
+    const mappings = compileMappings(section.mappings);
+    const links = new Map((await deps.state.links(config.name, type)).map((l) => [l.sourceKey, l]));
+    return {
+      type,
+      kind: type === 'User' ? 'Users' : 'Groups',
+      section,
+      mappings,
+      matching: matchingOrder(mappings),
+      links,
+      hasActiveMapping: mappings.some((m) => m.target.toLowerCase() === 'active'),
+    };
+  }
+
+  const usersWatermark = await deps.state.watermark(config.name, 'User');
+  const kind = deps.initial || usersWatermark === undefined || usersWatermark.fingerprint !== fingerprint ? 'initial' : 'incremental';
+  if (!dryRun) await deps.state.startRun({ job: config.name, id: runId, kind });
+  let error: string | undefined;
+  let counts = { users: 0, groups: 0 };
+  try {
+    userRun = await prepare('User', config.users);
+    await syncType(userRun, deps.users);
+    counts = { ...counts, users: userRun.snapshot?.objects.length ?? 0 };
+    if (!stopped() && config.groups !== undefined && config.groups.enabled && deps.groups !== undefined) {
+      const groupRun = await prepare('Group', config.groups);
+      await syncType(groupRun, deps.groups);
+      counts = { ...counts, groups: groupRun.snapshot?.objects.length ?? 0 };
+    }
+  } catch (failure) {
+    if (!(failure instanceof CycleAbort) && !(failure instanceof SourceError)) throw failure;
+    error = failure.message;
+  } finally {
+    await flush(true).catch(() => undefined);
+  }
+  error ??= fatal;
+  const status = error !== undefined ? 'failed' : deps.signal?.aborted ? 'interrupted' : 'succeeded';
+  const stats = deps.target.http.stats;
+  const summary: CycleSummary = {
+    job: config.name,
+    runId,
+    kind,
+    status,
+    dryRun,
+    ...tally.counts,
+    requests: stats.requests - stats0.requests,
+    retries: stats.retries - stats0.retries,
+    throttled: stats.throttled - stats0.throttled,
+    ...counts,
+    durationMs: clock().getTime() - started,
+    ...(error === undefined ? {} : { error }),
+  };
+  if (!dryRun) await deps.state.finishRun(config.name, runId, { status, summary, error: error ?? null });
+  return summary;
+}

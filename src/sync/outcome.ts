@@ -1,0 +1,68 @@
+/**
+ * What a cycle reports: one outcome per source object it acted on (or deliberately did not), and
+ * the summary of the whole cycle. Every outcome goes through one recorder callback, which is where
+ * provisioning logs, provision-on-demand traces and deletion thresholds can attach.
+ */
+import type { SyncObjectType } from '../store/sync-state.ts';
+
+export type OutcomeAction = 'create' | 'update' | 'link' | 'disable' | 'delete' | 'skip' | 'unchanged';
+
+export interface ObjectOutcome {
+  readonly objectType: SyncObjectType;
+  readonly sourceKey: string;
+  readonly action: OutcomeAction;
+  readonly status: 'success' | 'failure' | 'skipped';
+  readonly targetId?: string;
+  /** The target paths written (attribute names, `members` for membership changes). */
+  readonly changed?: readonly string[];
+  /** The matching attribute that linked an existing target object. */
+  readonly matchedBy?: string;
+  readonly reason?: string;
+  /** True when the action was planned but not sent (`--dry-run`). */
+  readonly dryRun?: boolean;
+}
+
+export interface CycleSummary {
+  readonly job: string;
+  readonly runId: string;
+  readonly kind: 'initial' | 'incremental';
+  readonly status: 'succeeded' | 'failed' | 'interrupted';
+  readonly dryRun: boolean;
+  readonly created: number;
+  readonly updated: number;
+  readonly disabled: number;
+  readonly deleted: number;
+  readonly skipped: number;
+  readonly failed: number;
+  /** Objects matched to existing target objects and linked. */
+  readonly linked: number;
+  readonly unchanged: number;
+  /** HTTP requests sent to the target (retries included). */
+  readonly requests: number;
+  readonly retries: number;
+  readonly throttled: number;
+  readonly users: number;
+  readonly groups: number;
+  readonly durationMs: number;
+  readonly error?: string;
+}
+
+export type Recorder = (outcome: ObjectOutcome) => void;
+
+/** Counts outcomes into the summary's counters. */
+export function createTally() {
+  const counts = { created: 0, updated: 0, disabled: 0, deleted: 0, skipped: 0, failed: 0, linked: 0, unchanged: 0 };
+  return {
+    counts,
+    add(outcome: ObjectOutcome): void {
+      if (outcome.status === 'failure') counts.failed += 1;
+      else if (outcome.action === 'create') counts.created += 1;
+      else if (outcome.action === 'update') counts.updated += 1;
+      else if (outcome.action === 'disable') counts.disabled += 1;
+      else if (outcome.action === 'delete') counts.deleted += 1;
+      else if (outcome.action === 'link') counts.linked += 1;
+      else if (outcome.action === 'unchanged') counts.unchanged += 1;
+      else counts.skipped += 1;
+    },
+  };
+}

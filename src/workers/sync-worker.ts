@@ -1,0 +1,112 @@
+/**
+ * Runs the sync jobs stored in scimd (`scimd sync job put`) on their schedule, inside `scimd
+ * serve`. Every interval the worker turns each due job into one leased job row (kind `sync.cycle`,
+ * deduplicated by job name and due time, so several instances enqueue it once), then leases and
+ * runs such rows: one cycle with the same state the CLI uses, after which the job's next run is
+ * set to now + its interval. The lease keeps a second instance from running the same cycle.
+ */
+import type { JobRecord } from '../store/rows.ts';
+import type { Store } from '../store/store.ts';
+import { parseSyncConfig } from '../sync/config.ts';
+import type { CycleSummary } from '../sync/outcome.ts';
+import { createSyncRunner } from '../sync/runner.ts';
+import { createJobRunner, type JobRunResult } from './job-runner.ts';
+import { defaultWorkerId } from './key-reminder-worker.ts';
+
+export const SYNC_JOB_KIND = 'sync.cycle';
+
+/** What a stored job's `config` column holds: the file's text and where it came from (for relative paths). */
+export interface StoredSyncConfig {
+  readonly text: string;
+  readonly path: string;
+}
+
+export interface SyncWorkerOptions {
+  readonly store: Store;
+  /** Resolves `env:` secrets in stored configurations. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Milliseconds between looks for due jobs (60 s by default). */
+  readonly intervalMs?: number;
+  readonly clock?: () => Date;
+  readonly workerId?: string;
+  /** How long a cycle may run before another instance may take it over (1 hour by default). */
+  readonly leaseMs?: number;
+  readonly onCycle?: (summary: CycleSummary) => void;
+  readonly onFailure?: (job: JobRecord, error: unknown) => void;
+  readonly onRunError?: (error: unknown) => void;
+}
+
+/** Creates the worker; `start()` runs it every interval, `runOnce()` runs one round. */
+export function createSyncWorker(options: SyncWorkerOptions) {
+  const { store } = options;
+  const clock = options.clock ?? (() => new Date());
+  const interval = options.intervalMs ?? 60_000;
+  const controller = new AbortController();
+  const runner = createJobRunner({
+    store,
+    kinds: [SYNC_JOB_KIND],
+    workerId: options.workerId ?? defaultWorkerId(),
+    clock,
+    leaseMs: options.leaseMs ?? 60 * 60_000,
+    batchSize: 1,
+    ...(options.onFailure ? { onFailure: options.onFailure } : {}),
+    async handle(row) {
+      const name = (row.payload as { name?: string } | null)?.name ?? '';
+      const stored = await store.syncState.getJob(name);
+      if (stored === undefined || !stored.enabled) return;
+      try {
+        const { text, path } = stored.config as StoredSyncConfig;
+        const sync = createSyncRunner(parseSyncConfig(text, path, options.env), { state: store.syncState, clock });
+        try {
+          options.onCycle?.(await sync.cycle({ signal: controller.signal }));
+        } finally {
+          await sync.close();
+        }
+      } finally {
+        // Due again one interval later, whether this cycle worked or not (its run history says
+        // which); an interrupted cycle (shutdown) is due at once, so the next start resumes it.
+        const delay = controller.signal.aborted ? 0 : stored.intervalMinutes * 60_000;
+        await store.syncState.setNextRun(name, new Date(clock().getTime() + delay).toISOString());
+      }
+    },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = true;
+
+  async function runOnce(): Promise<JobRunResult & { readonly enqueued: number }> {
+    let enqueued = 0;
+    for (const job of await store.syncState.dueJobs(clock().toISOString(), 100)) {
+      const row = await store.jobs.enqueue(job.orgId, { kind: SYNC_JOB_KIND, dedupeKey: `${job.name}@${job.nextRunAt}`, payload: { name: job.name }, maxAttempts: 1 });
+      if (row !== undefined) enqueued += 1;
+    }
+    return { enqueued, ...(await runner.runDue()) };
+  }
+
+  function tick(): void {
+    running = runOnce()
+      .catch((error: unknown) => options.onRunError?.(error))
+      .finally(() => {
+        running = undefined;
+        if (!stopped) timer = setTimeout(tick, interval).unref();
+      });
+  }
+
+  return {
+    runOnce,
+    start(): void {
+      if (!stopped) return;
+      stopped = false;
+      tick();
+    },
+    /** Stops scheduling; a cycle in progress stops after its objects in flight (it resumes next time). */
+    async stop(): Promise<void> {
+      stopped = true;
+      controller.abort();
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+export type SyncWorker = ReturnType<typeof createSyncWorker>;

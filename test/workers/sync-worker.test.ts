@@ -1,0 +1,63 @@
+/**
+ * Server mode: a stored job runs on its schedule as a leased job. Two workers over the same
+ * database run a due job once; the next run is set one interval later; the state is the one a
+ * CLI run uses.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { CycleSummary } from '../../src/sync/outcome.ts';
+import { createSyncWorker } from '../../src/workers/sync-worker.ts';
+import { GROUP_MAPPINGS, startScimd, stateStore, tempDir, USER_MAPPINGS, type ServedScimd } from '../sync/harness.ts';
+
+describe('sync worker (scimd serve)', () => {
+  let scimd: ServedScimd;
+  let state: Awaited<ReturnType<typeof stateStore>>;
+  let files: Awaited<ReturnType<typeof tempDir>>;
+  let now = Date.parse('2026-05-01T08:00:00.000Z');
+  const clock = () => new Date(now);
+
+  before(async () => {
+    scimd = await startScimd();
+    state = await stateStore();
+    files = await tempDir();
+  });
+  after(async () => {
+    await scimd.close();
+    await state.close();
+    await files.remove();
+  });
+
+  it('runs a due stored job once across two workers, then waits for its interval', async () => {
+    await files.write('users.csv', 'id,mail,givenName,surname\n1,ann@corp.example,Ann,Ash\n2,ben@corp.example,Ben,Birch\n');
+    await files.write('groups.csv', 'id,name,members\ng,Staff,1;2\n');
+    const config = {
+      name: 'stored',
+      source: { type: 'csv', path: 'users.csv', key: 'id' },
+      target: { url: scimd.url, token: 'env:TOKEN' },
+      users: { mappings: USER_MAPPINGS.filter((m) => m.target !== 'active') },
+      groups: { source: { type: 'csv', path: 'groups.csv', key: 'id', members: 'members' }, mappings: GROUP_MAPPINGS },
+      schedule: { intervalMinutes: 30 },
+    };
+    const org = await state.store.organizations.create({ name: 'Owner', slug: 'owner' });
+    await state.store.syncState.putJob({ orgId: org.id, name: 'stored', config: { text: JSON.stringify(config), path: `${files.dir}/stored.json` }, enabled: true, intervalMinutes: 30, nextRunAt: clock().toISOString() });
+    const cycles: CycleSummary[] = [];
+    const make = (id: string) => createSyncWorker({ store: state.store, env: { TOKEN: scimd.token }, clock, workerId: id, onCycle: (s) => cycles.push(s) });
+    const [a, b] = [make('a'), make('b')];
+    const results = await Promise.all([a.runOnce(), b.runOnce()]);
+    assert.equal(cycles.length, 1, JSON.stringify(results));
+    assert.equal(cycles[0]?.status, 'succeeded', cycles[0]?.error);
+    assert.equal(cycles[0]?.created, 3);
+    assert.equal((await state.store.syncState.getJob('stored'))?.nextRunAt, '2026-05-01T08:30:00.000Z');
+    now += 10 * 60_000;
+    await a.runOnce();
+    assert.equal(cycles.length, 1, 'not due yet');
+    now += 25 * 60_000;
+    await b.runOnce();
+    assert.equal(cycles.length, 2);
+    assert.equal(cycles[1]?.kind, 'incremental');
+    assert.equal(cycles[1]?.requests, 0);
+    assert.equal((await state.store.syncState.runs('stored', 10)).length, 2);
+    await a.stop();
+    await b.stop();
+  });
+});
