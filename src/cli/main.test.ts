@@ -14,6 +14,7 @@ function capture(): CliIo & { out_: string[]; err_: string[] } {
 const created = {
   url: 'http://localhost:8080',
   tenantUrl: 'http://localhost:8080/scim/v2',
+  consoleUrl: 'http://localhost:8080/console',
   bootstrap: {
     status: 'created',
     secretSource: 'generated',
@@ -24,18 +25,18 @@ const created = {
 } as const satisfies ServeInfo;
 
 describe('scimd serve output', () => {
-  it('prints the Tenant URL and the generated token on first start', () => {
-    assert.deepEqual(announcement(created), ['Tenant URL: http://localhost:8080/scim/v2', 'SCIM token: scimd_0123abcd_secret']);
+  it('prints the Tenant URL, the generated token and the Console URL on first start', () => {
+    assert.deepEqual(announcement(created), ['Tenant URL: http://localhost:8080/scim/v2', 'SCIM token: scimd_0123abcd_secret', 'Console: http://localhost:8080/console']);
   });
 
   it('says a provided bootstrap token was installed without printing it', () => {
     const lines = announcement({ ...created, bootstrap: { ...created.bootstrap, secretSource: 'provided' } });
-    assert.deepEqual(lines, ['Tenant URL: http://localhost:8080/scim/v2', 'SCIM token installed from SCIMD_BOOTSTRAP_TOKEN (not shown)']);
+    assert.deepEqual(lines, ['Tenant URL: http://localhost:8080/scim/v2', 'SCIM token installed from SCIMD_BOOTSTRAP_TOKEN (not shown)', 'Console: http://localhost:8080/console']);
     assert.ok(!lines.join('\n').includes('scimd_0123abcd_secret'));
   });
 
-  it('prints only the Tenant URL on later starts', () => {
-    assert.deepEqual(announcement({ ...created, bootstrap: { status: 'existing' } }), ['Tenant URL: http://localhost:8080/scim/v2']);
+  it('prints only the Tenant URL and the Console URL on later starts', () => {
+    assert.deepEqual(announcement({ ...created, bootstrap: { status: 'existing' } }), ['Tenant URL: http://localhost:8080/scim/v2', 'Console: http://localhost:8080/console']);
   });
 });
 
@@ -58,7 +59,7 @@ describe('runCli', () => {
     assert.equal(seen?.port, 0);
     assert.equal(seen?.host, '0.0.0.0');
     assert.deepEqual(seen?.database, { kind: 'sqlite', path: ':memory:', synchronous: 'full' });
-    assert.deepEqual(io.out_, ['Tenant URL: http://localhost:8080/scim/v2', 'SCIM token: scimd_0123abcd_secret']);
+    assert.deepEqual(io.out_, ['Tenant URL: http://localhost:8080/scim/v2', 'SCIM token: scimd_0123abcd_secret', 'Console: http://localhost:8080/console']);
     assert.ok(closed);
   });
 

@@ -28,5 +28,6 @@ Options for serve:
 On first start, serve prints two lines a script can read:
   Tenant URL: <public url>/scim/v2
   SCIM token: <secret>          (shown once; with SCIMD_BOOTSTRAP_TOKEN set, that token is installed instead)
+  Console: <public url>/console
 Logs are JSON lines on stdout after those lines. See docs/operations.md for every setting.
 `;

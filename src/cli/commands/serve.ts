@@ -15,6 +15,8 @@ export interface ServeInfo {
   readonly url: string;
   /** `${url}/scim/v2`: what an admin pastes into Entra or Okta. */
   readonly tenantUrl: string;
+  /** `${url}/console`: the admin web console. */
+  readonly consoleUrl: string;
   readonly bootstrap: BootstrapResult;
 }
 
@@ -30,7 +32,7 @@ export type StartServer = (config: Config, options: { readonly announce: (info: 
 /** Waits for the first of the signals and resolves with its name; a second signal forces an exit. */
 export type WaitForSignal = () => Promise<string>;
 
-/** The lines a script reads: `Tenant URL: …`, then `SCIM token: …` when a token was generated now. */
+/** The lines a script reads: `Tenant URL: …`, `SCIM token: …` when a token was generated now, then `Console: …`. */
 export function announcement(info: ServeInfo): string[] {
   const lines = [`Tenant URL: ${info.tenantUrl}`];
   const boot = info.bootstrap;
@@ -41,6 +43,7 @@ export function announcement(info: ServeInfo): string[] {
         : 'SCIM token installed from SCIMD_BOOTSTRAP_TOKEN (not shown)',
     );
   }
+  lines.push(`Console: ${info.consoleUrl}`);
   return lines;
 }
 
