@@ -106,7 +106,34 @@ describe('the admin console in Chromium', { skip }, () => {
     const created = await s.scim('POST', '/Users', secret, USER);
     assert.equal(created.status, 201, JSON.stringify(created.json));
 
+    // Users shows the user with its role; the user page has the attributes and the history.
+    await openNav(page, 'Users');
+    const row = page.getByRole('row').filter({ hasText: USER.userName });
+    await row.waitFor();
+    assert.match(await row.innerText(), /Barbara Jensen\s+Editor\s+Active/);
+    await page.getByLabel('Search by').selectOption('externalId');
+    await page.getByLabel('Search users').fill('entra-0001');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('1 user match').waitFor();
+    await page.getByRole('link', { name: USER.userName }).click();
+    await page.getByRole('heading', { level: 1, name: USER.userName }).waitFor();
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    await page.getByRole('cell', { name: /SCIM System User/ }).first().waitFor();
+
+    // Revision history names the identity provider's writes "SCIM System User"; the CSV export downloads them.
+    await openNav(page, 'Revision history');
+    await page.getByRole('cell', { name: /^SCIM System User/ }).first().waitFor();
+    await page.getByLabel('Actor type').selectOption('scim');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByRole('cell', { name: 'user.created' }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    assert.equal(csv[0], 'occurredAt,actorType,actorId,actorName,action,resourceType,resourceId,requestId,sourceIp,changes');
+    assert.equal(csv.length, 2, 'the header and the one SCIM event the filter selects');
+    assert.match(csv[1] ?? '', /SCIM System User.*user\.created.*bjensen@acme\.test/);
+
     // Revoke the key: SCIM answers 401 from the next request.
+    await openNav(page, 'API Access');
     await page.getByRole('button', { name: 'Revoke Entra ID production' }).click();
     await page.getByRole('dialog', { name: /Revoke/ }).getByRole('button', { name: 'Revoke key' }).click();
     await page.getByText('Revoked', { exact: true }).waitFor();

@@ -7,7 +7,7 @@ import { Frame } from '../components/frame';
 import { useAuth, useCaller } from '../auth';
 import { ErrorMessage, Loading } from '../components/ui';
 import { Link, match } from '../router';
-import { pages, type OrgPage } from './org-pages';
+import { inNav, pages, type OrgPage } from './org-pages';
 
 export interface OrgPageProps {
   readonly org: Organization;
@@ -31,10 +31,10 @@ export function OrgShell({ orgId, rest }: { orgId: string; rest: string }) {
       <p className="nav-org">{org.data?.name ?? orgId}</p>
       <ul>
         {visible
-          .filter((p) => p.inNav !== false)
+          .filter(inNav)
           .map((p) => (
             <li key={p.path}>
-              <Link to={`/orgs/${encodeURIComponent(orgId)}/${p.path}`} aria-current={current?.page === p ? 'page' : undefined}>
+              <Link to={`/orgs/${encodeURIComponent(orgId)}/${p.path}`} aria-current={current !== undefined && section(current.page) === section(p) ? 'page' : undefined}>
                 {p.title}
               </Link>
             </li>
@@ -66,12 +66,13 @@ export function OrgShell({ orgId, rest }: { orgId: string; rest: string }) {
   return <Frame nav={nav}>{body}</Frame>;
 }
 
+/** `users` for both `users` and `users/:userId`. */
+const section = (page: OrgPage): string => page.path.split('/')[0] ?? page.path;
+
 function findPage(visible: readonly OrgPage[], rest: string): { page: OrgPage; params: Record<string, string> } | undefined {
   for (const page of visible) {
-    for (const pattern of [page.path, ...(page.children ?? [])]) {
-      const params = match(`/${pattern}`, `/${rest}`);
-      if (params) return { page, params };
-    }
+    const params = match(`/${page.path}`, `/${rest}`);
+    if (params) return { page, params };
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 /** Settings → Security: the SCIM switch, the user policies and the notification addresses. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, orgPath, query } from '../api/client';
+import { api, orgPath } from '../api/client';
 import type { Notifications, Organization, Policies, RoleList } from '../api/types';
 import { useAuth } from '../auth';
 import { ConfirmDialog } from '../components/dialog';
@@ -70,7 +70,7 @@ function PoliciesSection({ org }: { org: Organization }) {
   const { can } = useAuth();
   const client = useQueryClient();
   const policies = useQuery({ queryKey: ['policies', org.id], queryFn: () => api<Policies>('GET', orgPath(org.id, '/policies')) });
-  const roles = useQuery({ queryKey: ['roles', org.id, 'all'], queryFn: () => api<RoleList>('GET', orgPath(org.id, `/roles${query({ count: 200 })}`)), enabled: can('roles:read') });
+  const roles = useQuery({ queryKey: ['roles', org.id], queryFn: () => api<RoleList>('GET', orgPath(org.id, '/roles')), enabled: can('roles:read') });
   const [draft, setDraft] = useState<Policies | null>(null);
   const [domains, setDomains] = useState('');
   useEffect(() => {
