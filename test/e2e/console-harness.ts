@@ -57,10 +57,11 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-export async function startConsoleServer(): Promise<ConsoleServer> {
+/** Starts scimd and Chromium; `env` adds settings (e.g. a fast reminder worker). */
+export async function startConsoleServer(env: Readonly<Record<string, string>> = {}): Promise<ConsoleServer> {
   ensureConsoleBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'scimd-console-e2e-'));
-  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'scimd.db')}`, PORT: '0', HOST: '127.0.0.1' });
+  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'scimd.db')}`, PORT: '0', HOST: '127.0.0.1', ...env });
   const runtime = await startRuntime(config, { logger: createLogger({ level: 'silent' }) });
   await createOperatorService({ store: runtime.store }).create(OPERATOR);
   const browser = await chromium.launch({
