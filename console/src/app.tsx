@@ -1,6 +1,8 @@
 /** The console's shell: session bootstrapping, the sign-in gate and the page routes. */
 import { useEffect, useRef } from 'react';
-import { storeSetupToken } from './api/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, orgPath, storeSetupToken } from './api/client';
+import type { Organization } from './api/types';
 import { useAuth, useCaller } from './auth';
 import { Frame } from './components/frame';
 import { Loading } from './components/ui';
@@ -20,13 +22,20 @@ function adoptSetupToken(): void {
 
 export function App() {
   const { state, refresh } = useAuth();
+  const client = useQueryClient();
   const started = useRef(false);
   useEffect(() => {
     if (started.current) return;
     started.current = true;
     adoptSetupToken();
+    // A deep link into an organization: fetch it while the session is checked, not after.
+    const orgId = /^\/console\/orgs\/([^/]+)/.exec(window.location.pathname)?.[1];
+    if (orgId !== undefined) {
+      const id = decodeURIComponent(orgId);
+      void client.prefetchQuery({ queryKey: ['org', id], queryFn: () => api<Organization>('GET', orgPath(id), undefined, { quiet401: true }) });
+    }
     void refresh();
-  }, [refresh]);
+  }, [refresh, client]);
 
   if (state.status === 'loading') return <Loading what="Loading the console" />;
   if (state.status === 'signedOut') return <SignInPage message={state.message} />;

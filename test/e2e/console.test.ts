@@ -114,7 +114,7 @@ describe('the admin console in Chromium', { skip }, () => {
     await page.getByLabel('Search by').selectOption('externalId');
     await page.getByLabel('Search users').fill('entra-0001');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await page.getByText('1 user match').waitFor();
+    await page.getByText('1 user matches').waitFor();
     await page.getByRole('link', { name: USER.userName }).click();
     await page.getByRole('heading', { level: 1, name: USER.userName }).waitFor();
     await page.getByRole('heading', { name: 'History' }).waitFor();

@@ -2431,6 +2431,7 @@ export interface operations {
                 cursor?: string;
                 count?: number;
                 filter?: string;
+                total?: "true" | "false";
             };
             header?: never;
             path: {
@@ -2440,7 +2441,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of users in id order; `filter` takes SCIM filter syntax; `totalResults` on the first page */
+            /** @description A page of users in id order; `filter` takes SCIM filter syntax; `totalResults` on the first page unless `total=false` */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2702,6 +2703,7 @@ export interface operations {
                 cursor?: string;
                 count?: number;
                 filter?: string;
+                total?: "true" | "false";
             };
             header?: never;
             path: {

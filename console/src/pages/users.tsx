@@ -1,6 +1,6 @@
 /** Users: searched and paged by the server (SCIM filter, keyset cursor), so a million users open as fast as ten. */
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, orgPath, query } from '../api/client';
 import type { ResourceList } from '../api/types';
 import { Badge, Empty, ErrorMessage, Loading, PageHeader, Pager, Time, usePager } from '../components/ui';
@@ -23,17 +23,17 @@ export function UsersPage({ org }: OrgPageProps) {
   const [text, setText] = useState('');
   const [filter, setFilter] = useState<string | undefined>(undefined);
   const pager = usePager(filter ?? '');
+  // The rows come without the count and the count comes on its own, so a million-user
+  // organization shows its first rows without waiting for the COUNT over every user.
   const users = useQuery({
     queryKey: ['users', org.id, filter, pager.cursor],
-    queryFn: () => api<ResourceList>('GET', orgPath(org.id, `/users${query({ filter, cursor: pager.cursor, count: PAGE })}`)),
+    queryFn: () => api<ResourceList>('GET', orgPath(org.id, `/users${query({ filter, cursor: pager.cursor, count: PAGE, total: 'false' })}`)),
     placeholderData: (previous) => previous,
   });
-  const [total, setTotal] = useState<{ filter: string | undefined; count: number } | null>(null);
-  // Only the first page carries totalResults (counting a million users on every page would be slow).
-  const firstPageTotal = users.data?.totalResults;
-  useEffect(() => {
-    if (firstPageTotal !== undefined) setTotal({ filter, count: firstPageTotal });
-  }, [firstPageTotal, filter]);
+  const total = useQuery({
+    queryKey: ['users-total', org.id, filter],
+    queryFn: async () => (await api<ResourceList>('GET', orgPath(org.id, `/users${query({ filter, count: 1 })}`))).totalResults,
+  });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -70,12 +70,12 @@ export function UsersPage({ org }: OrgPageProps) {
           Search
         </button>
       </form>
-      {total !== null && total.filter === filter ? (
+      {total.data === undefined ? null : (
         <p className="hint" role="status">
-          {total.count.toLocaleString()} {total.count === 1 ? 'user' : 'users'}
-          {filter === undefined ? '' : ' match'}
+          {total.data.toLocaleString()} {total.data === 1 ? 'user' : 'users'}
+          {filter === undefined ? '' : total.data === 1 ? ' matches' : ' match'}
         </p>
-      ) : null}
+      )}
       {users.isPending ? (
         <Loading what="Loading users" />
       ) : users.isError ? (
