@@ -76,6 +76,16 @@ export default tseslint.config(
     rules: forbid(['runtime'], 'edges must not import the composition root.'),
   },
   {
+    // The console talks to the server over HTTP only; its API types are generated from OpenAPI.
+    files: ['console/**/*.ts', 'console/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+(src|test|bench|scripts)(/|$)', message: 'the console imports nothing from the server; it calls /api/v1.' }] },
+      ],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', 'bin/**/*.js', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

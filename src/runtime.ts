@@ -7,6 +7,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { RunningServer, ServeInfo } from './cli/commands/serve.ts';
@@ -121,6 +122,9 @@ interface AdminWiring {
   readonly registries: SchemaRegistries;
 }
 
+/** The built admin console (`npm run build:console`), next to src/ (and to a compiled dist/). */
+const CONSOLE_ROOT = fileURLToPath(new URL('../console/dist', import.meta.url));
+
 const RETENTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
 /**
@@ -190,7 +194,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const registries = createSchemaRegistries({ store });
   const base = appDeps(config, store, apiKeys, logger, { rulesFor: policies.rulesFor, activity, registries });
   const administration = buildAdministration(config, store, { organizations, apiKeys, policies, activity, users: base.users, groups: base.groups, registries }, logger);
-  const app = createApp({ ...base, admin: administration.services });
+  const app = createApp({ ...base, admin: administration.services, consoleRoot: CONSOLE_ROOT });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   let address: AddressInfo;
   try {
@@ -214,7 +218,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   syncWorker.start();
   const stopRetention = scheduleRetention(config, store, activity, logger);
   const url = publicBaseUrl(config, address);
-  const info: ServeInfo = { url, tenantUrl: `${url}/scim/v2`, bootstrap };
+  const info: ServeInfo = { url, tenantUrl: `${url}/scim/v2`, consoleUrl: `${url}/console`, bootstrap };
   options.announce?.(info);
   logger.info(
     { url, tenantUrl: info.tenantUrl, listen: `${address.address}:${address.port}`, database: config.database.kind, migrationsApplied: migrations.map((m) => m.name), firstStart: bootstrap.status === 'created' },

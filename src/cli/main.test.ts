@@ -14,6 +14,7 @@ function capture(): CliIo & { out_: string[]; err_: string[] } {
 const created = {
   url: 'http://localhost:8080',
   tenantUrl: 'http://localhost:8080/scim/v2',
+  consoleUrl: 'http://localhost:8080/console',
   bootstrap: {
     status: 'created',
     secretSource: 'generated',

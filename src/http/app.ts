@@ -16,6 +16,7 @@ import { registerAdminApi } from './admin/admin-api.ts';
 import type { AdminServices } from './admin/deps.ts';
 import { scimAuth, scimRateLimit } from './auth.ts';
 import type { AppEnv } from './env.ts';
+import { registerConsole } from './console.ts';
 import { registerHealthRoutes } from './health.ts';
 import { createLogger } from './logger.ts';
 import { createMetricsRegistry, httpMetrics, type MetricsRegistry } from './metrics.ts';
@@ -75,6 +76,8 @@ export interface AppDeps {
   readonly activity?: ActivityRecorder;
   /** The services behind the admin API (`/api/v1`, src/http/admin/); not served when omitted. */
   readonly admin?: AdminServices;
+  /** The built admin console (`console/dist`), served under `/console`; not served when omitted. */
+  readonly consoleRoot?: string;
 }
 
 function firstHeaderValue(value: string | undefined): string | undefined {
@@ -190,6 +193,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       defaultPageSize: deps.limits.defaultPageSize,
     });
   }
+
+  if (deps.consoleRoot !== undefined) registerConsole(app, { root: deps.consoleRoot });
 
   app.notFound(notFound);
   app.onError((error, c) => renderError(error, c));

@@ -42,6 +42,8 @@ export interface DirectoryQuery {
   readonly filter?: string;
   readonly count: number;
   readonly cursor?: string;
+  /** Count `totalResults` on the first page (default true); false returns the rows without the COUNT. */
+  readonly withTotal?: boolean;
 }
 
 export interface DirectoryServiceDeps {
@@ -60,7 +62,7 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
   function storeQuery(query: DirectoryQuery, schemas: ResourceSchemas) {
     const cursor = query.cursor ?? '';
     const scim = { attributes: [], excludedAttributes: [], startIndex: 1, count: query.count, cursor, ...(query.filter === undefined ? {} : { filter: query.filter }) };
-    return { ...toStoreQuery(scim, schemas, limits), includeTotal: cursor === '' };
+    return { ...toStoreQuery(scim, schemas, limits), includeTotal: cursor === '' && query.withTotal !== false };
   }
 
   function pageOf(page: { resources: readonly { resource: ScimResource }[]; totalResults?: number; nextCursor?: string }): ResourcePage {

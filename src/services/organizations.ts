@@ -169,7 +169,7 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
     },
 
     /** Organizations ordered by id (creation order), `limit` at a time after `after`. */
-    async list(page: { readonly after?: string; readonly limit?: number } = {}): Promise<OrganizationView[]> {
+    async list(page: { readonly after?: string; readonly limit?: number; readonly search?: string } = {}): Promise<OrganizationView[]> {
       return (await store.organizations.list(page)).map(organizationView);
     },
 

@@ -88,7 +88,8 @@ export interface OrganizationStore {
   create(input: NewOrganization): Promise<OrganizationRecord>;
   get(id: string): Promise<OrganizationRecord | undefined>;
   getBySlug(slug: string): Promise<OrganizationRecord | undefined>;
-  list(page?: { readonly after?: string; readonly limit?: number }): Promise<readonly OrganizationRecord[]>;
+  /** Organizations in id order after `after`; `search` keeps those whose name or slug contains it (any case). */
+  list(page?: { readonly after?: string; readonly limit?: number; readonly search?: string }): Promise<readonly OrganizationRecord[]>;
   update(id: string, changes: OrganizationChanges): Promise<OrganizationRecord | undefined>;
   /** Deletes the organization and every row of every table that belongs to it. */
   delete(id: string): Promise<boolean>;

@@ -16,6 +16,8 @@ export interface ServeInfo {
   readonly url: string;
   /** `${url}/scim/v2`: what an admin pastes into Entra or Okta. */
   readonly tenantUrl: string;
+  /** `${url}/console`: the admin web console. */
+  readonly consoleUrl: string;
   readonly bootstrap: BootstrapResult;
 }
 

@@ -16,10 +16,19 @@ import { PageQuery } from './organization-routes.ts';
 const TAG = 'Directory';
 const ORG = '/organizations/{orgId}';
 
-const ListQuery = PageQuery.extend({ filter: z.string().optional() });
+const ListQuery = PageQuery.extend({
+  filter: z.string().optional(),
+  /** `false` skips counting `totalResults` on the first page (a client can ask for the count separately). */
+  total: z.enum(['true', 'false']).optional(),
+});
 
 function directoryQuery(admin: AdminContext, query: z.infer<typeof ListQuery>) {
-  return { count: pageSize(admin, query.count), ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.filter === undefined ? {} : { filter: query.filter }) };
+  return {
+    count: pageSize(admin, query.count),
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+    ...(query.filter === undefined ? {} : { filter: query.filter }),
+    ...(query.total === 'false' ? { withTotal: false } : {}),
+  };
 }
 
 function resourcePage(page: ResourcePage) {
@@ -40,7 +49,7 @@ function userRoutes(admin: AdminContext): AdminRoute[] {
       tag: TAG,
       access: { kind: 'org', scope: 'users:read' },
       query: ListQuery,
-      responses: { 200: { description: 'A page of users in id order; `filter` takes SCIM filter syntax; `totalResults` on the first page', schema: ResourceList } },
+      responses: { 200: { description: 'A page of users in id order; `filter` takes SCIM filter syntax; `totalResults` on the first page unless `total=false`', schema: ResourceList } },
       handle: async ({ params, query }) => ({ status: 200, body: resourcePage(await admin.directory.listUsers(params['orgId'] ?? '', directoryQuery(admin, query))) }),
     }),
     defineRoute({

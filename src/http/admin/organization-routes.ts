@@ -45,15 +45,15 @@ function lifecycleRoutes(admin: AdminContext): AdminRoute[] {
       summary: 'List organizations',
       tag: TAG,
       access: { kind: 'any' },
-      query: PageQuery,
-      responses: { 200: { description: 'Operators see every organization; keys and setup links see their own', schema: OrganizationList } },
+      query: PageQuery.extend({ search: z.string().max(200).optional() }),
+      responses: { 200: { description: 'Operators see every organization (`search` keeps names or slugs containing it, any case); keys and setup links see their own', schema: OrganizationList } },
       async handle({ c, principal, query }) {
         if (principal?.kind !== 'operator') {
           const own = principal && holds(principal, principal.orgId, 'org:read') ? [show(c, await admin.organizations.get(principal.orgId))] : [];
           return { status: 200, body: { items: own } };
         }
         const limit = pageSize(admin, query.count);
-        const rows = await admin.organizations.list({ limit: limit + 1, ...(query.cursor ? { after: query.cursor } : {}) });
+        const rows = await admin.organizations.list({ limit: limit + 1, ...(query.cursor ? { after: query.cursor } : {}), ...(query.search ? { search: query.search } : {}) });
         const items = rows.slice(0, limit).map((org) => show(c, org));
         const last = items[items.length - 1];
         return { status: 200, body: rows.length > limit && last ? { items, nextCursor: last.id } : { items } };

@@ -1,5 +1,5 @@
 /** Organizations (tenants) over Kysely, shared by both dialects (DESIGN.md §3). */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { OrganizationsTable } from '../database.ts';
 import type { OrganizationRecord } from '../rows.ts';
 import type { NewOrganization, OrganizationChanges, OrganizationStore } from '../store.ts';
@@ -66,6 +66,13 @@ export function organizationStore(ctx: SqlContext): OrganizationStore {
     async list(page = {}) {
       let query = ctx.db.selectFrom('organizations').selectAll().orderBy('id').limit(page.limit ?? 1000);
       if (page.after !== undefined) query = query.where('id', '>', page.after);
+      if (page.search !== undefined && page.search !== '') {
+        const pattern = `%${page.search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+        query = query.where((eb) => eb.or([
+          sql<boolean>`lower(name) like ${pattern} escape '\\'`,
+          sql<boolean>`lower(slug) like ${pattern} escape '\\'`,
+        ]));
+      }
       return (await query.execute()).map((row) => toRecord(ctx, row));
     },
     async update(id: string, changes: OrganizationChanges) {

@@ -34,6 +34,20 @@ for (const dialect of await testDialects()) {
       assertError(await h.call('GET', '/organizations?count=0'), 400, 'invalidValue', /^Invalid request query: query\.count: /);
     });
 
+    it('searches organizations by name or slug in any case, literally, and pages the matches', async () => {
+      for (const name of ['Umbrella Search One', 'umbrella search two', 'Umbrella Search Three', 'Other 100% Search']) await h.call('POST', '/organizations', { body: { name } });
+      const first = await h.call('GET', '/organizations?search=UMBRELLA%20SEARCH&count=2');
+      assert.equal(first.status, 200);
+      assert.equal(first.json.items.length, 2);
+      const rest = await h.call('GET', `/organizations?search=umbrella%20search&count=2&cursor=${first.json.nextCursor}`);
+      const names = [...first.json.items, ...rest.json.items].map((o: { name: string }) => o.name).sort();
+      assert.deepEqual(names, ['Umbrella Search One', 'Umbrella Search Three', 'umbrella search two']);
+      assert.equal(rest.json.nextCursor, undefined);
+      assert.deepEqual((await h.call('GET', '/organizations?search=100%25')).json.items.map((o: { name: string }) => o.name), ['Other 100% Search']);
+      assert.deepEqual((await h.call('GET', '/organizations?search=%25%25')).json.items, []);
+      assert.deepEqual((await h.call('GET', '/organizations?search=other-100')).json.items.map((o: { name: string }) => o.name), ['Other 100% Search']);
+    });
+
     it('pages organizations with a cursor', async () => {
       for (const name of ['Org 1', 'Org 2', 'Org 3']) await h.call('POST', '/organizations', { body: { name } });
       const seen: string[] = [];
