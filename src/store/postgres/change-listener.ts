@@ -10,7 +10,8 @@
  * number, so caches are bypassed rather than trusted while changes could go unseen. Reconnection
  * is attempted at most once per `retryMs`.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { pgModule } from './pg-module.ts';
 
 export interface ChangeListenerOptions {
   /** Connection settings for the listening connection (those of the store's pool). */
@@ -54,7 +55,7 @@ export function createChangeListener(options: ChangeListenerOptions): ChangeList
   function connect(): Promise<boolean> {
     lastAttempt = Date.now();
     state = 'connecting';
-    const attempt = new pg.Client(options.connection);
+    const attempt = new (pgModule().Client)(options.connection);
     client = attempt;
     attempt.on('notification', () => {
       version += 1;
@@ -63,7 +64,7 @@ export function createChangeListener(options: ChangeListenerOptions): ChangeList
     attempt.on('end', () => fail(attempt, new Error('the change-listener connection ended')));
     connecting = attempt
       .connect()
-      .then(() => attempt.query(`LISTEN ${pg.escapeIdentifier(options.channel)}`))
+      .then(() => attempt.query(`LISTEN ${pgModule().escapeIdentifier(options.channel)}`))
       .then(
         () => {
           if (client !== attempt) return false;

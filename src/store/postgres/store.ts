@@ -2,7 +2,8 @@
  * The PostgreSQL adapter on node-postgres (DESIGN.md §4, §5): a connection pool from a connection
  * string (`DATABASE_URL`), or a pool the caller owns.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { pgModule } from './pg-module.ts';
 import { Kysely, PostgresDialect } from 'kysely';
 import { postgresCapabilities } from '../capabilities.ts';
 import type { Database } from '../database.ts';
@@ -33,7 +34,7 @@ export interface PostgresStoreOptions extends StoreOptions {
 
 /** Creates the PostgreSQL store; run `migrateToLatest(store)` before first use. */
 export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  const pool = options.pool ?? new (pgModule().Pool)({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
   pool.on('error', options.onIdleConnectionError ?? (() => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
   const ctx = { db, caps: postgresCapabilities, uniqueViolation: postgresUniqueViolation, runTransaction: plainTransactions(db), ...timeAndIds(options) };
