@@ -20,6 +20,8 @@ const FOLDS: Readonly<Record<string, string>> = {
 
 const COMBINING_MARK = /[\u0300-\u036f]/g;
 const FOLDABLE = /[æÆøØœŒßłŁıđĐ]/g;
+/** Printable ASCII has nothing to fold. */
+const PLAIN = /^[ -~]*$/;
 
 /**
  * Replaces accented Latin letters with their plain letters: decompose (NFD), drop the combining
@@ -27,6 +29,7 @@ const FOLDABLE = /[æÆøØœŒßłŁıđĐ]/g;
  * live elsewhere (kana voicing marks, Hangul) are left alone.
  */
 export function normalizeDiacritics(value: string): string {
+  if (PLAIN.test(value)) return value;
   return value.normalize('NFD').replace(COMBINING_MARK, '').replace(FOLDABLE, (c) => FOLDS[c] ?? c).normalize('NFC');
 }
 
