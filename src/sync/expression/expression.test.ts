@@ -113,9 +113,13 @@ describe('compiled expressions', () => {
     assert.doesNotMatch(random.value, /[?,]/);
   });
 
-  it('read JavaScript Dates, bigints and undefined in the source object', () => {
+  it('read JavaScript Dates, bigints, bytes, objects and undefined in the source object', () => {
     const compiled = compileExpression('Join("|", [when], [big], [none])');
     const result = compiled.evaluate({ attributes: { when: new Date('2020-01-02T13:00:00Z'), big: 12n, none: undefined } });
     assert.deepEqual(result, { flow: true, value: '1/2/2020 1:00:00 PM|12' });
+    const bytes = compileExpression('[objectGUID]').evaluate({ attributes: { objectGUID: new Uint8Array([72, 105, 33]) } });
+    assert.deepEqual(bytes, { flow: true, value: 'SGkh' });
+    const complex = compileExpression('[manager]').evaluate({ attributes: { manager: { value: 'm1' } } });
+    assert.deepEqual(complex, { flow: true, value: '{"value":"m1"}' });
   });
 });
