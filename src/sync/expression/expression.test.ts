@@ -33,6 +33,7 @@ const fixtures = JSON.parse(readFileSync(new URL('./expression.fixtures.json', i
   examples: Example[];
   errors: ErrorCase[];
   runtimeErrors: ErrorCase[];
+  diacritics: { rows: [letters: string, plain: string][] };
 };
 
 function contextOf(example: { input?: Record<string, unknown>; now?: string; random?: number; targetExisting?: readonly string[] }): ExpressionContext {
@@ -61,6 +62,16 @@ describe('Entra expression reference examples', () => {
       const result = compileExpression(example.expression).evaluate(contextOf(example));
       if (example.flow === false) assert.deepEqual(result, { flow: false });
       else assert.deepEqual(result, { flow: true, value: example.expected });
+    });
+  }
+});
+
+describe('NormalizeDiacritics follows Entra\'s table', () => {
+  for (const [letters, plain] of fixtures.diacritics.rows) {
+    it(`${letters} → ${plain}`, () => {
+      for (const letter of letters.split(' ')) {
+        assert.deepEqual(compileExpression('NormalizeDiacritics([a])').evaluate({ attributes: { a: letter } }), { flow: true, value: plain }, letter);
+      }
     });
   }
 });
