@@ -35,6 +35,7 @@ const expressionText: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) =
       ([name, args]) => `${name}(${args.join(', ')})`,
     ),
     fc.tuple(tie('expr'), fc.constantFrom('=', '<>', '<', '<=', '>', '>='), tie('expr')).map(([l, op, r]) => `IIF(${l} ${op} ${r}, "y", "n")`),
+    fc.tuple(tie('expr'), fc.constantFrom('=', '<>', '>'), tie('expr')).map(([l, op, r]) => `CBool((${l} ${op} ${r}) = (${r}))`),
   ),
 })).expr;
 
