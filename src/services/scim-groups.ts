@@ -66,8 +66,9 @@ export function createGroupService(deps: GroupServiceDeps) {
     return { resource: { ...record.resource, members }, version: record.version };
   }
 
+  // A write reads through `tx` and locks the row until it commits; a plain read (`store`) does not.
   async function load(tx: Store, ctx: OperationContext, id: string): Promise<GroupRecord> {
-    const found = await tx.groups.get(ctx.orgId, id);
+    const found = await tx.groups.get(ctx.orgId, id, { forUpdate: tx !== store });
     if (!found) throw new ScimError(404, undefined, `Group "${id}" not found`);
     return found;
   }

@@ -108,8 +108,9 @@ export function createUserService(deps: UserServiceDeps) {
   const withPolicies = (rules: UserRules | undefined, resource: ScimResource, write: UserWrite, before?: ScimResource): ScimResource =>
     rules ? applyUserPolicies(resource, rules, write, before) : resource;
 
+  // A write reads through `tx` and locks the row until it commits; a plain read (`store`) does not.
   async function load(tx: Store, ctx: OperationContext, id: string): Promise<UserRecord> {
-    const found = await tx.users.get(ctx.orgId, id);
+    const found = await tx.users.get(ctx.orgId, id, { forUpdate: tx !== store });
     if (!found) throw notFound(id);
     return found;
   }
