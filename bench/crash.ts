@@ -2,7 +2,7 @@
  * The long crash run (docs/reliability.md): SIGKILLs `scimd serve` under concurrent writes many
  * times on SQLite and/or PostgreSQL and checks the acknowledged-write ledger after every restart.
  *
- *   node --import tsx bench/crash.ts --db both --kills 25 --seed 1
+ *   node --import tsx bench/crash.ts --db both --kills 25 --seed 1 [--writers 8 --window-min 200 --window-max 1500]
  */
 import { parseArgs } from 'node:util';
 import { crashRun } from '../test/e2e/crash.ts';
@@ -13,6 +13,8 @@ const { values } = parseArgs({
     kills: { type: 'string', default: '25' },
     seed: { type: 'string', default: '1' },
     writers: { type: 'string', default: '8' },
+    'window-min': { type: 'string', default: '200' },
+    'window-max': { type: 'string', default: '1500' },
   },
 });
 const kinds = values.db === 'both' ? (['sqlite', 'postgres'] as const) : ([values.db as 'sqlite' | 'postgres'] as const);
@@ -24,6 +26,7 @@ for (const db of kinds) {
     kills: Number(values.kills),
     seed: Number(values.seed),
     writers: Number(values.writers),
+    windowMs: [Number(values['window-min']), Number(values['window-max'])],
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const summary = { ...report, lost: report.lost.length, phantom: report.phantom.length, seconds: Math.round((Date.now() - started) / 1000) };
