@@ -52,7 +52,10 @@ while (sent < total && Date.now() < deadline) {
       const problem = await sendAndCheck(target.h, request);
       target.sent += 1;
       sent += 1;
-      if (problem !== undefined && target.violations.length < 50) target.violations.push(`seed ${seed}: ${problem}`);
+      if (problem !== undefined) {
+        process.stderr.write(`VIOLATION ${target.name} seed ${seed}: ${problem}\n`);
+        if (target.violations.length < 50) target.violations.push(`seed ${seed}: ${problem}`);
+      }
     }
     rssPeak = Math.max(rssPeak, mb());
   }

@@ -139,7 +139,11 @@ export function fuzzRequest(targets: FuzzTargets): fc.Arbitrary<FuzzRequest> {
     resource(GROUP, 'displayName').map((body) => ({ method: 'POST', path: '/Groups', options: { body } })),
     fc.tuple(resource(USER, 'userName'), headers).map(([body, h]) => ({ method: 'PUT', path: `/Users/${targets.userId}`, options: { body, headers: h } })),
     fc.tuple(type, id, patchBody, headers).map(([t, i, body, h]) => ({ method: 'PATCH', path: `/${t}/${i}`, options: { body, headers: h } })),
-    fc.tuple(fc.constantFrom('GET', 'DELETE', 'PUT', 'PATCH', 'POST', 'HEAD', 'OPTIONS'), type, id, headers).map(([m, t, i, h]) => ({ method: m, path: `/${t}/${i}`, options: { headers: h } })),
+    fc.tuple(fc.constantFrom('GET', 'DELETE', 'PUT', 'PATCH', 'POST', 'HEAD', 'OPTIONS'), type, id, headers).map(([m, t, i, h]) => {
+      // A HEAD answer has no body to gunzip: the harness reads bodies, so HEAD goes uncompressed.
+      const { 'Accept-Encoding': _encoding, ...plain } = h;
+      return { method: m, path: `/${t}/${i}`, options: { headers: m === 'HEAD' ? plain : h } };
+    }),
     fc.tuple(fc.constantFrom('GET', 'POST'), fc.array(pathPart, { minLength: 1, maxLength: 4 })).map(([m, parts]) => ({ method: m, path: `/${parts.join('/')}`, options: {} })),
     fc
       .array(fc.record({ method: fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE', 'GET', 'x'), path: fc.oneof(fc.constantFrom('/Users', '/Groups', `/Users/${targets.userId}`, `/Groups/${targets.groupId}`, '/Users/bulkId:a'), text), bulkId: text, data: fc.oneof(json, patchBody) }, { requiredKeys: ['method'] }), { maxLength: 5 })
