@@ -9,6 +9,7 @@ import { auditCommand } from './commands/audit.ts';
 import { USAGE } from './commands/help.ts';
 import { keyCommand } from './commands/key.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { backupCommand } from './commands/backup.ts';
 import { operatorCommand } from './commands/operator.ts';
 import { orgCommand } from './commands/org.ts';
 import { roleCommand } from './commands/role.ts';
@@ -70,6 +71,9 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       case 'migrate':
         if (rest.includes('--help') || rest.includes('-h')) return (deps.io.out(USAGE), 0);
         return await migrateCommand(rest, deps.io);
+      case 'backup':
+        if (rest.includes('--help') || rest.includes('-h')) return (deps.io.out(USAGE), 0);
+        return await backupCommand(rest, deps.io);
       case 'org':
         return await orgCommand(rest, deps.io);
       case 'key':

@@ -6,6 +6,7 @@ export const USAGE = `Usage: scimd <command> [options]
 Commands:
   serve     Start the SCIM server (creates the first organization and SCIM key on first start)
   migrate   Apply pending database migrations and print the result of each
+  backup    Copy the SQLite database online: backup --out <file> (PostgreSQL: prints the pg_dump command)
   org       Organizations: create, list, show, rename, delete, scim on|off, policy, activity
   key       API keys: create (secret shown once), list, revoke
   role      Roles named by SCIM userType: list, create, rename, delete, members
@@ -14,7 +15,7 @@ Commands:
   setup-link Time-limited links for a customer admin: create, list, revoke
             Run "scimd <command> --help" for a command's options; add --json for scripts.
 
-Options for serve and migrate:
+Options for serve, migrate and backup:
   --database-url <url>   postgres://… for PostgreSQL, or sqlite:<path>   (env DATABASE_URL)
   --data-dir <dir>       where the embedded SQLite database lives, default ./data   (env DATA_DIR)
 
