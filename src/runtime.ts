@@ -28,6 +28,7 @@ import { createStore } from './store/create-store.ts';
 import { migrateToLatest, type MigrationOutcome } from './store/migrations/migrate.ts';
 import type { SqlStore } from './store/sql/sql-store.ts';
 import { createSyncWorker } from './workers/sync-worker.ts';
+import { MAX_HEADER_BYTES, answerClientErrors } from './http/client-error.ts';
 
 /** A startup failure with a stable code (STYLE.md, Errors): the CLI prints the message and exits 1. */
 export class StartupError extends Error {
@@ -195,7 +196,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const base = appDeps(config, store, apiKeys, logger, { rulesFor: policies.rulesFor, activity, registries });
   const administration = buildAdministration(config, store, { organizations, apiKeys, policies, activity, users: base.users, groups: base.groups, registries }, logger);
   const app = createApp({ ...base, admin: administration.services, consoleRoot: CONSOLE_ROOT });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }) as Server;
+  answerClientErrors(server);
   let address: AddressInfo;
   try {
     address = await listen(server, config);

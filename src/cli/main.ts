@@ -62,6 +62,10 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandRunner>>> = {
     const { migrateCommand } = await import('./commands/migrate.ts');
     return (args, deps) => migrateCommand(args, deps.io);
   },
+  backup: async () => {
+    const { backupCommand } = await import('./commands/backup.ts');
+    return (args, deps) => backupCommand(args, deps.io);
+  },
   org: async () => {
     const { orgCommand } = await import('./commands/org.ts');
     return (args, deps) => orgCommand(args, deps.io);
@@ -97,7 +101,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandRunner>>> = {
 };
 
 /** Commands whose `--help` is the general usage (they have no subcommands of their own). */
-const GENERAL_HELP = new Set(['serve', 'migrate']);
+const GENERAL_HELP = new Set(['serve', 'migrate', 'backup']);
 
 const isHelpFlag = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
 

@@ -30,6 +30,8 @@ import { registerResourceRoutes } from './scim/resource-routes.ts';
 import { groupEndpoint, userEndpoint } from './scim/resources.ts';
 import { registerRootRoutes } from './scim/root-routes.ts';
 import type { HttpLimits, ScimSetup } from './scim/setup.ts';
+import { securityHeaders } from './security-headers.ts';
+import { rejectNulInUrl } from './url-guard.ts';
 
 /** The Tenant URL path every SCIM endpoint lives under. */
 export const SCIM_PREFIX = '/scim/v2';
@@ -165,6 +167,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
 
   app.use('*', observe({ logger, metrics }));
+  app.use('*', securityHeaders());
+  app.use('*', rejectNulInUrl(SCIM_PREFIX));
   registerHealthRoutes(app, { ping: () => deps.store.ping(), registry });
   if (deps.activity) app.use(`${SCIM_PREFIX}/*`, recordActivity(deps.activity));
   app.use(`${SCIM_PREFIX}/*`, scimAuth({ authenticator: deps.authenticator, clientIp: clientIpOf(trustProxy) }));

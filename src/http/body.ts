@@ -5,6 +5,7 @@
  * `invalidSyntax` that says where the JSON broke.
  */
 import { ScimError, badRequest } from '../core/scim-error.ts';
+import { findUnstorable, unstorableError } from '../core/text.ts';
 
 const ACCEPTED_TYPES = new Set(['application/scim+json', 'application/json']);
 
@@ -92,5 +93,9 @@ export async function readJsonBody(request: Request, options: ReadBodyOptions): 
     );
   }
   const text = new TextDecoder('utf-8').decode(bytes);
-  return { value: parseJson(text), bytes: bytes.byteLength };
+  const value = parseJson(text);
+  // NUL characters and lone surrogates stop here, for every endpoint and both databases alike.
+  const bad = findUnstorable(value);
+  if (bad !== undefined) throw unstorableError(`The request body at "${bad.path}"`, bad.reason);
+  return { value, bytes: bytes.byteLength };
 }

@@ -4,6 +4,7 @@
  * is large enough for compression to pay off.
  */
 import { gzipSync } from 'node:zlib';
+import { SECURITY_HEADERS } from './security-headers.ts';
 
 /** The media type of every SCIM response body (RFC 7644 §3.1). */
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -48,7 +49,7 @@ export interface ScimResponseOptions {
  */
 export function scimResponse(options: ScimResponseOptions): Response {
   const text = options.body instanceof JsonText ? options.body.text : JSON.stringify(options.body);
-  const headers: Record<string, string> = { ...options.headers, 'Content-Type': SCIM_CONTENT_TYPE };
+  const headers: Record<string, string> = { ...SECURITY_HEADERS, ...options.headers, 'Content-Type': SCIM_CONTENT_TYPE };
   let payload: string | Uint8Array = text;
   if (text.length >= GZIP_THRESHOLD_BYTES) {
     headers['Vary'] = 'Accept-Encoding';
@@ -63,5 +64,5 @@ export function scimResponse(options: ScimResponseOptions): Response {
 
 /** An empty response (204, 304) with the given headers. */
 export function emptyResponse(status: 204 | 304, headers: Readonly<Record<string, string>> = {}): Response {
-  return new Response(null, { status, headers });
+  return new Response(null, { status, headers: { ...SECURITY_HEADERS, ...headers } });
 }

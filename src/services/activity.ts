@@ -10,6 +10,7 @@
  * flush, so a misconfigured client cannot flood the table.
  */
 import { ScimError } from '../core/scim-error.ts';
+import { toStorableJson, toStorableText } from '../core/text.ts';
 import type { ActivityHourRecord, ScimErrorRecord } from '../store/rows.ts';
 import type { NewScimError, Store } from '../store/store.ts';
 
@@ -132,11 +133,31 @@ export function createActivityService(deps: ActivityServiceDeps) {
     return entry;
   }
 
+  /**
+   * Writes the error samples in one statement; if that fails, one at a time, so a sample the
+   * database refuses loses only itself, never the other organizations' samples of the window.
+   */
+  async function writeSamples(samples: readonly NewScimError[]): Promise<unknown[]> {
+    try {
+      await store.activity.recordErrors(samples);
+      return [];
+    } catch (batchError) {
+      const failures: unknown[] = [batchError];
+      for (const sample of samples) await store.activity.recordErrors([sample]).catch((error: unknown) => failures.push(error));
+      return failures.length > 1 ? failures.slice(1) : [];
+    }
+  }
+
+  /** Writes counters and samples independently; throws the first failure after trying both. */
   async function flush(): Promise<void> {
     const batch = pending;
     pending = emptyPending();
-    if (batch.counts.size > 0) await store.activity.addCounts([...batch.counts.values()] as ActivityHourRecord[]);
-    if (batch.samples.length > 0) await store.activity.recordErrors(batch.samples);
+    const failures: unknown[] = [];
+    if (batch.counts.size > 0) {
+      await store.activity.addCounts([...batch.counts.values()] as ActivityHourRecord[]).catch((error: unknown) => failures.push(error));
+    }
+    if (batch.samples.length > 0) failures.push(...(await writeSamples(batch.samples)));
+    if (failures.length > 0) throw failures[0];
   }
 
   const interval = deps.flushIntervalMs ?? 10_000;
@@ -163,7 +184,19 @@ export function createActivityService(deps: ActivityServiceDeps) {
       pending.samplesPerOrg.set(orgId, kept + 1);
       const scimType = typeof report.body.scimType === 'string' ? report.body.scimType : null;
       const detail = typeof report.body.detail === 'string' ? report.body.detail : '';
-      pending.samples.push({ orgId, occurredAt: at, keyId: report.keyId, requestId: report.requestId, method: report.method, path: report.path, status: report.status, scimType, detail, body: report.body });
+      // A request may carry text no database stores (a NUL in a rejected id): keep the sample storable.
+      pending.samples.push({
+        orgId,
+        occurredAt: at,
+        keyId: report.keyId,
+        requestId: report.requestId,
+        method: toStorableText(report.method),
+        path: toStorableText(report.path),
+        status: report.status,
+        scimType: scimType === null ? null : toStorableText(scimType),
+        detail: toStorableText(detail),
+        body: toStorableJson(report.body) as ScimErrorReport['body'],
+      });
     },
 
     /** Writes what has been collected. */

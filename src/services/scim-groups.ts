@@ -10,6 +10,7 @@ import type { MemberRef, MembershipDelta, PatchOperation } from '../core/patch/t
 import type { ResourceSchemas, ScimResource } from '../core/schema/types.ts';
 import { validateResource } from '../core/schema/validate-resource.ts';
 import { ScimError } from '../core/scim-error.ts';
+import { isStorableText } from '../core/text.ts';
 import type { GroupRecord } from '../store/rows.ts';
 import type { MembershipChange, Store } from '../store/store.ts';
 import { diffResources, hiddenAttributesOf } from './changes.ts';
@@ -66,8 +67,10 @@ export function createGroupService(deps: GroupServiceDeps) {
     return { resource: { ...record.resource, members }, version: record.version };
   }
 
+  // A write reads through `tx` and locks the row until it commits; a plain read (`store`) does not.
   async function load(tx: Store, ctx: OperationContext, id: string): Promise<GroupRecord> {
-    const found = await tx.groups.get(ctx.orgId, id);
+    // An id no database could hold (a NUL character) names no resource: the same 404 as any unknown id.
+    const found = isStorableText(id) ? await tx.groups.get(ctx.orgId, id, { forUpdate: tx !== store }) : undefined;
     if (!found) throw new ScimError(404, undefined, `Group "${id}" not found`);
     return found;
   }

@@ -10,6 +10,7 @@ import type { ResourceSchemas, ScimResource } from '../core/schema/types.ts';
 import { withActiveDefault } from '../core/schema/user.ts';
 import { validateResource } from '../core/schema/validate-resource.ts';
 import { ScimError } from '../core/scim-error.ts';
+import { isStorableText } from '../core/text.ts';
 import type { UserGroupRecord, UserRecord } from '../store/rows.ts';
 import type { Store, WriteResult } from '../store/store.ts';
 import { diffResources, hiddenAttributesOf } from './changes.ts';
@@ -110,8 +111,10 @@ export function createUserService(deps: UserServiceDeps) {
   const withPolicies = (rules: UserRules | undefined, resource: ScimResource, write: UserWrite, before?: ScimResource): ScimResource =>
     withActiveDefault(rules ? applyUserPolicies(resource, rules, write, before) : resource);
 
+  // A write reads through `tx` and locks the row until it commits; a plain read (`store`) does not.
   async function load(tx: Store, ctx: OperationContext, id: string): Promise<UserRecord> {
-    const found = await tx.users.get(ctx.orgId, id);
+    // An id no database could hold (a NUL character) names no resource: the same 404 as any unknown id.
+    const found = isStorableText(id) ? await tx.users.get(ctx.orgId, id, { forUpdate: tx !== store }) : undefined;
     if (!found) throw notFound(id);
     return found;
   }

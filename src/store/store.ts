@@ -66,6 +66,16 @@ export interface WriteOptions {
   readonly expectedVersion?: number;
 }
 
+/** How a record is read inside a write transaction. */
+export interface ReadForWrite {
+  /**
+   * Lock the row until the transaction ends (PostgreSQL `SELECT … FOR UPDATE`), so concurrent
+   * writers of one resource queue instead of failing on a version check they did not ask for.
+   * SQLite's single writer already serialises them; outside a transaction it changes nothing.
+   */
+  readonly forUpdate?: boolean;
+}
+
 export interface UserWriteOptions extends WriteOptions {
   /**
    * The user as `get` returned it moments before, in the same transaction: the store may then
@@ -108,7 +118,7 @@ export interface UserStore {
    * Records no audit or outbox events: the caller does.
    */
   createMany(orgId: string, resources: readonly ScimResource[], options?: { readonly ids?: readonly string[] }): Promise<UserRecord[]>;
-  get(orgId: string, id: string): Promise<UserRecord | undefined>;
+  get(orgId: string, id: string, options?: ReadForWrite): Promise<UserRecord | undefined>;
   /** Case-insensitive (JavaScript `toLowerCase`) lookup, like the uniqueness rule. */
   findByUserName(orgId: string, userName: string): Promise<UserRecord | undefined>;
   replace(orgId: string, id: string, resource: ScimResource, options?: UserWriteOptions): Promise<WriteResult<UserRecord>>;
@@ -139,7 +149,7 @@ export interface GroupStore {
     resource: ScimResource,
     options?: { readonly id?: string; readonly members?: readonly MemberRef[] },
   ): Promise<GroupRecord>;
-  get(orgId: string, id: string): Promise<GroupRecord | undefined>;
+  get(orgId: string, id: string, options?: ReadForWrite): Promise<GroupRecord | undefined>;
   findByDisplayName(orgId: string, displayName: string): Promise<GroupRecord | undefined>;
   /** Replaces the group's attributes (not its members: use applyMembershipDelta). */
   replace(orgId: string, id: string, resource: ScimResource, options?: WriteOptions): Promise<WriteResult<GroupRecord>>;

@@ -59,6 +59,9 @@ export function runScimd(args: readonly string[], env: Readonly<Record<string, s
   });
 }
 
+/** Most stdout lines a Served keeps. */
+const MAX_KEPT_LINES = 200_000;
+
 /** A running `scimd serve`. */
 export interface Served {
   readonly child: ChildProcess;
@@ -96,6 +99,8 @@ export function serveScimd(env: Readonly<Record<string, string>>, args: readonly
     });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
+      // A long run (soak, crash) logs a line per request: keep the first ones and the latest.
+      if (lines.length > MAX_KEPT_LINES) lines.splice(100, lines.length - MAX_KEPT_LINES / 2);
       if (!line.includes('"scimd listening"')) return;
       clearTimeout(timer);
       const tenantUrl = lines.find((l) => l.startsWith('Tenant URL: '))?.slice('Tenant URL: '.length) ?? '';

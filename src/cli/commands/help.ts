@@ -6,6 +6,7 @@ export const USAGE = `Usage: scimd <command> [options]
 Commands:
   serve       Start the SCIM server (creates the first organization and SCIM key on first start)
   migrate     Apply pending database migrations and print the result of each
+  backup      Copy the SQLite database online: backup --out <file> (PostgreSQL: prints the pg_dump command)
   org         Organizations: create, list, show, rename, delete, scim on|off, policy, activity
   key         API keys: create (secret shown once), list, revoke
   role        Roles named by SCIM userType: list, create, rename, delete, members
@@ -17,7 +18,7 @@ Commands:
               Run "scimd help <command>" (or "scimd <command> --help") for its options;
               add --json for scripts.
 
-Options for serve and migrate:
+Options for serve, migrate and backup:
   --database-url <url>   postgres://… for PostgreSQL, or sqlite:<path>   (env DATABASE_URL)
   --data-dir <dir>       where the embedded SQLite database lives, default ./data   (env DATA_DIR)
 

@@ -4,6 +4,7 @@
  * place it found. It knows nothing about grammar: whether `eq` is an operator or an attribute name is
  * the parser's call.
  */
+import { unstorableError, unstorableReason } from '../text.ts';
 
 /**
  * - `word`: an attribute path, keyword or operator (`userName`, `urn:…:User:name.givenName`, `and`).
@@ -93,6 +94,9 @@ function readString(text: string, start: number, fail: LexFailure): Token {
   while (i < text.length) {
     const c = text[i] as string;
     if (c === '"') {
+      // A value no database stores cannot match anything stored: say so rather than query for it.
+      const reason = unstorableReason(decoded);
+      if (reason !== undefined) throw unstorableError(`The filter's string at position ${start + 1}`, reason);
       return { kind: 'string', text: text.slice(start, i + 1), position: start + 1, value: decoded };
     }
     if (c !== '\\') {

@@ -109,7 +109,8 @@ const topPath: fc.Arbitrary<AttributePath> = fc
 const innerPath: fc.Arbitrary<AttributePath> = name.map((n) => attributePath(n));
 const operator = fc.constantFrom<CompareOperator>('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le');
 const literal: fc.Arbitrary<FilterValue> = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 12 }),
+  // NUL is refused in string literals (core/text.ts): no stored value can hold it.
+  fc.string({ unit: 'binary', maxLength: 12 }).filter((s) => !s.includes('\0')),
   fc.string({ maxLength: 12 }),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer(),

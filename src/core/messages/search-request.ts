@@ -18,7 +18,7 @@ export interface ListQuery {
   readonly filter?: string;
   readonly sortBy?: string;
   readonly sortOrder?: SortOrder;
-  /** 1-based; values below 1 become 1 (RFC 7644 §3.4.2.4). */
+  /** 1-based; values below 1 become 1, values above MAX_START_INDEX become it (RFC 7644 §3.4.2.4). */
   readonly startIndex: number;
   /** 0…maxCount; negative becomes 0, above the maximum is clamped (RFC 7644 §3.4.2.4). */
   readonly count: number;
@@ -41,6 +41,12 @@ interface RawPaging {
   readonly cursor: string | undefined;
 }
 
+/**
+ * The largest startIndex used: beyond any realistic total, so a larger one still gives an empty
+ * page (RFC 7644 §3.4.2.4), and small enough for every database's OFFSET (no overflow, no float).
+ */
+export const MAX_START_INDEX = 2 ** 31 - 1;
+
 function paging(raw: RawPaging, options: ListQueryOptions): Pick<ListQuery, 'startIndex' | 'count' | 'cursor'> {
   const maxCount = options.maxCount ?? 1000;
   const count = Math.min(Math.max(raw.count ?? options.defaultCount ?? 100, 0), maxCount);
@@ -48,7 +54,7 @@ function paging(raw: RawPaging, options: ListQueryOptions): Pick<ListQuery, 'sta
     throw badRequest('invalidValue', 'Use either "startIndex" or "cursor" to page, not both (RFC 9865)');
   }
   return {
-    startIndex: Math.max(raw.startIndex ?? 1, 1),
+    startIndex: Math.min(Math.max(raw.startIndex ?? 1, 1), MAX_START_INDEX),
     count,
     ...(raw.cursor === undefined ? {} : { cursor: raw.cursor }),
   };
@@ -130,7 +136,8 @@ function nameList(fields: Fields, name: string): readonly string[] {
 function bodyInteger(fields: Fields, name: string): number | undefined {
   const value = fields.get(name.toLowerCase());
   if (value === undefined) return undefined;
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  // Integral numbers beyond 2^53 (1e20, 9007199254740993) are still integers: paging clamps them.
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string') return integerText(value, `SearchRequest "${name}"`);
   throw badRequest('invalidValue', `SearchRequest "${name}" must be an integer, got ${describeValue(value)}`);
 }

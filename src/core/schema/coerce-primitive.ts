@@ -4,6 +4,7 @@
  * Microsoft Entra ID sends ("True"/"False"), see docs/clients.md S7.
  */
 import { badRequest } from '../scim-error.ts';
+import { checkStoredText } from '../text.ts';
 import type { AttributeDefinition, AttributeType } from './types.ts';
 
 /** Switches shared by every coercion helper. */
@@ -94,6 +95,7 @@ function checkCanonical(value: string, attribute: AttributeDefinition, path: str
 
 function coerceString(value: unknown, attribute: AttributeDefinition, path: string, options: CoerceOptions): string {
   if (typeof value !== 'string') return wrongType(path, EXPECTED[attribute.type], value);
+  checkStoredText(value, path);
   if (attribute.type === 'dateTime' && !isDateTime(value)) return wrongType(path, EXPECTED.dateTime, value);
   if (attribute.type === 'binary' && !BASE64.test(value)) return wrongType(path, EXPECTED.binary, value);
   if (options.enforceCanonicalValues) checkCanonical(value, attribute, path);

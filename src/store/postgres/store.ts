@@ -14,6 +14,7 @@ import { CONFIG_CHANGE_CHANNEL } from '../migrations/0005-change-announcements.t
 import { createChangeListener } from './change-listener.ts';
 import { postgresDdl } from './ddl.ts';
 import { postgresUniqueViolation } from './errors.ts';
+import { startVacuumer, type VacuumerOptions } from './vacuum.ts';
 
 export interface PostgresStoreOptions extends StoreOptions {
   /** `postgres://user@host:5432/db`. */
@@ -28,6 +29,13 @@ export interface PostgresStoreOptions extends StoreOptions {
    * replaces the connection on the next query. Ignored by default.
    */
   readonly onIdleConnectionError?: (error: Error) => void;
+  /**
+   * How often to check whether the server's autovacuum is off and, if so, VACUUM the tables scimd
+   * rewrites (vacuum.ts); default 60 s, 0 disables.
+   */
+  readonly vacuumIntervalMs?: number;
+  /** Called on every such VACUUM run (or failure). */
+  readonly onVacuum?: VacuumerOptions['onRun'];
   /** Called when the connection that listens for other processes' changes fails (it is retried). */
   readonly onListenError?: (error: Error) => void;
 }
@@ -39,10 +47,12 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
   const ctx = { db, caps: postgresCapabilities, uniqueViolation: postgresUniqueViolation, runTransaction: plainTransactions(db), ...timeAndIds(options) };
   // The pool's own settings (connection string, host, user …) serve the one listening connection.
+  const stopVacuumer = startVacuumer({ pool, intervalMs: options.vacuumIntervalMs ?? 60_000, ...(options.onVacuum ? { onRun: options.onVacuum } : {}) });
   const listener = createChangeListener({ connection: pool.options, channel: CONFIG_CHANGE_CHANNEL, onError: options.onListenError });
   return createSqlStore(ctx, postgresDdl, {
     configVersion: () => listener.version(),
     close: async () => {
+      await stopVacuumer();
       await listener.close();
       await db.destroy();
     },

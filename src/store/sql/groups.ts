@@ -100,14 +100,16 @@ async function deleteGroup(ctx: SqlContext, orgId: string, id: string, options: 
 
 /** The group sub-store. */
 export function groupStore(ctx: SqlContext): GroupStore {
-  const findBy = async (orgId: string, column: 'id' | 'display_name_lc', value: string) => {
-    const row = await ctx.db.selectFrom('groups').selectAll().where('org_id', '=', orgId).where(column, '=', value).executeTakeFirst();
+  const findBy = async (orgId: string, column: 'id' | 'display_name_lc', value: string, lock = false) => {
+    const query = ctx.db.selectFrom('groups').selectAll().where('org_id', '=', orgId).where(column, '=', value);
+    // FOR UPDATE exists wherever SKIP LOCKED does (PostgreSQL); SQLite has one writer at a time anyway.
+    const row = await (lock && ctx.caps.supportsSkipLocked ? query.forUpdate() : query).executeTakeFirst();
     return row ? toGroupRecord(ctx, row) : undefined;
   };
   return {
     create: (orgId, resource, options = {}) =>
       createGroup(ctx, orgId, resource, options.id ?? ctx.newId(), options.members ?? membersOf(resource)),
-    get: (orgId, id) => findBy(orgId, 'id', id),
+    get: (orgId, id, options = {}) => findBy(orgId, 'id', id, options.forUpdate === true),
     findByDisplayName: (orgId, displayName) => findBy(orgId, 'display_name_lc', displayName.toLowerCase()),
     replace: (orgId, id, resource, options = {}) => replaceGroup(ctx, orgId, id, resource, options),
     delete: (orgId, id, options = {}) => deleteGroup(ctx, orgId, id, options),

@@ -52,10 +52,14 @@ export async function selectUser(
   column: 'id' | 'user_name_lc',
   orgId: string,
   value: string,
+  lock = false,
 ): Promise<Selectable<UsersTable> | undefined> {
-  const { rows } = await runPrecompiled(ctx, `users.by.${column}`, (db) =>
-    db.selectFrom('users').selectAll().where('org_id', '=', slot(0)).where(column, '=', slot(1)),
-  [orgId, value]);
+  // FOR UPDATE exists wherever SKIP LOCKED does (PostgreSQL); SQLite has one writer at a time anyway.
+  const forUpdate = lock && ctx.caps.supportsSkipLocked;
+  const { rows } = await runPrecompiled(ctx, `users.by.${column}${forUpdate ? '.forUpdate' : ''}`, (db) => {
+    const query = db.selectFrom('users').selectAll().where('org_id', '=', slot(0)).where(column, '=', slot(1));
+    return forUpdate ? query.forUpdate() : query;
+  }, [orgId, value]);
   return rows[0];
 }
 

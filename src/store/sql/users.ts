@@ -226,8 +226,8 @@ async function deleteUser(ctx: SqlContext, orgId: string, id: string, options: W
 export function userStore(ctx: SqlContext): UserStore {
   // The row behind each record `get` returned, so a replace handed that record need not read it again.
   const rowsRead = new WeakMap<UserRecord, UserRow>();
-  const findBy = async (orgId: string, column: 'id' | 'user_name_lc', value: string) => {
-    const row = await selectUser(ctx, column, orgId, value);
+  const findBy = async (orgId: string, column: 'id' | 'user_name_lc', value: string, lock = false) => {
+    const row = await selectUser(ctx, column, orgId, value, lock);
     if (!row) return undefined;
     const record = toUserRecord(ctx, row);
     rowsRead.set(record, row);
@@ -240,7 +240,7 @@ export function userStore(ctx: SqlContext): UserStore {
   return {
     create: (orgId, resource, options = {}) => createUser(ctx, orgId, resource, options.id ?? ctx.newId()),
     createMany: (orgId, resources, options = {}) => createUsers(ctx, orgId, resources, options.ids),
-    get: (orgId, id) => findBy(orgId, 'id', id),
+    get: (orgId, id, options = {}) => findBy(orgId, 'id', id, options.forUpdate === true),
     findByUserName: (orgId, userName) => findBy(orgId, 'user_name_lc', userName.toLowerCase()),
     replace: (orgId, id, resource, options = {}) => replaceUser(ctx, orgId, id, resource, options, readBefore(orgId, id, options)),
     delete: (orgId, id, options = {}) => deleteUser(ctx, orgId, id, options),
