@@ -23,6 +23,10 @@ const ORG_TABLES = [
   'mail_log',
   'scim_activity',
   'scim_errors',
+  'webhook_attempts',
+  'webhook_deliveries',
+  'webhook_endpoints',
+  'event_sequences',
 ] as const;
 
 function toRecord(ctx: SqlContext, row: Selectable<OrganizationsTable>): OrganizationRecord {

@@ -22,6 +22,7 @@ import { outboxEventStore } from './outbox-events.ts';
 import { roleStore } from './roles.ts';
 import { setupLinkStore } from './setup-links.ts';
 import { userStore } from './users.ts';
+import { webhookStore } from './webhooks.ts';
 
 /**
  * A Store backed by SQL: the port plus what migrations, benchmarks and SQL tests need. Services
@@ -45,6 +46,7 @@ const SUB_STORES: { readonly [K in SubStoreName]: (ctx: SqlContext) => Store[K] 
   roles: roleStore,
   auditEvents: auditEventStore,
   outboxEvents: outboxEventStore,
+  webhooks: webhookStore,
   jobs: jobStore,
   operators: operatorStore,
   setupLinks: setupLinkStore,
