@@ -8,6 +8,8 @@ import type { CliIo } from './io.ts';
 import { auditCommand } from './commands/audit.ts';
 import { USAGE } from './commands/help.ts';
 import { keyCommand } from './commands/key.ts';
+import { eventsCommand } from './commands/events.ts';
+import { webhookCommand } from './commands/webhook.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { operatorCommand } from './commands/operator.ts';
 import { orgCommand } from './commands/org.ts';
@@ -82,6 +84,10 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
         return await operatorCommand(rest, deps.io);
       case 'setup-link':
         return await setupLinkCommand(rest, deps.io);
+      case 'webhook':
+        return await webhookCommand(rest, deps.io);
+      case 'events':
+        return await eventsCommand(rest, deps.io);
       default:
         deps.io.err(`scimd: unknown command "${command}"\nRun "scimd --help" for usage.`);
         return 2;

@@ -12,6 +12,9 @@ Commands:
   audit     Revision history: export (CSV/JSON to stdout), list, prune
   operator  Operators of the admin API (/api/v1): create, list
   setup-link Time-limited links for a customer admin: create, list, revoke
+  webhook   Signed webhooks to the host application: create (secret shown once), list, update,
+            delete, rotate, replay
+  events    The event feed: tail --org <id> [--follow]
             Run "scimd <command> --help" for a command's options; add --json for scripts.
 
 Options for serve and migrate:

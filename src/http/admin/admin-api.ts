@@ -12,6 +12,7 @@ import { activityRoutes } from './activity-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import type { AdminContext, AdminServices } from './deps.ts';
 import { directoryRoutes } from './directory-routes.ts';
+import { eventRoutes } from './event-routes.ts';
 import { keyRoutes } from './key-routes.ts';
 import { organizationRoutes } from './organization-routes.ts';
 import { ADMIN_PREFIX } from './paths.ts';
@@ -45,6 +46,7 @@ export function adminRoutes(admin: AdminContext): AdminRoute[] {
     ...directoryRoutes(admin),
     ...auditRoutes(admin),
     ...activityRoutes(admin),
+    ...eventRoutes(admin),
   ];
 }
 

@@ -4,6 +4,7 @@ import type { ActivityService } from '../../services/activity.ts';
 import type { ApiKeyService } from '../../services/api-keys.ts';
 import type { AuditService } from '../../services/audit.ts';
 import type { DirectoryService } from '../../services/directory.ts';
+import type { EventService } from '../../services/events.ts';
 import type { KeyReminderService } from '../../services/key-reminders.ts';
 import type { MailService } from '../../services/mail.ts';
 import type { OperatorService } from '../../services/operators.ts';
@@ -12,6 +13,7 @@ import type { PolicyService } from '../../services/policies.ts';
 import type { RoleService } from '../../services/roles.ts';
 import type { GroupService } from '../../services/scim-groups.ts';
 import type { UserService } from '../../services/scim-users.ts';
+import type { WebhookService } from '../../services/webhooks.ts';
 import type { SetupLinkService } from '../../services/setup-links.ts';
 import type { AppEnv } from '../env.ts';
 
@@ -30,6 +32,8 @@ export interface AdminServices {
   readonly activity: Pick<ActivityService, 'summary'>;
   readonly mail: MailService;
   readonly reminders: Pick<KeyReminderService, 'notificationAddresses' | 'setNotificationAddresses'>;
+  readonly events: EventService;
+  readonly webhooks: WebhookService;
 }
 
 /** Everything the admin routes see. */

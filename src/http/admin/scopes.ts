@@ -20,6 +20,9 @@ export const SCOPES = [
   'audit:read',
   'mail:read',
   'activity:read',
+  'events:read',
+  'webhooks:read',
+  'webhooks:write',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -31,6 +34,7 @@ const IMPLIED: Readonly<Partial<Record<Scope, readonly Scope[]>>> = {
   'org:write': ['org:read', 'org:scim'],
   'keys:write': ['keys:read'],
   'roles:write': ['roles:read'],
+  'webhooks:write': ['webhooks:read'],
 };
 
 /** True for one of SCOPES. */
