@@ -59,8 +59,9 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
         .catch((error: unknown) => options.onRunError?.(error))
         .finally(() => {
           inFlight.delete(sending);
-          // A freed slot (and possibly an unblocked later event of the same resource): look again.
-          if (!stopped && running === undefined) {
+          // Freed slots (and possibly unblocked later events of the same resources): look again
+          // once half the slots are free, so one lease query serves several deliveries.
+          if (!stopped && running === undefined && inFlight.size <= batchSize / 2) {
             if (timer) clearTimeout(timer);
             schedule(0);
           }
