@@ -99,7 +99,7 @@ export function createWebhookDeliverer(deps: WebhookDeliveryDeps) {
         error,
         responseExcerpt: result.excerpt === null ? null : result.excerpt.slice(0, EXCERPT_CHARS),
         next,
-      });
+      }, { failingSince: endpoint.failingSince });
       if (result.statusCode === 410) await disable(endpoint.orgId, endpoint.id, endpoint.url, 'the endpoint answered 410 Gone');
       else if (finished.failingSince !== null && now.getTime() - Date.parse(finished.failingSince) >= disableAfter) {
         await disable(endpoint.orgId, endpoint.id, endpoint.url, `every attempt has failed since ${finished.failingSince}`);

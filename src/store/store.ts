@@ -315,7 +315,13 @@ export interface WebhookStore {
    * Logs the attempt and moves the delivery on (only while `worker` still holds its lease); keeps
    * the endpoint's failure streak. Returns whether the delivery was updated and the streak start.
    */
-  finish(worker: string, delivery: WebhookDeliveryRecord, outcome: DeliveryOutcome): Promise<{ readonly updated: boolean; readonly failingSince: string | null }>;
+  finish(
+    worker: string,
+    delivery: WebhookDeliveryRecord,
+    outcome: DeliveryOutcome,
+    /** The endpoint's streak start as last read (`null`: not failing), when the caller knows it. */
+    options?: { readonly failingSince?: string | null },
+  ): Promise<{ readonly updated: boolean; readonly failingSince: string | null }>;
   getDelivery(orgId: string, id: string): Promise<WebhookDeliveryRecord | undefined>;
   /** Newest first. */
   listDeliveries(

@@ -277,7 +277,7 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
       }
       return out.sort((a, b) => a.delivery.sequence - b.delivery.sequence);
     },
-    async finish(worker, delivery, outcome) {
+    async finish(worker, delivery, outcome, options = {}) {
       return atomic(ctx, async (c) => {
         await c.db
           .insertInto('webhook_attempts')
@@ -312,6 +312,8 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
           .where('leased_by', '=', worker)
           .where('status', '=', 'leased')
           .executeTakeFirst();
+        // A success on an endpoint that was not failing changes nothing there: skip the statement.
+        if (next.kind === 'delivered' && options.failingSince === null) return { updated: Number(result.numUpdatedRows) > 0, failingSince: null };
         const failingSince = next.kind === 'delivered' ? null : sql<string>`coalesce(failing_since, ${outcome.attemptedAt})`;
         const endpoint = await c.db
           .updateTable('webhook_endpoints')
