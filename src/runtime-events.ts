@@ -49,6 +49,9 @@ export function buildEvents(config: Config, store: Store, mail: MailService, log
       webhooks: createWebhookService({ store, safety }),
     },
     start: () => worker.start(),
-    stop: () => worker.stop(),
+    async stop() {
+      await worker.stop();
+      deliverer.close();
+    },
   };
 }

@@ -10,7 +10,7 @@ import { toCloudEvent } from './events.ts';
 import { notificationAddresses } from './key-reminders.ts';
 import type { MailService } from './mail.ts';
 import { signedHeaders } from './webhook-signing.ts';
-import { sendWebhook, type SendOptions, type SendResult } from './webhook-sender.ts';
+import { createWebhookSender, type SendOptions, type SendResult, type WebhookSender } from './webhook-sender.ts';
 import { signingSecrets } from './webhooks.ts';
 
 const S = 1000;
@@ -35,8 +35,8 @@ export interface WebhookDeliveryDeps {
   readonly disableAfterMs?: number;
   /** A number in [0, 1) (Math.random by default); tests fix it. */
   readonly random?: () => number;
-  /** Sends the request (sendWebhook by default). */
-  readonly sender?: typeof sendWebhook;
+  /** Sends the requests (a keep-alive sender over `send` by default). */
+  readonly sender?: Pick<WebhookSender, 'send' | 'close'>;
 }
 
 /** What one attempt ended in. */
@@ -51,7 +51,7 @@ export function createWebhookDeliverer(deps: WebhookDeliveryDeps) {
   const schedule = deps.retryScheduleMs ?? DEFAULT_RETRY_SCHEDULE_MS;
   const disableAfter = deps.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS;
   const random = deps.random ?? Math.random;
-  const sender = deps.sender ?? sendWebhook;
+  const sender = deps.sender ?? createWebhookSender(deps.send);
 
   /** The time of the next attempt after the n-th one failed, or undefined when it was the last. */
   function retryAt(attempts: number, now: Date): string | undefined {
@@ -86,7 +86,7 @@ export function createWebhookDeliverer(deps: WebhookDeliveryDeps) {
       const body = JSON.stringify(toCloudEvent(event));
       const attemptAt = clock();
       const headers = signedHeaders(signingSecrets(endpoint, attemptAt), event.id, Math.floor(attemptAt.getTime() / 1000), body);
-      const result: SendResult = await sender(endpoint.url, headers, body, deps.send);
+      const result: SendResult = await sender.send(endpoint.url, headers, body);
       const now = clock();
       const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
       const retry = ok ? undefined : retryAt(delivery.attempts, now);
@@ -107,6 +107,9 @@ export function createWebhookDeliverer(deps: WebhookDeliveryDeps) {
       if (!finished.updated) return 'lost-lease';
       return next.kind;
     },
+
+    /** Closes the sender's pooled connections. */
+    close: () => sender.close(),
   };
 }
 

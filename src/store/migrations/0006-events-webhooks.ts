@@ -82,7 +82,8 @@ async function createWebhookTables(db: Db, ddl: DdlDetails): Promise<void> {
     'webhook_deliveries',
   ).execute();
   await db.schema.createIndex('webhook_deliveries_id_idx').on('webhook_deliveries').column('id').unique().execute();
-  await db.schema.createIndex('webhook_deliveries_due_idx').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+  await db.schema.createIndex('webhook_deliveries_due_idx').on('webhook_deliveries').columns(['status', 'next_attempt_at', 'sequence']).execute();
+  await db.schema.createIndex('webhook_deliveries_lease_idx').on('webhook_deliveries').columns(['status', 'lease_expires_at']).execute();
   await db.schema.createIndex('webhook_deliveries_order_idx').on('webhook_deliveries').columns(['endpoint_id', 'resource_key', 'sequence']).execute();
   await db.schema.createIndex('webhook_deliveries_list_idx').on('webhook_deliveries').columns(['org_id', 'endpoint_id', 'sequence']).execute();
   await cascadeToOrg(

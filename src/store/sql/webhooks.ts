@@ -231,39 +231,45 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
     },
     async lease(worker, options) {
       const now = ctx.now();
-      let due = ctx.db
-        .selectFrom('webhook_deliveries as d')
-        .select('d.id')
-        .where((eb) =>
-          eb.and([
-            eb.or([
-              eb.and([eb('d.status', '=', 'pending'), eb('d.next_attempt_at', '<=', now)]),
-              eb.and([eb('d.status', '=', 'leased'), eb('d.lease_expires_at', '<=', now)]),
-            ]),
-            eb.exists(eb.selectFrom('webhook_endpoints as e').select(sql`1`.as('one')).whereRef('e.id', '=', 'd.endpoint_id').where('e.status', '=', 'enabled')),
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom('webhook_deliveries as p')
-                  .select(sql`1`.as('one'))
-                  .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
-                  .whereRef('p.resource_key', '=', 'd.resource_key')
-                  .whereRef('p.sequence', '<', 'd.sequence')
-                  .where('p.status', 'in', ['pending', 'leased']),
+      // Due rows in index order (status, next_attempt_at, sequence), so the scan stops after
+      // `limit` leasable rows instead of sorting the whole backlog; expired leases come first.
+      const due = (status: 'pending' | 'leased', limit: number) => {
+        let query = ctx.db
+          .selectFrom('webhook_deliveries as d')
+          .select('d.id')
+          .where('d.status', '=', status)
+          .where(status === 'pending' ? 'd.next_attempt_at' : 'd.lease_expires_at', '<=', now)
+          .where((eb) =>
+            eb.and([
+              eb.exists(eb.selectFrom('webhook_endpoints as e').select(sql`1`.as('one')).whereRef('e.id', '=', 'd.endpoint_id').where('e.status', '=', 'enabled')),
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('webhook_deliveries as p')
+                    .select(sql`1`.as('one'))
+                    .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
+                    .whereRef('p.resource_key', '=', 'd.resource_key')
+                    .whereRef('p.sequence', '<', 'd.sequence')
+                    .where('p.status', 'in', ['pending', 'leased']),
+                ),
               ),
-            ),
-          ]),
-        )
-        .orderBy('d.next_attempt_at')
-        .orderBy('d.sequence')
-        .limit(options.limit);
-      if (ctx.caps.supportsSkipLocked) due = due.forUpdate().skipLocked();
-      const rows = await ctx.db
-        .updateTable('webhook_deliveries')
-        .set((eb) => ({ status: 'leased', leased_by: worker, lease_expires_at: plus(now, options.leaseMs), attempts: eb('attempts', '+', 1), updated_at: now }))
-        .where('id', 'in', due)
-        .returningAll()
-        .execute();
+            ]),
+          )
+          .orderBy(status === 'pending' ? 'd.next_attempt_at' : 'd.lease_expires_at')
+          .orderBy('d.sequence')
+          .limit(limit);
+        if (ctx.caps.supportsSkipLocked) query = query.forUpdate().skipLocked();
+        return query;
+      };
+      const take = (status: 'pending' | 'leased', limit: number) =>
+        ctx.db
+          .updateTable('webhook_deliveries')
+          .set((eb) => ({ status: 'leased', leased_by: worker, lease_expires_at: plus(now, options.leaseMs), attempts: eb('attempts', '+', 1), updated_at: now }))
+          .where('id', 'in', due(status, limit))
+          .returningAll()
+          .execute();
+      const expired = await take('leased', options.limit);
+      const rows = expired.length < options.limit ? [...expired, ...(await take('pending', options.limit - expired.length))] : expired;
       if (rows.length === 0) return [];
       const endpointRows = await ctx.db.selectFrom('webhook_endpoints').selectAll().where('id', 'in', [...new Set(rows.map((r) => r.endpoint_id))]).execute();
       const eventRows = await ctx.db.selectFrom('outbox_events').selectAll().where('id', 'in', rows.map((r) => r.event_id)).execute();
