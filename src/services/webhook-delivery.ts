@@ -61,6 +61,40 @@ export function createWebhookDeliverer(deps: WebhookDeliveryDeps) {
     return new Date(now.getTime() + Math.round(base * jitter)).toISOString();
   }
 
+  type FinishArgs = Parameters<Store['webhooks']['finish']>;
+  type Finished = Awaited<ReturnType<Store['webhooks']['finish']>>;
+  const queue: { args: FinishArgs; resolve: (r: Finished) => void; reject: (e: unknown) => void }[] = [];
+  let flushing = false;
+
+  /**
+   * Records outcomes in as few transactions as possible: the ones that finish while a commit is
+   * under way are written together in the next one (each still moves only its own delivery).
+   */
+  function finish(...args: FinishArgs): Promise<Finished> {
+    return new Promise((resolve, reject) => {
+      queue.push({ args, resolve, reject });
+      if (!flushing) void flush();
+    });
+  }
+
+  async function flush(): Promise<void> {
+    flushing = true;
+    while (queue.length > 0) {
+      const batch = queue.splice(0, queue.length);
+      try {
+        const results = await store.transaction(async (tx) => {
+          const out: Finished[] = [];
+          for (const item of batch) out.push(await tx.webhooks.finish(...item.args));
+          return out;
+        });
+        batch.forEach((item, i) => item.resolve(results[i] as Finished));
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+      }
+    }
+    flushing = false;
+  }
+
   async function disable(orgId: string, endpointId: string, url: string, reason: string): Promise<void> {
     const disabled = await store.webhooks.updateEndpoint(orgId, endpointId, { status: 'disabled', disabledReason: reason }, { expectStatus: 'enabled' });
     // Only the call that actually switched it off mails, so the organization hears of it once.
@@ -92,7 +126,7 @@ export function createWebhookDeliverer(deps: WebhookDeliveryDeps) {
       const retry = ok ? undefined : retryAt(delivery.attempts, now);
       const next = ok ? { kind: 'delivered' as const } : retry === undefined ? { kind: 'dead' as const } : { kind: 'retry' as const, at: retry };
       const error = ok ? null : (result.error ?? `HTTP ${result.statusCode}`);
-      const finished = await store.webhooks.finish(worker, delivery, {
+      const finished = await finish(worker, delivery, {
         attemptedAt: attemptAt.toISOString(),
         statusCode: result.statusCode,
         latencyMs: result.latencyMs,
