@@ -89,4 +89,11 @@ export default tseslint.config(
     files: ['scripts/**/*.mjs', 'bin/**/*.js', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
+  {
+    // Example applications are plain Node ESM.
+    files: ['examples/**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', fetch: 'readonly', setInterval: 'readonly', setTimeout: 'readonly' },
+    },
+  },
 );

@@ -43,6 +43,19 @@ export interface Config {
   readonly reminders: { readonly leadDays: number; readonly intervalMs: number };
   /** How long an operator session lasts after login. */
   readonly operatorSessionTtlHours: number;
+  /** Host-application events: feed retention and webhook delivery. */
+  readonly events: {
+    readonly retentionDays: number;
+    /** Allow http and loopback/private webhook addresses (development and tests only). */
+    readonly allowPrivateWebhooks: boolean;
+    readonly webhookTimeoutMs: number;
+    /** Delays before each retry; undefined: the built-in schedule (docs/events.md). */
+    readonly webhookRetryScheduleMs: readonly number[] | undefined;
+    /** Idle interval of the delivery worker and of feed long-polls. */
+    readonly pollMs: number;
+    /** How long a delivery is leased to one instance. */
+    readonly webhookLeaseMs: number;
+  };
 }
 
 /** A startup error with a stable code; the CLI prints it and exits non-zero. */
@@ -91,6 +104,15 @@ const schema = z.object({
   SCIMD_KEY_REMINDER_DAYS: int(1, 365).default(30),
   SCIMD_WORKER_INTERVAL_MS: int(1000, 3_600_000).default(60_000),
   SCIMD_OPERATOR_SESSION_HOURS: int(1, 720).default(12),
+  SCIMD_EVENT_RETENTION_DAYS: int(1, 3650).default(30),
+  SCIMD_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false', '1', '0']).default('false'),
+  SCIMD_WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
+  SCIMD_WEBHOOK_RETRY_SCHEDULE_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of milliseconds')
+    .optional(),
+  SCIMD_EVENT_POLL_MS: int(10, 60_000).default(250),
+  SCIMD_WEBHOOK_LEASE_MS: int(1000, 3_600_000).default(60_000),
 });
 
 function describeIssues(error: z.ZodError): string[] {
@@ -164,5 +186,13 @@ export function loadConfig(
     retention: { auditDays: e.SCIMD_AUDIT_RETENTION_DAYS, activityDays: e.SCIMD_ACTIVITY_RETENTION_DAYS },
     reminders: { leadDays: e.SCIMD_KEY_REMINDER_DAYS, intervalMs: e.SCIMD_WORKER_INTERVAL_MS },
     operatorSessionTtlHours: e.SCIMD_OPERATOR_SESSION_HOURS,
+    events: {
+      retentionDays: e.SCIMD_EVENT_RETENTION_DAYS,
+      allowPrivateWebhooks: e.SCIMD_WEBHOOK_ALLOW_PRIVATE === 'true' || e.SCIMD_WEBHOOK_ALLOW_PRIVATE === '1',
+      webhookTimeoutMs: e.SCIMD_WEBHOOK_TIMEOUT_MS,
+      webhookRetryScheduleMs: e.SCIMD_WEBHOOK_RETRY_SCHEDULE_MS?.split(',').map(Number),
+      pollMs: e.SCIMD_EVENT_POLL_MS,
+      webhookLeaseMs: e.SCIMD_WEBHOOK_LEASE_MS,
+    },
   };
 }

@@ -38,7 +38,8 @@ export interface SharedServices {
 
 /** The administration services and the reminder worker's lifecycle. */
 export interface Administration {
-  readonly services: AdminServices;
+  /** Everything but the event services, which runtime-events.ts builds. */
+  readonly services: Omit<AdminServices, 'events' | 'webhooks'>;
   /** Starts the reminder worker (call once the server listens). */
   start(): void;
   /** Stops the worker (waiting for a run in progress) and closes the SMTP transport. */
@@ -78,7 +79,7 @@ export function buildAdministration(config: Config, store: Store, shared: Shared
     operators.purgeExpiredSessions().catch((error: unknown) => logger.error({ err: error }, 'deleting expired operator sessions failed'));
   };
   const { registries, ...rest } = shared;
-  const services: AdminServices = {
+  const services: Omit<AdminServices, 'events' | 'webhooks'> = {
     ...rest,
     operators,
     setupLinks: createSetupLinkService({ store }),

@@ -18,12 +18,14 @@ import { createLogger } from './http/logger.ts';
 import { createActivityService, type ActivityService } from './services/activity.ts';
 import { createApiKeyService, type ApiKeyService } from './services/api-keys.ts';
 import { createAuditService } from './services/audit.ts';
+import { createEventService } from './services/events.ts';
 import { createOrganizationService } from './services/organizations.ts';
 import { createPolicyService, type UserRules } from './services/policies.ts';
 import { createSchemaRegistries, type SchemaRegistries } from './services/schema-registries.ts';
 import { createGroupService } from './services/scim-groups.ts';
 import { createUserService } from './services/scim-users.ts';
 import { buildAdministration } from './runtime-admin.ts';
+import { buildEvents } from './runtime-events.ts';
 import { createStore } from './store/create-store.ts';
 import { migrateToLatest, type MigrationOutcome } from './store/migrations/migrate.ts';
 import type { SqlStore } from './store/sql/sql-store.ts';
@@ -140,7 +142,10 @@ function scheduleRetention(config: Config, store: SqlStore, activity: ActivitySe
       const { auditDays, activityDays } = config.retention;
       const history = auditDays === undefined ? undefined : await audit.applyRetention(auditDays);
       const samples = await activity.applyRetention(activityDays);
-      if ((history?.deleted ?? 0) + samples > 0) logger.info({ auditDeleted: history?.deleted ?? 0, activityDeleted: samples }, 'retention applied');
+      const events = await createEventService({ store }).applyRetention(config.events.retentionDays);
+      if ((history?.deleted ?? 0) + samples + events.deleted > 0) {
+        logger.info({ auditDeleted: history?.deleted ?? 0, activityDeleted: samples, eventsDeleted: events.deleted }, 'retention applied');
+      }
     } catch (error) {
       logger.error({ err: error }, 'applying retention failed');
     }
@@ -195,7 +200,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const registries = createSchemaRegistries({ store });
   const base = appDeps(config, store, apiKeys, logger, { rulesFor: policies.rulesFor, activity, registries });
   const administration = buildAdministration(config, store, { organizations, apiKeys, policies, activity, users: base.users, groups: base.groups, registries }, logger);
-  const app = createApp({ ...base, admin: administration.services, consoleRoot: CONSOLE_ROOT });
+  const events = buildEvents(config, store, administration.services.mail, logger);
+  const app = createApp({ ...base, admin: { ...administration.services, ...events.services }, consoleRoot: CONSOLE_ROOT });
   const server = createAdaptorServer({ fetch: app.fetch, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }) as Server;
   answerClientErrors(server);
   let address: AddressInfo;
@@ -218,6 +224,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     onRunError: (error) => logger.error({ err: error }, 'sync worker run failed'),
   });
   syncWorker.start();
+  events.start();
   const stopRetention = scheduleRetention(config, store, activity, logger);
   const url = publicBaseUrl(config, address);
   const info: ServeInfo = { url, tenantUrl: `${url}/scim/v2`, consoleUrl: `${url}/console`, bootstrap };
@@ -236,6 +243,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       stopRetention();
       await syncWorker.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the sync worker failed'));
       await administration.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the reminder worker failed'));
+      await events.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the webhook worker failed'));
       await activity.close().catch((error: unknown) => logger.error({ err: error }, 'writing provisioning activity failed'));
       await store.close();
       logger.info('scimd stopped');

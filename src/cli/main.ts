@@ -82,6 +82,14 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandRunner>>> = {
     const { schemaCommand } = await import('./commands/schema.ts');
     return (args, deps) => schemaCommand(args, deps.io);
   },
+  webhook: async () => {
+    const { webhookCommand } = await import('./commands/webhook.ts');
+    return (args, deps) => webhookCommand(args, deps.io);
+  },
+  events: async () => {
+    const { eventsCommand } = await import('./commands/events.ts');
+    return (args, deps) => eventsCommand(args, deps.io);
+  },
   sync: async () => {
     const { syncCommand } = await import('./commands/sync.ts');
     return (args, deps) => syncCommand(args, deps.io);

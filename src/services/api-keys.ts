@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import { ScimError } from '../core/scim-error.ts';
 import type { ApiKeyRecord } from '../store/rows.ts';
+import { appendEvent } from './record-change.ts';
 import type { Store } from '../store/store.ts';
 import { createKeyAuthenticator, type KeyAuthenticatorOptions } from './api-key-authenticator.ts';
 import { checkProvidedSecret, generateSecret, hashSecret } from './api-key-secrets.ts';
@@ -145,6 +146,8 @@ async function appendKeyEvent(tx: Store, ctx: OperationContext, action: string, 
     sourceIp: ctx.sourceIp ?? null,
     changes: action === 'key.created' ? { after: state } : { after: { revokedAt: key.revokedAt } },
   });
+  // The host application hears of it too; the key's secret and hash never leave the store.
+  await appendEvent(tx, ctx.orgId, { action, resourceType: 'ApiKey', resourceId: key.id, data: { key: { id: key.id, ...state }, changed: action === 'key.created' ? Object.keys(state) : ['revokedAt'] } });
 }
 
 export interface ApiKeyServiceDeps extends KeyAuthenticatorOptions {

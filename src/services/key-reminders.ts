@@ -13,6 +13,7 @@
  */
 import { ScimError } from '../core/scim-error.ts';
 import type { ApiKeyRecord, JobRecord, MailLogRecord, OrganizationRecord } from '../store/rows.ts';
+import { eventTypeOf } from './record-change.ts';
 import type { Store } from '../store/store.ts';
 import type { OperationContext } from './context.ts';
 import type { MailMessage, MailService } from './mail.ts';
@@ -100,7 +101,7 @@ export function createKeyReminderService(deps: KeyReminderServiceDeps) {
       const job = await tx.jobs.enqueue(key.orgId, { kind, dedupeKey: `${kind}:${key.id}`, payload: { keyId: key.id } });
       if (!job) return false;
       await tx.outboxEvents.append(key.orgId, {
-        type: kind === KEY_EXPIRING ? 'key.expiring' : 'key.expired',
+        type: eventTypeOf(kind === KEY_EXPIRING ? 'key.expiring' : 'key.expired'),
         resourceType: 'ApiKey',
         resourceId: key.id,
         data: { id: key.id, type: key.type, description: key.description, prefix: key.prefix, expiresAt: key.expiresAt },

@@ -5,6 +5,7 @@
  */
 import { ScimError } from '../core/scim-error.ts';
 import type { OrganizationRecord } from '../store/rows.ts';
+import { appendEvent } from './record-change.ts';
 import type { Store } from '../store/store.ts';
 import { insertApiKey, type CreatedApiKey } from './api-keys.ts';
 import type { Actor, OperationContext } from './context.ts';
@@ -151,6 +152,10 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
       if (!after) throw notFound(ctx.orgId);
       const was = Object.fromEntries(Object.keys(changes).map((k) => [k, before[k as keyof OrganizationRecord]]));
       await audit(tx, ctx, action, { before: was, after: changes });
+      if ('scimEnabled' in changes && before.scimEnabled !== after.scimEnabled) {
+        const data = { organization: { id: after.id, name: after.name, slug: after.slug, scimEnabled: after.scimEnabled }, changed: ['scimEnabled'] };
+        await appendEvent(tx, ctx.orgId, { action, resourceType: 'Organization', resourceId: ctx.orgId, data });
+      }
       return after;
     });
     deps.onChange?.(ctx.orgId);

@@ -4,13 +4,42 @@ import type { AttributeChanges } from './changes.ts';
 import type { OperationContext } from './context.ts';
 
 export interface ChangeRecord {
-  /** `user.created`, `group.member_added`, … — the audit action and the outbox event type. */
+  /** `user.created`, `group.member_added`, … — the audit action; the event type derives from it. */
   readonly action: string;
   readonly resourceType: string;
   readonly resourceId: string | null;
   readonly changes: AttributeChanges | Readonly<Record<string, unknown>>;
-  /** The outbox event's payload besides the resource id (never secrets). */
+  /** The event's `data` (never secrets). */
   readonly event: Readonly<Record<string, unknown>>;
+}
+
+/** The prefix of every event type scimd emits (CloudEvents `type`, reverse-DNS style). */
+export const EVENT_TYPE_PREFIX = 'scimd.';
+
+const RENAMED: Readonly<Record<string, string>> = {
+  'group.member_added': 'group.members.added',
+  'group.member_removed': 'group.members.removed',
+  'organization.scim_enabled': 'organization.scim.enabled',
+  'organization.scim_disabled': 'organization.scim.disabled',
+};
+
+/** The host-application event type of an audit action: `user.created` → `scimd.user.created`. */
+export function eventTypeOf(action: string): string {
+  return `${EVENT_TYPE_PREFIX}${RENAMED[action] ?? action}`;
+}
+
+/** Appends one host-application event through `tx` (inside the change's transaction). */
+export async function appendEvent(
+  tx: Store,
+  orgId: string,
+  event: { readonly action: string; readonly resourceType: string; readonly resourceId: string | null; readonly data: Readonly<Record<string, unknown>> },
+): Promise<void> {
+  await tx.outboxEvents.append(orgId, {
+    type: eventTypeOf(event.action),
+    resourceType: event.resourceType,
+    resourceId: event.resourceId,
+    data: event.data,
+  });
 }
 
 /** Appends the audit event and the outbox event of one change. */
@@ -26,10 +55,5 @@ export async function recordChange(tx: Store, ctx: OperationContext, change: Cha
     sourceIp: ctx.sourceIp ?? null,
     changes: change.changes,
   });
-  await tx.outboxEvents.append(ctx.orgId, {
-    type: change.action,
-    resourceType: change.resourceType,
-    resourceId: change.resourceId,
-    data: { id: change.resourceId, ...change.event },
-  });
+  await appendEvent(tx, ctx.orgId, { action: change.action, resourceType: change.resourceType, resourceId: change.resourceId, data: change.event });
 }

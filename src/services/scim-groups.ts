@@ -83,7 +83,7 @@ export function createGroupService(deps: GroupServiceDeps) {
         resourceType: 'Group',
         resourceId: group.id,
         changes: { members: ids },
-        event: { displayName: group.displayName, members: ids },
+        event: { id: group.id, displayName: group.displayName, members: ids, changed: ['members'] },
       });
     }
   }
@@ -98,7 +98,8 @@ export function createGroupService(deps: GroupServiceDeps) {
       resourceType: 'Group',
       resourceId: subject.id,
       changes,
-      event: { displayName: subject.displayName, externalId: subject.externalId },
+      // The resource as SCIM returns it (members are listed by their own events): after, or before a delete.
+      event: { resource: subject.resource, changed: changes.changed },
     });
   }
 

@@ -82,7 +82,7 @@ describe('SCIM user service', () => {
     assert.equal(patched.resource['active'], false);
     assert.deepEqual((patched.resource[ENTERPRISE] as Record<string, unknown>)['employeeNumber'], 'E-7');
     const events = await store.outboxEvents.list(ctx.orgId, { limit: 100 });
-    assert.ok(events.some((e) => e.type === 'user.deactivated' && e.resourceId === id));
+    assert.ok(events.some((e) => e.type === 'scimd.user.deactivated' && e.resourceId === id));
     assert.equal((await users.get(ctx, id)).resource['active'], false);
     const found = await users.list(ctx, parseListQuery({ filter: 'emails[type eq "work"].value eq "NEW@contoso.com"' }));
     assert.deepEqual(found.resources.map((r) => r.resource['id']), [id]);

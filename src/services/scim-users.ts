@@ -101,7 +101,8 @@ export function createUserService(deps: UserServiceDeps) {
       resourceType: 'User',
       resourceId: subject.id,
       changes,
-      event: { userName: subject.userName, externalId: subject.externalId, active: after?.active ?? false },
+      // The resource as SCIM returns it: after the change, or before it for a delete.
+      event: { resource: subject.resource, changed: changes.changed },
     });
   }
 

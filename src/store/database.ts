@@ -120,6 +120,64 @@ export interface OutboxEventsTable {
   resource_type: string;
   resource_id: string | null;
   data: SqlJson;
+  /** Per-organization, strictly increasing in commit order (migration 0006). */
+  sequence: number | null;
+}
+
+export interface EventSequencesTable {
+  org_id: string;
+  last_sequence: number;
+  pruned_through: number;
+}
+
+export interface WebhookEndpointsTable {
+  org_id: string;
+  id: string;
+  url: string;
+  description: string | null;
+  types: SqlJson;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: string | null;
+  status: string;
+  disabled_reason: string | null;
+  failing_since: string | null;
+  cursor: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  org_id: string;
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  sequence: number;
+  event_type: string;
+  resource_key: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  leased_by: string | null;
+  lease_expires_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
+export interface WebhookAttemptsTable {
+  org_id: string;
+  id: string;
+  delivery_id: string;
+  endpoint_id: string;
+  event_id: string;
+  attempted_at: string;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  response_excerpt: string | null;
 }
 
 export interface JobsTable {
@@ -283,4 +341,8 @@ export interface Database {
   sync_links: SyncLinksTable;
   sync_watermarks: SyncWatermarksTable;
   sync_runs: SyncRunsTable;
+  event_sequences: EventSequencesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

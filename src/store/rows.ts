@@ -123,6 +123,71 @@ export interface OutboxEventRecord {
   readonly resourceType: string;
   readonly resourceId: string | null;
   readonly data: unknown;
+  /** Per-organization, strictly increasing in commit order; null only while a write is in flight. */
+  readonly sequence: number | null;
+}
+
+export type WebhookEndpointStatus = 'enabled' | 'disabled';
+
+/** A host application's webhook endpoint; its signing secrets never leave the server except once. */
+export interface WebhookEndpointRecord {
+  readonly orgId: string;
+  readonly id: string;
+  readonly url: string;
+  readonly description: string | null;
+  /** Event types it receives; empty: every type. */
+  readonly types: readonly string[];
+  readonly secret: string;
+  /** The secret before the last rotation, still signing until `previousSecretUntil`. */
+  readonly previousSecret: string | null;
+  readonly previousSecretUntil: string | null;
+  readonly status: WebhookEndpointStatus;
+  readonly disabledReason: string | null;
+  /** When the current streak of failed attempts began (null after a success). */
+  readonly failingSince: string | null;
+  /** The last event sequence number turned into deliveries for it. */
+  readonly cursor: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'leased' | 'delivered' | 'dead';
+
+/** One event to deliver to one endpoint. */
+export interface WebhookDeliveryRecord {
+  readonly orgId: string;
+  readonly id: string;
+  readonly endpointId: string;
+  readonly eventId: string;
+  readonly sequence: number;
+  readonly eventType: string;
+  /** `User/<id>`, `Group/<id>` …: deliveries with one key go out one after another. */
+  readonly resourceKey: string;
+  readonly status: WebhookDeliveryStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+  readonly leasedBy: string | null;
+  readonly leaseExpiresAt: string | null;
+  readonly lastStatus: number | null;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly deliveredAt: string | null;
+}
+
+/** One HTTP attempt of a delivery (the delivery log). */
+export interface WebhookAttemptRecord {
+  readonly orgId: string;
+  readonly id: string;
+  readonly deliveryId: string;
+  readonly endpointId: string;
+  readonly eventId: string;
+  readonly attemptedAt: string;
+  /** The response status; null when no response came (timeout, refused, blocked address). */
+  readonly statusCode: number | null;
+  readonly latencyMs: number;
+  readonly error: string | null;
+  readonly responseExcerpt: string | null;
 }
 
 export type JobStatus = 'pending' | 'leased' | 'done' | 'failed';

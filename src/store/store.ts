@@ -26,6 +26,11 @@ import type {
   SetupLinkRecord,
   UserGroupRecord,
   UserRecord,
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+  WebhookDeliveryStatus,
+  WebhookEndpointRecord,
+  WebhookEndpointStatus,
 } from './rows.ts';
 import type { SyncStateStore } from './sync-state.ts';
 
@@ -236,7 +241,7 @@ export interface AuditEventStore {
   deleteBefore(orgId: string, before: string): Promise<number>;
 }
 
-export type NewOutboxEvent = Omit<OutboxEventRecord, 'id' | 'occurredAt' | 'orgId'> & {
+export type NewOutboxEvent = Omit<OutboxEventRecord, 'id' | 'occurredAt' | 'orgId' | 'sequence'> & {
   readonly id?: string;
   readonly occurredAt?: string;
 };
@@ -247,6 +252,104 @@ export interface OutboxEventStore {
   list(orgId: string, page: { readonly after?: string; readonly limit: number }): Promise<readonly OutboxEventRecord[]>;
   /** Events of every organization after `after`, for a dispatcher. */
   listAll(page: { readonly after?: string; readonly limit: number }): Promise<readonly OutboxEventRecord[]>;
+  /** The feed: events of one organization with a sequence above `afterSequence`, in sequence order. */
+  page(orgId: string, page: { readonly afterSequence: number; readonly limit: number; readonly types?: readonly string[] }): Promise<readonly OutboxEventRecord[]>;
+  get(orgId: string, id: string): Promise<OutboxEventRecord | undefined>;
+  /** The last sequence number handed out, and the highest one retention has deleted (0: none). */
+  position(orgId: string): Promise<{ readonly last: number; readonly prunedThrough: number }>;
+  /** Deletes events of every organization older than `before` (retention); returns how many. */
+  deleteBefore(before: string): Promise<number>;
+}
+
+export interface NewWebhookEndpoint {
+  readonly id?: string;
+  readonly url: string;
+  readonly description?: string | null;
+  readonly types?: readonly string[];
+  readonly secret: string;
+}
+
+export type WebhookEndpointChanges = Partial<
+  Pick<WebhookEndpointRecord, 'url' | 'description' | 'types' | 'secret' | 'previousSecret' | 'previousSecretUntil' | 'status' | 'disabledReason' | 'failingSince'>
+>;
+
+/** A leased delivery with what sending it needs. */
+export interface LeasedDelivery {
+  readonly delivery: WebhookDeliveryRecord;
+  readonly endpoint: WebhookEndpointRecord;
+  readonly event: OutboxEventRecord;
+}
+
+/** The result of one attempt and what happens next. */
+export interface DeliveryOutcome {
+  readonly attemptedAt: string;
+  readonly statusCode: number | null;
+  readonly latencyMs: number;
+  readonly error: string | null;
+  readonly responseExcerpt: string | null;
+  readonly next: { readonly kind: 'delivered' } | { readonly kind: 'retry'; readonly at: string } | { readonly kind: 'dead' };
+}
+
+/** Which events a replay queues again for an endpoint. */
+export type ReplaySelector =
+  | { readonly kind: 'events'; readonly eventIds: readonly string[] }
+  | { readonly kind: 'range'; readonly from: string; readonly to?: string }
+  | { readonly kind: 'dead' };
+
+/** Webhook endpoints, their deliveries (leased like jobs) and the attempt log. */
+export interface WebhookStore {
+  /** The endpoint starts after the organization's current last event. */
+  createEndpoint(orgId: string, input: NewWebhookEndpoint): Promise<WebhookEndpointRecord>;
+  getEndpoint(orgId: string, id: string): Promise<WebhookEndpointRecord | undefined>;
+  /** An endpoint by id alone (the CLI). */
+  findEndpoint(id: string): Promise<WebhookEndpointRecord | undefined>;
+  listEndpoints(orgId: string): Promise<readonly WebhookEndpointRecord[]>;
+  /** Undefined when absent, or when `expectStatus` is given and the endpoint is in another status. */
+  updateEndpoint(
+    orgId: string,
+    id: string,
+    changes: WebhookEndpointChanges,
+    options?: { readonly expectStatus?: WebhookEndpointStatus },
+  ): Promise<WebhookEndpointRecord | undefined>;
+  /** Deletes the endpoint with its deliveries and attempts. */
+  deleteEndpoint(orgId: string, id: string): Promise<boolean>;
+  /**
+   * Turns events past each enabled endpoint's cursor into deliveries (at most `limit` events per
+   * endpoint), advancing the cursor in the same transaction; returns how many deliveries it made.
+   * Safe to run on several instances at once.
+   */
+  fanOut(limit: number): Promise<number>;
+  /**
+   * Leases up to `limit` due deliveries until now + `leaseMs` (expired leases count as due), never
+   * one whose endpoint has an earlier unfinished delivery for the same resource; never the same
+   * delivery to two workers.
+   */
+  lease(worker: string, options: { readonly limit: number; readonly leaseMs: number }): Promise<readonly LeasedDelivery[]>;
+  /**
+   * Logs the attempt and moves the delivery on (only while `worker` still holds its lease); keeps
+   * the endpoint's failure streak. Returns whether the delivery was updated and the streak start.
+   */
+  finish(
+    worker: string,
+    delivery: WebhookDeliveryRecord,
+    outcome: DeliveryOutcome,
+    /** The endpoint's streak start as last read (`null`: not failing), when the caller knows it. */
+    options?: { readonly failingSince?: string | null },
+  ): Promise<{ readonly updated: boolean; readonly failingSince: string | null }>;
+  getDelivery(orgId: string, id: string): Promise<WebhookDeliveryRecord | undefined>;
+  /** Newest first. */
+  listDeliveries(
+    orgId: string,
+    endpointId: string,
+    page: { readonly status?: WebhookDeliveryStatus; readonly beforeSequence?: number; readonly limit: number },
+  ): Promise<readonly WebhookDeliveryRecord[]>;
+  /** Newest first, older than the attempt id `before`. */
+  listAttempts(
+    orgId: string,
+    page: { readonly endpointId?: string; readonly deliveryId?: string; readonly before?: string; readonly limit: number },
+  ): Promise<readonly WebhookAttemptRecord[]>;
+  /** Queues events again (finished deliveries are reset, missing ones created); returns how many. */
+  replay(orgId: string, endpointId: string, selector: ReplaySelector): Promise<number>;
 }
 
 export interface NewJob {
@@ -395,6 +498,7 @@ export interface Store {
   readonly roles: RoleStore;
   readonly auditEvents: AuditEventStore;
   readonly outboxEvents: OutboxEventStore;
+  readonly webhooks: WebhookStore;
   readonly jobs: JobStore;
   readonly operators: OperatorStore;
   readonly setupLinks: SetupLinkStore;

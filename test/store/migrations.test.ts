@@ -17,15 +17,16 @@ for (const dialect of await testDialects()) {
           { name: '0003-operators-and-mail', status: 'Success' },
           { name: '0004-provisioning-activity', status: 'Success' },
           { name: '0005-change-announcements', status: 'Success' },
+          { name: '0006-events-webhooks', status: 'Success' },
           { name: '0007-schema-extensions', status: 'Success' },
           { name: '0008-sync-state', status: 'Success' },
           { name: '0011-active-by-default', status: 'Success' },
         ]);
-        assert.deepEqual(await appliedMigrations(store), ['0001-initial', '0002-administration', '0003-operators-and-mail', '0004-provisioning-activity', '0005-change-announcements', '0007-schema-extensions', '0008-sync-state', '0011-active-by-default']);
+        assert.deepEqual(await appliedMigrations(store), ['0001-initial', '0002-administration', '0003-operators-and-mail', '0004-provisioning-activity', '0005-change-announcements', '0006-events-webhooks', '0007-schema-extensions', '0008-sync-state', '0011-active-by-default']);
         const again = await migrateToLatest(store);
         assert.equal(again.error, undefined);
         assert.deepEqual(again.results, [], 'a second run has nothing to do');
-        for (const table of ['organizations', 'users', 'user_values', 'groups', 'memberships', 'api_keys', 'roles', 'audit_events', 'outbox_events', 'jobs', 'operators', 'operator_sessions', 'setup_links', 'mail_log', 'scim_activity', 'scim_errors', 'schema_extensions']) {
+        for (const table of ['organizations', 'users', 'user_values', 'groups', 'memberships', 'api_keys', 'roles', 'audit_events', 'outbox_events', 'jobs', 'operators', 'operator_sessions', 'setup_links', 'mail_log', 'scim_activity', 'scim_errors', 'schema_extensions', 'event_sequences', 'webhook_endpoints', 'webhook_deliveries', 'webhook_attempts']) {
           const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(store.kysely);
           assert.equal(Number(rows[0]?.n), 0, `${table} exists and is empty`);
         }

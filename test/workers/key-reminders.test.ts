@@ -80,7 +80,7 @@ for (const dialect of await testDialects()) {
         '[scimd] The key "Entra ID" of Acme has expired',
       ]);
       const events = await store.outboxEvents.list(orgId, { limit: 100 });
-      assert.deepEqual(events.filter((e) => e.type.startsWith('key.exp')).map((e) => [e.type, e.resourceId]), [['key.expiring', key.id], ['key.expired', key.id]]);
+      assert.deepEqual(events.filter((e) => e.type.startsWith('scimd.key.exp')).map((e) => [e.type, e.resourceId]), [['scimd.key.expiring', key.id], ['scimd.key.expired', key.id]]);
       assert.deepEqual(logged.map((m) => [m.kind, m.status, m.transport]), [[KEY_EXPIRING, 'sent', 'smtp'], [KEY_EXPIRED, 'sent', 'smtp']]);
       assert.ok(logged.every((m) => m.messageId !== null));
     });

@@ -14,6 +14,9 @@ Commands:
   audit       Revision history: export (CSV/JSON to stdout), list, prune
   operator    Operators of the admin API (/api/v1): create, list
   setup-link  Time-limited links for a customer admin: create, list, revoke
+  webhook     Signed webhooks to the host application: create (secret shown once), list, update,
+              delete, rotate, replay
+  events      The event feed: tail --org <id> [--follow]
   sync        Provisioning client: run, init, test-connection, job, runs, expr
               Run "scimd help <command>" (or "scimd <command> --help") for its options;
               add --json for scripts.

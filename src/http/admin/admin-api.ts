@@ -14,6 +14,7 @@ import { registerApiDocs } from './api-docs.ts';
 import { auditRoutes } from './audit-routes.ts';
 import type { AdminContext, AdminServices } from './deps.ts';
 import { directoryRoutes } from './directory-routes.ts';
+import { eventRoutes } from './event-routes.ts';
 import { keyRoutes } from './key-routes.ts';
 import { organizationRoutes } from './organization-routes.ts';
 import { ADMIN_PREFIX } from './paths.ts';
@@ -49,6 +50,7 @@ export function adminRoutes(admin: AdminContext): AdminRoute[] {
     ...directoryRoutes(admin),
     ...auditRoutes(admin),
     ...activityRoutes(admin),
+    ...eventRoutes(admin),
   ];
 }
 

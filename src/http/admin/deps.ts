@@ -4,6 +4,7 @@ import type { ActivityService } from '../../services/activity.ts';
 import type { ApiKeyService } from '../../services/api-keys.ts';
 import type { AuditService } from '../../services/audit.ts';
 import type { DirectoryService } from '../../services/directory.ts';
+import type { EventService } from '../../services/events.ts';
 import type { KeyReminderService } from '../../services/key-reminders.ts';
 import type { MailService } from '../../services/mail.ts';
 import type { OperatorService } from '../../services/operators.ts';
@@ -13,6 +14,7 @@ import type { RoleService } from '../../services/roles.ts';
 import type { SchemaExtensionService } from '../../services/schema-extensions.ts';
 import type { GroupService } from '../../services/scim-groups.ts';
 import type { UserService } from '../../services/scim-users.ts';
+import type { WebhookService } from '../../services/webhooks.ts';
 import type { SetupLinkService } from '../../services/setup-links.ts';
 import type { AppEnv } from '../env.ts';
 
@@ -32,6 +34,8 @@ export interface AdminServices {
   readonly activity: Pick<ActivityService, 'summary'>;
   readonly mail: MailService;
   readonly reminders: Pick<KeyReminderService, 'notificationAddresses' | 'setNotificationAddresses'>;
+  readonly events: EventService;
+  readonly webhooks: WebhookService;
 }
 
 /** Everything the admin routes see. */

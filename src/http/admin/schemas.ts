@@ -13,7 +13,7 @@ export const adminSchemas = z.registry<{ id: string; description?: string }>();
 /** The description of each component, by id (zod's generator does not copy registry metadata). */
 export const schemaDescriptions = new Map<string, string>();
 
-function named<T extends z.ZodType>(id: string, description: string, schema: T): T {
+export function named<T extends z.ZodType>(id: string, description: string, schema: T): T {
   adminSchemas.add(schema, { id, description });
   schemaDescriptions.set(id, description);
   return schema;

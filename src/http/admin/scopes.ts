@@ -22,6 +22,9 @@ export const SCOPES = [
   'audit:read',
   'mail:read',
   'activity:read',
+  'events:read',
+  'webhooks:read',
+  'webhooks:write',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -34,6 +37,7 @@ const IMPLIED: Readonly<Partial<Record<Scope, readonly Scope[]>>> = {
   'keys:write': ['keys:read'],
   'roles:write': ['roles:read'],
   'schemas:write': ['schemas:read'],
+  'webhooks:write': ['webhooks:read'],
 };
 
 /** True for one of SCOPES. */

@@ -10,9 +10,10 @@ import { administrationMigration } from './0002-administration.ts';
 import { operatorsAndMailMigration } from './0003-operators-and-mail.ts';
 import { provisioningActivityMigration } from './0004-provisioning-activity.ts';
 import { changeAnnouncementsMigration } from './0005-change-announcements.ts';
-import { activeByDefaultMigration } from './0011-active-by-default.ts';
+import { eventsWebhooksMigration } from './0006-events-webhooks.ts';
 import { schemaExtensionsMigration } from './0007-schema-extensions.ts';
 import { syncStateMigration } from './0008-sync-state.ts';
+import { activeByDefaultMigration } from './0011-active-by-default.ts';
 import type { DdlDetails } from './ddl.ts';
 
 /** Every migration, by name; names sort in the order they must run. Never edit a released one. */
@@ -23,6 +24,7 @@ export function migrations(ddl: DdlDetails): Record<string, Migration> {
     '0003-operators-and-mail': operatorsAndMailMigration(ddl),
     '0004-provisioning-activity': provisioningActivityMigration(ddl),
     '0005-change-announcements': changeAnnouncementsMigration(ddl),
+    '0006-events-webhooks': eventsWebhooksMigration(ddl),
     '0007-schema-extensions': schemaExtensionsMigration(ddl),
     '0008-sync-state': syncStateMigration(ddl),
     '0011-active-by-default': activeByDefaultMigration(ddl),

@@ -24,6 +24,10 @@ const ORG_TABLES = [
   'scim_activity',
   'scim_errors',
   'schema_extensions',
+  'webhook_attempts',
+  'webhook_deliveries',
+  'webhook_endpoints',
+  'event_sequences',
 ] as const;
 
 function toRecord(ctx: SqlContext, row: Selectable<OrganizationsTable>): OrganizationRecord {

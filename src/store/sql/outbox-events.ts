@@ -1,13 +1,21 @@
-/** The event outbox (DESIGN.md §3): written in the change's transaction, read after a cursor. */
-import type { Selectable } from 'kysely';
+/**
+ * The event outbox (DESIGN.md §3): written in the change's transaction, read after a cursor.
+ *
+ * Every append takes the organization's next sequence number with one upsert on its
+ * `event_sequences` row. On PostgreSQL that row stays locked until the writing transaction ends,
+ * so a second writer of the same organization waits and gets the next number only after the first
+ * committed (or rolled back, releasing its number): numbers become visible in order, and a reader
+ * that has seen number n has seen every number below it. SQLite has one writer, so the same holds.
+ */
+import { sql, type Selectable } from 'kysely';
 import type { OutboxEventsTable } from '../database.ts';
 import type { OutboxEventRecord } from '../rows.ts';
 import type { OutboxEventStore } from '../store.ts';
-import { decodeJson, encodeJson, type SqlContext } from './context.ts';
-import { insertRows } from './precompiled.ts';
+import { atomic, decodeJson, encodeJson, type SqlContext } from './context.ts';
+import { insertRows, runPrecompiled, slot } from './precompiled.ts';
 
 /** Every column of `outbox_events`, in insert order (appends are precompiled: one per write). */
-const OUTBOX_COLUMNS = ['org_id', 'id', 'type', 'occurred_at', 'resource_type', 'resource_id', 'data'] as const;
+const OUTBOX_COLUMNS = ['org_id', 'id', 'type', 'occurred_at', 'resource_type', 'resource_id', 'data', 'sequence'] as const;
 
 function toRecord(ctx: SqlContext, row: Selectable<OutboxEventsTable>): OutboxEventRecord {
   return {
@@ -18,24 +26,47 @@ function toRecord(ctx: SqlContext, row: Selectable<OutboxEventsTable>): OutboxEv
     resourceType: row.resource_type,
     resourceId: row.resource_id,
     data: decodeJson(ctx.caps, row.data),
+    sequence: row.sequence === null ? null : Number(row.sequence),
   };
+}
+
+/** Takes the organization's next sequence number (see the module comment). */
+async function nextSequence(ctx: SqlContext, orgId: string): Promise<number> {
+  const result = await runPrecompiled(
+    ctx,
+    'event_sequences.next',
+    (db) =>
+      db
+        .insertInto('event_sequences')
+        .values({ org_id: slot(0), last_sequence: 1, pruned_through: 0 })
+        .onConflict((oc) => oc.column('org_id').doUpdateSet({ last_sequence: sql<number>`event_sequences.last_sequence + 1` }))
+        .returning('last_sequence'),
+    [orgId],
+  );
+  const row = result.rows[0];
+  if (row === undefined) throw new Error('event sequence upsert returned no row');
+  return Number(row.last_sequence);
 }
 
 /** The outbox sub-store. */
 export function outboxEventStore(ctx: SqlContext): OutboxEventStore {
   return {
     async append(orgId, event) {
-      const row = {
-        org_id: orgId,
-        id: event.id ?? ctx.newId(),
-        type: event.type,
-        occurred_at: event.occurredAt ?? ctx.now(),
-        resource_type: event.resourceType,
-        resource_id: event.resourceId,
-        data: encodeJson(event.data),
-      };
-      await insertRows(ctx, 'outbox_events', OUTBOX_COLUMNS, [row]);
-      return { ...toRecord(ctx, { ...row, data: null }), data: event.data ?? null };
+      return atomic(ctx, async (inner) => {
+        const sequence = await nextSequence(inner, orgId);
+        const row = {
+          org_id: orgId,
+          id: event.id ?? inner.newId(),
+          type: event.type,
+          occurred_at: event.occurredAt ?? inner.now(),
+          resource_type: event.resourceType,
+          resource_id: event.resourceId,
+          data: encodeJson(event.data),
+          sequence,
+        };
+        await insertRows(inner, 'outbox_events', OUTBOX_COLUMNS, [row]);
+        return { ...toRecord(inner, { ...row, data: null }), data: event.data ?? null };
+      });
     },
     async list(orgId, page) {
       let query = ctx.db.selectFrom('outbox_events').selectAll().where('org_id', '=', orgId);
@@ -46,6 +77,40 @@ export function outboxEventStore(ctx: SqlContext): OutboxEventStore {
       let query = ctx.db.selectFrom('outbox_events').selectAll();
       if (page.after !== undefined) query = query.where('id', '>', page.after);
       return (await query.orderBy('id').limit(page.limit).execute()).map((row) => toRecord(ctx, row));
+    },
+    async page(orgId, page) {
+      let query = ctx.db.selectFrom('outbox_events').selectAll().where('org_id', '=', orgId).where('sequence', '>', page.afterSequence);
+      if (page.types !== undefined && page.types.length > 0) query = query.where('type', 'in', page.types);
+      return (await query.orderBy('sequence').limit(page.limit).execute()).map((row) => toRecord(ctx, row));
+    },
+    async get(orgId, id) {
+      const row = await ctx.db.selectFrom('outbox_events').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+      return row ? toRecord(ctx, row) : undefined;
+    },
+    async position(orgId) {
+      const row = await ctx.db.selectFrom('event_sequences').select(['last_sequence', 'pruned_through']).where('org_id', '=', orgId).executeTakeFirst();
+      return { last: Number(row?.last_sequence ?? 0), prunedThrough: Number(row?.pruned_through ?? 0) };
+    },
+    async deleteBefore(before) {
+      return atomic(ctx, async (inner) => {
+        const highest = await inner.db
+          .selectFrom('outbox_events')
+          .select(['org_id', (eb) => eb.fn.max('sequence').as('through')])
+          .where('occurred_at', '<', before)
+          .groupBy('org_id')
+          .execute();
+        if (highest.length === 0) return 0;
+        for (const { org_id: orgId, through } of highest) {
+          const upTo = Number(through ?? 0);
+          await inner.db
+            .updateTable('event_sequences')
+            .set({ pruned_through: sql<number>`case when pruned_through > ${upTo} then pruned_through else ${upTo} end` })
+            .where('org_id', '=', orgId)
+            .execute();
+        }
+        const deleted = await inner.db.deleteFrom('outbox_events').where('occurred_at', '<', before).executeTakeFirst();
+        return Number(deleted.numDeletedRows);
+      });
     },
   };
 }

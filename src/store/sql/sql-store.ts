@@ -24,6 +24,7 @@ import { schemaExtensionStore } from './schema-extensions.ts';
 import { setupLinkStore } from './setup-links.ts';
 import { syncStateStore } from './sync-state.ts';
 import { userStore } from './users.ts';
+import { webhookStore } from './webhooks.ts';
 
 /**
  * A Store backed by SQL: the port plus what migrations, benchmarks and SQL tests need. Services
@@ -47,6 +48,7 @@ const SUB_STORES: { readonly [K in SubStoreName]: (ctx: SqlContext) => Store[K] 
   roles: roleStore,
   auditEvents: auditEventStore,
   outboxEvents: outboxEventStore,
+  webhooks: webhookStore,
   jobs: jobStore,
   operators: operatorStore,
   setupLinks: setupLinkStore,

@@ -18,6 +18,7 @@ import { createActivityService } from '../../../src/services/activity.ts';
 import { createApiKeyService, type ApiKeyService, type NewApiKeyInput } from '../../../src/services/api-keys.ts';
 import { createAuditService } from '../../../src/services/audit.ts';
 import { createDirectoryService } from '../../../src/services/directory.ts';
+import { createEventService } from '../../../src/services/events.ts';
 import { createKeyReminderService } from '../../../src/services/key-reminders.ts';
 import { createMailService } from '../../../src/services/mail.ts';
 import { createOperatorService, type OperatorService } from '../../../src/services/operators.ts';
@@ -29,6 +30,7 @@ import { createSchemaRegistries } from '../../../src/services/schema-registries.
 import { createGroupService } from '../../../src/services/scim-groups.ts';
 import { createUserService } from '../../../src/services/scim-users.ts';
 import { createSetupLinkService, type SetupLinkService } from '../../../src/services/setup-links.ts';
+import { createWebhookService } from '../../../src/services/webhooks.ts';
 import type { SqlStore } from '../../../src/store/sql/sql-store.ts';
 import { buildOpenApiDocument } from '../../../src/http/openapi/document.ts';
 import { readResult, TEST_LIMITS, type CallResult } from '../harness.ts';
@@ -149,6 +151,9 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
     activity,
     mail,
     reminders: createKeyReminderService({ store, mail, clock }),
+    // The feed's long-poll waits in real time; endpoints may point at loopback test receivers.
+    events: createEventService({ store, pollMs: 20 }),
+    webhooks: createWebhookService({ store, clock, safety: { allowPrivate: true } }),
   };
   const app = createApp({
     store,

@@ -1,0 +1,161 @@
+/**
+ * Host-application events: webhook deliveries per second to a local receiver, commit → delivery
+ * latency, feed pages per second, and what running delivery costs SCIM write throughput.
+ *   [DIALECT=postgres] [EVENTS=3000] [SECONDS=5] node --import tsx bench/events.bench.ts
+ * The receiver runs in a child process (so it does not share scimd's event loop) and answers 204.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { userSchemas } from '../src/core/schema/resource-types.ts';
+import { scimActor, type OperationContext } from '../src/services/context.ts';
+import { createEventService } from '../src/services/events.ts';
+import { createUserService } from '../src/services/scim-users.ts';
+import { createWebhookDeliverer } from '../src/services/webhook-delivery.ts';
+import { createWebhookService } from '../src/services/webhooks.ts';
+import type { SqlStore } from '../src/store/sql/sql-store.ts';
+import { createWebhookWorker } from '../src/workers/webhook-worker.ts';
+import { DIALECT, openBenchStore } from './store-harness.ts';
+
+const EVENTS = Number(process.env['EVENTS'] ?? 3000);
+const SECONDS = Number(process.env['SECONDS'] ?? 5);
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const ADMIN = { type: 'admin' as const, id: null, name: 'bench' };
+
+/** The receiver child: reports each request's arrival (webhook-id, time) over IPC. */
+const RECEIVER = `
+const http = require('node:http');
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => { process.send({ id: req.headers['webhook-id'], at: Date.now() }); res.writeHead(204); res.end(); });
+});
+server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+`;
+
+async function startReceiver(): Promise<{ url: string; child: ChildProcess; arrivals: Map<string, number> }> {
+  const child = spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const arrivals = new Map<string, number>();
+  const port = await new Promise<number>((resolve) => {
+    child.on('message', (m: { port?: number; id?: string; at?: number }) => {
+      if (m.port !== undefined) resolve(m.port);
+      else if (m.id !== undefined && m.at !== undefined && !arrivals.has(m.id)) arrivals.set(m.id, m.at);
+    });
+  });
+  return { url: `http://127.0.0.1:${port}/hooks`, child, arrivals };
+}
+
+function workerFor(store: SqlStore, intervalMs = 250) {
+  const deliverer = createWebhookDeliverer({ store, send: { allowPrivate: true, timeoutMs: 10_000, maxResponseBytes: 4096 } });
+  return createWebhookWorker({ store, deliverer, intervalMs, batchSize: 32 });
+}
+
+async function org(store: SqlStore, name: string): Promise<string> {
+  return (await store.organizations.create({ name, slug: `${name}-${Math.random().toString(36).slice(2, 8)}` })).id;
+}
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+async function throughput(store: SqlStore, url: string, arrivals: Map<string, number>): Promise<void> {
+  const orgId = await org(store, 'throughput');
+  await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId, actor: ADMIN }, { url });
+  for (let i = 0; i < EVENTS; i += 1) {
+    await store.outboxEvents.append(orgId, { type: 'scimd.user.updated', resourceType: 'User', resourceId: `u${i % 500}`, data: { i } });
+  }
+  const before = arrivals.size;
+  const worker = workerFor(store, 5);
+  const started = performance.now();
+  worker.start();
+  while (arrivals.size - before < EVENTS) await new Promise((r) => setTimeout(r, 5));
+  const seconds = (performance.now() - started) / 1000;
+  await worker.stop();
+  console.log(`deliveries: ${EVENTS} events over 500 resources in ${seconds.toFixed(2)} s = ${Math.round(EVENTS / seconds)} events/s`);
+}
+
+async function latency(store: SqlStore, url: string, arrivals: Map<string, number>, intervalMs: number): Promise<void> {
+  const orgId = await org(store, `latency-${intervalMs}`);
+  await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId, actor: ADMIN }, { url });
+  const users = createUserService({ store, schemasFor: () => userSchemas() });
+  const ctx: OperationContext = { orgId, actor: scimActor('k', 'bench') };
+  const worker = workerFor(store, intervalMs);
+  worker.start();
+  const committed = new Map<string, number>();
+  const count = 300;
+  for (let i = 0; i < count; i += 1) {
+    const user = await users.create(ctx, { schemas: [USER], userName: `lat${i}@bench.test`, active: true });
+    const acknowledged = Date.now();
+    const event = await store.kysely.selectFrom('outbox_events').select('id').where('org_id', '=', orgId).where('resource_id', '=', user.resource.id as string).executeTakeFirstOrThrow();
+    committed.set(event.id, acknowledged);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  while ([...committed.keys()].some((id) => !arrivals.has(id))) await new Promise((r) => setTimeout(r, 5));
+  await worker.stop();
+  const delays = [...committed].map(([id, at]) => (arrivals.get(id) ?? at) - at);
+  console.log(`commit → delivery (idle poll ${intervalMs} ms, ${count} writes ~60/s): p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms`);
+}
+
+async function feedPages(store: SqlStore): Promise<void> {
+  const orgId = await org(store, 'feed');
+  for (let i = 0; i < 10_000; i += 1) {
+    await store.outboxEvents.append(orgId, { type: 'scimd.user.updated', resourceType: 'User', resourceId: `u${i % 1000}`, data: { resource: { id: `u${i}`, userName: `u${i}@bench.test`, active: true }, changed: ['active'] } });
+  }
+  const feed = createEventService({ store });
+  const started = performance.now();
+  let pages = 0;
+  let after: string | undefined;
+  for (;;) {
+    const page = await feed.feed(orgId, { limit: 100, ...(after ? { after } : {}) });
+    if (page.data.length === 0) break;
+    pages += 1;
+    after = page.next;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`feed: ${pages} pages of 100 (10,000 events) in ${seconds.toFixed(2)} s = ${Math.round(pages / seconds)} pages/s`);
+}
+
+async function writeRate(store: SqlStore, orgId: string): Promise<number> {
+  const users = createUserService({ store, schemasFor: () => userSchemas() });
+  const ctx: OperationContext = { orgId, actor: scimActor('k', 'bench') };
+  let n = 0;
+  const end = Date.now() + SECONDS * 1000;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: 8 }, async (_, w) => {
+      while (Date.now() < end) {
+        const i = (n += 1);
+        await users.create(ctx, { schemas: [USER], userName: `w${w}-${i}-${Math.random()}@bench.test`, active: true });
+      }
+    }),
+  );
+  return n / ((Date.now() - started) / 1000);
+}
+
+async function writeCost(store: SqlStore, url: string): Promise<void> {
+  const quiet = await org(store, 'no-webhook');
+  const without = await writeRate(store, quiet);
+  const hooked = await org(store, 'webhook');
+  await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId: hooked, actor: ADMIN }, { url });
+  const worker = workerFor(store);
+  worker.start();
+  const withDelivery = await writeRate(store, hooked);
+  await worker.stop();
+  const again = await writeRate(store, await org(store, 'no-webhook-2'));
+  const baseline = (without + again) / 2;
+  console.log(
+    `SCIM creates, 8 writers, ${SECONDS} s each: without delivery ${Math.round(without)} / ${Math.round(again)} /s, with delivery running ${Math.round(withDelivery)} /s → ${(((baseline - withDelivery) / baseline) * 100).toFixed(1)} % slower`,
+  );
+}
+
+const bench = await openBenchStore();
+const receiver = await startReceiver();
+console.log(`# events on ${DIALECT}`);
+try {
+  await throughput(bench.store, receiver.url, receiver.arrivals);
+  await latency(bench.store, receiver.url, receiver.arrivals, 250);
+  await latency(bench.store, receiver.url, receiver.arrivals, 20);
+  await feedPages(bench.store);
+  await writeCost(bench.store, receiver.url);
+} finally {
+  receiver.child.kill();
+  await bench.dispose();
+}

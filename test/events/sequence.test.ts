@@ -1,0 +1,144 @@
+/**
+ * The feed never skips an event that commits later: concurrent writers on one organization take
+ * sequence numbers and then hold their transactions open for random times (so on PostgreSQL they
+ * would commit out of order if numbers were handed out without the per-organization row lock),
+ * while a reader pages the feed and checks that every page continues exactly where the last one
+ * ended. On PostgreSQL, two instances (two connection pools, two workers) deliver to one receiver
+ * and never both send the same delivery.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createEventService } from '../../src/services/events.ts';
+import { createWebhookDeliverer } from '../../src/services/webhook-delivery.ts';
+import { createWebhookService } from '../../src/services/webhooks.ts';
+import type { SqlStore } from '../../src/store/sql/sql-store.ts';
+import { createWebhookWorker } from '../../src/workers/webhook-worker.ts';
+import { ADMIN, adminServices } from '../services/kit.ts';
+import { testDialects } from '../store/harness.ts';
+import { startReceiver } from './receiver.ts';
+
+const dialects = await testDialects();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+for (const dialect of dialects) {
+  describe(`event sequence on ${dialect.name}`, () => {
+    let store: SqlStore;
+    let reader: SqlStore;
+    before(async () => {
+      store = await dialect.open();
+      reader = dialect.peer ? dialect.peer(store) : store;
+    });
+    after(async () => {
+      if (reader !== store) await reader.close();
+      await dialect.close(store);
+    });
+
+    it('hands out numbers in commit order, so a reader paging concurrently never skips one', async () => {
+      const { orgs } = adminServices(store, () => new Date());
+      const orgId = (await orgs.create(ADMIN, { name: 'Seq' })).id;
+      const writers = dialect.name === 'postgres' ? 8 : 3;
+      const perWriter = dialect.name === 'postgres' ? 15 : 10;
+      const total = writers * perWriter;
+      const feed = createEventService({ store: reader, pollMs: 5 });
+      let done = false;
+      const seen: number[] = [];
+      const reading = (async () => {
+        let cursor: string | undefined;
+        while (!done || seen.length < total) {
+          const page = await feed.feed(orgId, { limit: 7, ...(cursor === undefined ? {} : { after: cursor }) });
+          for (const event of page.data) {
+            const n = Number(event.sequence);
+            assert.equal(n, (seen.at(-1) ?? 0) + 1, `the feed jumped from ${seen.at(-1) ?? 0} to ${n}`);
+            seen.push(n);
+          }
+          cursor = page.next;
+          if (page.data.length === 0) await sleep(2);
+        }
+      })();
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          for (let i = 0; i < perWriter; i += 1) {
+            await store.transaction(async (tx) => {
+              await tx.outboxEvents.append(orgId, { type: 'scimd.user.updated', resourceType: 'User', resourceId: `u-${w}`, data: { i } });
+              // Hold the transaction open after taking the number: commits interleave at random.
+              await sleep(Math.floor(Math.random() * 8));
+            });
+          }
+        }),
+      );
+      done = true;
+      await reading;
+      assert.equal(seen.length, total);
+      assert.deepEqual(seen, Array.from({ length: total }, (_, i) => i + 1));
+    });
+
+    it('keeps a rolled-back write from leaving a gap', async () => {
+      const { orgs } = adminServices(store, () => new Date());
+      const orgId = (await orgs.create(ADMIN, { name: 'Rollback' })).id;
+      await store.outboxEvents.append(orgId, { type: 'scimd.user.created', resourceType: 'User', resourceId: 'a', data: {} });
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.outboxEvents.append(orgId, { type: 'scimd.user.created', resourceType: 'User', resourceId: 'b', data: {} });
+          throw new Error('abort');
+        }),
+      );
+      await store.outboxEvents.append(orgId, { type: 'scimd.user.created', resourceType: 'User', resourceId: 'c', data: {} });
+      const page = await createEventService({ store }).feed(orgId, { limit: 10 });
+      assert.deepEqual(page.data.map((e) => [Number(e.sequence), e.subject]), [[1, 'a'], [2, 'c']]);
+    });
+
+    if (dialect.name === 'postgres') {
+      it('lets two instances on one database deliver in parallel without ever both holding a delivery', async () => {
+        const { orgs } = adminServices(store, () => new Date());
+        const orgId = (await orgs.create(ADMIN, { name: 'Two instances' })).id;
+        const inFlight = new Map<string, number>();
+        let overlap = 0;
+        const receiver = await startReceiver((req) => {
+          const id = String(req.headers['webhook-id']);
+          const now = (inFlight.get(id) ?? 0) + 1;
+          inFlight.set(id, now);
+          if (now > 1) overlap += 1;
+          setTimeout(() => inFlight.set(id, (inFlight.get(id) ?? 1) - 1), 25).unref();
+          return { status: 200, delayMs: 20 };
+        });
+        try {
+          await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId, actor: ADMIN }, { url: receiver.url });
+          const second = dialect.peer!(store);
+          const workers = [store, second].map((s, i) =>
+            createWebhookWorker({
+              store: s,
+              deliverer: createWebhookDeliverer({ store: s, send: { allowPrivate: true, timeoutMs: 5000, maxResponseBytes: 1024 } }),
+              intervalMs: 5,
+              batchSize: 6,
+              workerId: `instance-${i}`,
+            }),
+          );
+          const total = 60;
+          for (let i = 0; i < total; i += 1) {
+            await store.outboxEvents.append(orgId, { type: 'scimd.user.updated', resourceType: 'User', resourceId: `u-${i % 12}`, data: { i } });
+          }
+          for (const w of workers) w.start();
+          await receiver.until((r) => new Set(r.map((x) => x.headers['webhook-id'])).size >= total, 30_000);
+          for (const w of workers) await w.stop();
+          await second.close();
+          const ids = receiver.received.map((r) => String(r.headers['webhook-id']));
+          assert.equal(ids.length, total, 'each delivery was sent exactly once');
+          assert.equal(new Set(ids).size, total);
+          assert.equal(overlap, 0);
+          const attempts = await store.webhooks.listAttempts(orgId, { limit: 1000 });
+          assert.equal(attempts.length, total);
+          // Per resource, sequence order held across both instances.
+          const perResource = new Map<string, number[]>();
+          for (const r of receiver.received) {
+            const list = perResource.get(r.event.subject ?? '') ?? [];
+            list.push(Number(r.event.sequence));
+            perResource.set(r.event.subject ?? '', list);
+          }
+          for (const [subject, seqs] of perResource) assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `order of ${subject}`);
+        } finally {
+          await receiver.close();
+        }
+      });
+    }
+  });
+}
