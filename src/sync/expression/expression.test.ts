@@ -33,6 +33,7 @@ const fixtures = JSON.parse(readFileSync(new URL('./expression.fixtures.json', i
   examples: Example[];
   errors: ErrorCase[];
   runtimeErrors: ErrorCase[];
+  diacritics: { rows: [letters: string, plain: string][] };
 };
 
 function contextOf(example: { input?: Record<string, unknown>; now?: string; random?: number; targetExisting?: readonly string[] }): ExpressionContext {
@@ -61,6 +62,16 @@ describe('Entra expression reference examples', () => {
       const result = compileExpression(example.expression).evaluate(contextOf(example));
       if (example.flow === false) assert.deepEqual(result, { flow: false });
       else assert.deepEqual(result, { flow: true, value: example.expected });
+    });
+  }
+});
+
+describe('NormalizeDiacritics follows Entra\'s table', () => {
+  for (const [letters, plain] of fixtures.diacritics.rows) {
+    it(`${letters} → ${plain}`, () => {
+      for (const letter of letters.split(' ')) {
+        assert.deepEqual(compileExpression('NormalizeDiacritics([a])').evaluate({ attributes: { a: letter } }), { flow: true, value: plain }, letter);
+      }
     });
   }
 });
@@ -113,9 +124,13 @@ describe('compiled expressions', () => {
     assert.doesNotMatch(random.value, /[?,]/);
   });
 
-  it('read JavaScript Dates, bigints and undefined in the source object', () => {
+  it('read JavaScript Dates, bigints, bytes, objects and undefined in the source object', () => {
     const compiled = compileExpression('Join("|", [when], [big], [none])');
     const result = compiled.evaluate({ attributes: { when: new Date('2020-01-02T13:00:00Z'), big: 12n, none: undefined } });
     assert.deepEqual(result, { flow: true, value: '1/2/2020 1:00:00 PM|12' });
+    const bytes = compileExpression('[objectGUID]').evaluate({ attributes: { objectGUID: new Uint8Array([72, 105, 33]) } });
+    assert.deepEqual(bytes, { flow: true, value: 'SGkh' });
+    const complex = compileExpression('[manager]').evaluate({ attributes: { manager: { value: 'm1' } } });
+    assert.deepEqual(complex, { flow: true, value: '{"value":"m1"}' });
   });
 });

@@ -20,8 +20,13 @@ export function printExpression(node: ExpressionNode): string {
     case 'omitted':
       return '';
     case 'compare':
-      return `${printExpression(node.left)} ${node.operator} ${printExpression(node.right)}`;
+      return `${operand(node.left)} ${node.operator} ${operand(node.right)}`;
     case 'call':
       return `${node.name}(${node.args.map((arg) => (arg.kind === 'omitted' ? '' : printExpression(arg))).join(', ')})`;
   }
+}
+
+/** A comparison inside a comparison keeps its parentheses: comparisons do not chain. */
+function operand(node: ExpressionNode): string {
+  return node.kind === 'compare' ? `(${printExpression(node)})` : printExpression(node);
 }

@@ -4,6 +4,7 @@
  * it prints as Entra prints dates, `M/d/yyyy h:mm:ss tt` in UTC, whenever a string is needed.
  * Booleans print as .NET prints them: "True" / "False".
  */
+import { base64 } from './bytes.ts';
 import { ExpressionError } from './expression-error.ts';
 import type { ExpressionValue } from './types.ts';
 
@@ -31,13 +32,15 @@ export function toPublic(value: Value): ExpressionValue {
   return value as ExpressionValue;
 }
 
-/** Converts an attribute of the source object to a value: undefined → null, Date → DateTimeValue. */
+/** Converts an attribute of the source object to a value: undefined → null, Date → DateTimeValue, bytes → base64. */
 export function fromAttribute(raw: unknown): Value {
   if (raw === undefined || raw === null) return null;
   if (typeof raw === 'string' || typeof raw === 'boolean') return raw;
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
   if (typeof raw === 'bigint') return raw.toString();
   if (raw instanceof Date) return new DateTimeValue(raw.getTime());
+  // Binary attributes (an LDAP objectGUID or jpegPhoto as a Buffer) read as base64, as LDIF shows them.
+  if (raw instanceof Uint8Array) return base64([...raw]);
   if (Array.isArray(raw)) return raw.map(fromAttribute);
   // A complex value (an object) has no place in a string expression; its JSON keeps it inspectable.
   return JSON.stringify(raw);

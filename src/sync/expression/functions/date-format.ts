@@ -35,12 +35,23 @@ const STANDARD: Readonly<Record<string, string>> = {
 
 export type FormatPart = { readonly literal: string } | { readonly field: string };
 
-/** Splits a format into specifier runs and literals; throws a plain Error for a format .NET would refuse. */
-export function tokenizeFormat(format: string): FormatPart[] {
+const tokenizedFormats = new Map<string, readonly FormatPart[]>();
+
+/** Splits a format into specifier runs and literals (remembered per format); throws a plain Error for a format .NET would refuse. */
+export function tokenizeFormat(format: string): readonly FormatPart[] {
+  let parts = tokenizedFormats.get(format);
+  if (parts === undefined) {
+    parts = Object.freeze(splitFormat(format));
+    if (tokenizedFormats.size < 256) tokenizedFormats.set(format, parts);
+  }
+  return parts;
+}
+
+function splitFormat(format: string): FormatPart[] {
   if (format.length === 1) {
     const standard = STANDARD[format];
     if (standard === undefined) throw new Error(`"${format}" is not a standard date format (d D f F g G m o r s t T u U y)`);
-    return tokenizeFormat(standard);
+    return splitFormat(standard);
   }
   const parts: FormatPart[] = [];
   let i = 0;

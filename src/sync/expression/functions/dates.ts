@@ -168,6 +168,13 @@ const FORMAT_DATE_TIME: FunctionSpec = {
   optional: [1],
   implementation: (call) => {
     const withStyles = call.args.length === 4;
+    if (!withStyles && call.args[1] === undefined) {
+      throw new ExpressionError(
+        'missingArgument',
+        'FormatDateTime: with three arguments they are (source, inputFormat, outputFormat) and inputFormat may not be left empty; write FormatDateTime(source, , inputFormat, outputFormat) to leave dateTimeStyles empty',
+        call.nodes[1]!.position,
+      );
+    }
     const [source, styles, input, output] = withStyles ? call.args : [call.args[0], undefined, call.args[1], call.args[2]];
     // Literal formats are checked once, here, so a typo is reported when the mapping is saved.
     const offset = withStyles ? 2 : 1;

@@ -94,10 +94,27 @@ const IN_STR: FunctionSpec = {
   }),
 };
 
+const NON_ASCII = /[^ -~\t\n\r]/;
+
+/**
+ * .NET's invariant ToUpper/ToLower: one character for one (simple case mapping), so "ß" stays "ß"
+ * in upper case and "Σ" is always "σ", where JavaScript's full mapping gives "SS" and a final "ς".
+ */
+export function invariantCase(value: string, upper: boolean): string {
+  if (!NON_ASCII.test(value)) return upper ? value.toUpperCase() : value.toLowerCase();
+  let out = '';
+  for (const c of value) {
+    const mapped = upper ? c.toUpperCase() : c.toLowerCase();
+    if (mapped.length === c.length || [...mapped].length === 1) out += mapped;
+    else out += upper ? c : String.fromCodePoint(mapped.codePointAt(0)!);
+  }
+  return out;
+}
+
 function changeCase(call: Call, upper: boolean, source: Value, culture: Value | undefined): string {
   const value = text(source, call, 'source');
   const tag = culture === undefined || culture === null ? '' : text(culture, call, 'culture');
-  if (tag === '') return upper ? value.toUpperCase() : value.toLowerCase();
+  if (tag === '') return invariantCase(value, upper);
   try {
     return upper ? value.toLocaleUpperCase(tag) : value.toLocaleLowerCase(tag);
   } catch {
@@ -135,7 +152,7 @@ export function properCase(value: string, separators: string | null): string {
       out += c;
       wordStart = true;
     } else {
-      out += wordStart ? c.toUpperCase() : c.toLowerCase();
+      out += invariantCase(c, wordStart);
       wordStart = false;
     }
   }
