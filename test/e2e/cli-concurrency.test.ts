@@ -24,7 +24,7 @@ after(async () => {
 });
 
 async function firstOrgId(): Promise<string> {
-  const orgs = await runScimd(['org', 'list', '--json'], env);
+  const orgs = await runScimd(['org', 'list', '--json'], env, 120_000);
   assert.equal(orgs.code, 0, orgs.stderr);
   return (JSON.parse(orgs.stdout) as { id: string }[])[0]!.id;
 }
@@ -56,11 +56,11 @@ function postLoad(parallel: number) {
 describe('the CLI while the server writes to the same SQLite database', () => {
   it('shows a key\'s first use in "key list" at once, not after a batch window', async () => {
     const listen = server.lines.find((l) => l.includes('"scimd listening"'))!.match(/"listen":"([^"]+)"/)![1];
-    const before = await runScimd(['key', 'list', '--org', await firstOrgId(), '--json'], env);
+    const before = await runScimd(['key', 'list', '--org', await firstOrgId(), '--json'], env, 120_000);
     assert.deepEqual((JSON.parse(before.stdout) as { lastUsedAt: string | null }[]).map((k) => k.lastUsedAt), [null]);
     const used = await scimClient(`http://${listen}/scim/v2`, server.token!)('GET', '/Users?count=1');
     assert.equal(used.status, 200);
-    const after = await runScimd(['key', 'list', '--org', await firstOrgId(), '--json'], env);
+    const after = await runScimd(['key', 'list', '--org', await firstOrgId(), '--json'], env, 120_000);
     const [key] = JSON.parse(after.stdout) as { lastUsedAt: string | null }[];
     assert.ok(key?.lastUsedAt, `lastUsedAt right after the first request: ${after.stdout}`);
   });
