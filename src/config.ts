@@ -5,6 +5,7 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_POLICY_PRESET, POLICY_PRESET_NAMES, type PolicyPresetName } from './services/policies.ts';
 
 export interface Config {
   readonly host: string;
@@ -41,6 +42,8 @@ export interface Config {
   readonly reminders: { readonly leadDays: number; readonly intervalMs: number };
   /** How long an operator session lasts after login. */
   readonly operatorSessionTtlHours: number;
+  /** The policy preset of organizations created without one (`rfc-open` or `email-identity`). */
+  readonly defaultPolicyPreset: PolicyPresetName;
 }
 
 /** A startup error with a stable code; the CLI prints it and exits non-zero. */
@@ -88,6 +91,10 @@ const schema = z.object({
   SCIMD_KEY_REMINDER_DAYS: int(1, 365).default(30),
   SCIMD_WORKER_INTERVAL_MS: int(1000, 3_600_000).default(60_000),
   SCIMD_OPERATOR_SESSION_HOURS: int(1, 720).default(12),
+  SCIMD_DEFAULT_POLICY_PRESET: z
+    .string()
+    .refine((v) => (POLICY_PRESET_NAMES as string[]).includes(v), `must be one of ${POLICY_PRESET_NAMES.join(', ')}`)
+    .default(DEFAULT_POLICY_PRESET),
 });
 
 function describeIssues(error: z.ZodError): string[] {
@@ -160,5 +167,6 @@ export function loadConfig(
     retention: { auditDays: e.SCIMD_AUDIT_RETENTION_DAYS, activityDays: e.SCIMD_ACTIVITY_RETENTION_DAYS },
     reminders: { leadDays: e.SCIMD_KEY_REMINDER_DAYS, intervalMs: e.SCIMD_WORKER_INTERVAL_MS },
     operatorSessionTtlHours: e.SCIMD_OPERATOR_SESSION_HOURS,
+    defaultPolicyPreset: e.SCIMD_DEFAULT_POLICY_PRESET as PolicyPresetName,
   };
 }

@@ -173,6 +173,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const activity = createActivityService({ store, onFlushError: (error) => logger.error({ err: error }, 'writing provisioning activity failed') });
   const organizations = createOrganizationService({
     store,
+    defaultPreset: config.defaultPolicyPreset,
     onChange: (orgId) => {
       apiKeys.forgetOrganization(orgId);
       policies.forget(orgId);

@@ -15,7 +15,7 @@ import { diffResources } from './changes.ts';
 import type { OperationContext } from './context.ts';
 import { toStoreQuery } from './listing.ts';
 import type { UserRules } from './policies.ts';
-import { applyUserPolicies, type UserWrite } from './policy-rules.ts';
+import { applyUserPolicies, roleMappingOf, type UserWrite } from './policy-rules.ts';
 import { recordChange } from './record-change.ts';
 
 export interface UserView {
@@ -89,16 +89,18 @@ export function createUserService(deps: UserServiceDeps) {
     return withGroupsOf(record, await tx.users.groupsOf(record.orgId, record.id));
   }
 
-  async function record(ctx: OperationContext, tx: Store, before: UserRecord | undefined, after: UserRecord | undefined) {
+  async function record(ctx: OperationContext, tx: Store, before: UserRecord | undefined, after: UserRecord | undefined, rules?: UserRules) {
     const changes = diffResources(before?.resource, after?.resource);
     const subject = (after ?? before) as UserRecord;
     const type = lifecycleEvent(before, after);
     if (type === 'user.updated' && changes.changed.length === 0) return;
+    // A userType that names no role is kept as sent; the history says which role the user got.
+    const roleMapping = after && rules ? roleMappingOf(after.resource, before?.resource, rules) : undefined;
     await recordChange(tx, ctx, {
       action: type,
       resourceType: 'User',
       resourceId: subject.id,
-      changes,
+      changes: roleMapping ? { ...changes, roleMapping } : changes,
       event: { userName: subject.userName, externalId: subject.externalId, active: after?.active ?? false },
     });
   }
@@ -117,10 +119,11 @@ export function createUserService(deps: UserServiceDeps) {
   return {
     async create(ctx: OperationContext, body: unknown): Promise<UserView> {
       const schemas = deps.schemasFor(ctx.orgId);
-      const input = withPolicies(await rulesOf(ctx), validateResource(body, schemas, { strict: ctx.strict ?? false }), 'create');
+      const rules = await rulesOf(ctx);
+      const input = withPolicies(rules, validateResource(body, schemas, { strict: ctx.strict ?? false }), 'create');
       return store.transaction(async (tx) => {
         const created = await tx.users.create(ctx.orgId, input);
-        await record(ctx, tx, undefined, created);
+        await record(ctx, tx, undefined, created, rules);
         return view(tx, created, {});
       });
     },
@@ -137,7 +140,7 @@ export function createUserService(deps: UserServiceDeps) {
         const valid = validateResource(body, schemas, { strict: ctx.strict ?? false, existing: before.resource });
         const input = withPolicies(rules, valid, 'replace', before.resource);
         const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { ...writeOptions(expectedVersion), current: before }), 'User', id);
-        await record(ctx, tx, before, after);
+        await record(ctx, tx, before, after, rules);
         return view(tx, after, { withGroups: true });
       });
     },
@@ -158,7 +161,7 @@ export function createUserService(deps: UserServiceDeps) {
         const valid = validateResource(result.resource, schemas, { strict: ctx.strict ?? false, existing: before.resource });
         const input = withPolicies(rules, valid, 'patch', before.resource);
         const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { expectedVersion: before.version, current: before }), 'User', id);
-        await record(ctx, tx, before, after);
+        await record(ctx, tx, before, after, rules);
         return view(tx, after, { withGroups: true });
       });
     },

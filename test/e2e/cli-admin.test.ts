@@ -31,7 +31,7 @@ describe('scimd administration commands', () => {
   });
 
   it('creates an organization and a SCIM key with an expiry, printing JSON for scripts', async () => {
-    const org = await scimd('org', 'create', '--name', 'Acme', '--json');
+    const org = await scimd('org', 'create', '--name', 'Acme', '--preset', 'email-identity', '--json');
     assert.equal(org.code, 0, org.stderr);
     const created = json<{ id: string; tenantUrl: string; scimEnabled: boolean; slug: string }>(org.stdout);
     assert.deepEqual([created.tenantUrl, created.scimEnabled, created.slug], ['https://scim.example.test/scim/v2', true, 'acme']);

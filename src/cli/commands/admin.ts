@@ -82,7 +82,7 @@ export function adminSession(config: Config, store: SqlStore) {
     tenantUrl: tenantUrlOf(config),
     keys,
     policies,
-    orgs: createOrganizationService({ store }),
+    orgs: createOrganizationService({ store, defaultPreset: config.defaultPolicyPreset }),
     roles: createRoleService({ store }),
     audit: createAuditService({ store }),
     activity: createActivityService({ store, flushIntervalMs: 0 }),

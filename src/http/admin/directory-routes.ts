@@ -72,10 +72,10 @@ function userRoutes(admin: AdminContext): AdminRoute[] {
       tag: TAG,
       access: { kind: 'org', scope: 'users:read' },
       query: PageQuery,
-      responses: { 200: { description: 'Users whose role (userType) is not Employee', schema: ResourceList } },
+      responses: { 200: { description: 'Users whose userType is set and is not Employee, each with `role`: the role held and whether its userType named it (`assignedBy`)', schema: ResourceList } },
       async handle({ params, query }) {
         const page = await admin.roles.members(params['orgId'] ?? '', { count: pageSize(admin, query.count), ...(query.cursor ? { cursor: query.cursor } : {}) });
-        return { status: 200, body: { items: page.users.map((u) => u.resource), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+        return { status: 200, body: { items: page.users.map((u) => ({ ...u.resource, role: u.role })), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
       },
     }),
   ];

@@ -10,6 +10,7 @@ import { administrationMigration } from './0002-administration.ts';
 import { operatorsAndMailMigration } from './0003-operators-and-mail.ts';
 import { provisioningActivityMigration } from './0004-provisioning-activity.ts';
 import { changeAnnouncementsMigration } from './0005-change-announcements.ts';
+import { explicitPoliciesMigration } from './0010-explicit-policies.ts';
 import type { DdlDetails } from './ddl.ts';
 
 /** Every migration, by name; names sort in the order they must run. Never edit a released one. */
@@ -20,6 +21,7 @@ export function migrations(ddl: DdlDetails): Record<string, Migration> {
     '0003-operators-and-mail': operatorsAndMailMigration(ddl),
     '0004-provisioning-activity': provisioningActivityMigration(ddl),
     '0005-change-announcements': changeAnnouncementsMigration(ddl),
+    '0010-explicit-policies': explicitPoliciesMigration(ddl),
   };
 }
 
