@@ -26,6 +26,7 @@ import { ScimHttpError, renderError } from './render-error.ts';
 import { recordActivity, type ActivityRecorder } from './scim/activity.ts';
 import { registerBulkRoute } from './scim/bulk.ts';
 import { registerResourceRoutes } from './scim/resource-routes.ts';
+import { exactSegmentWhenStrict, scimGetPath } from './scim/resource-segment.ts';
 import { groupEndpoint, userEndpoint } from './scim/resources.ts';
 import { registerRootRoutes } from './scim/root-routes.ts';
 import type { HttpLimits, ScimSetup } from './scim/setup.ts';
@@ -154,13 +155,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const trustProxy = deps.trustProxy ?? false;
   const now = deps.now ?? (() => performance.now());
   const limiter = createRateLimiter({ ratePerSecond: deps.rateLimit.perSecond, burst: deps.rateLimit.burst, now });
-  const app = new Hono<AppEnv>({ strict: false });
+  // Trailing slashes are ignored and the resource type segment is read in any case (scim/resource-segment.ts).
+  const app = new Hono<AppEnv>({ getPath: scimGetPath(SCIM_PREFIX) });
 
   app.use('*', observe({ logger, metrics }));
   registerHealthRoutes(app, { ping: () => deps.store.ping(), registry });
   if (deps.activity) app.use(`${SCIM_PREFIX}/*`, recordActivity(deps.activity));
   app.use(`${SCIM_PREFIX}/*`, scimAuth({ authenticator: deps.authenticator, clientIp: clientIpOf(trustProxy) }));
   app.use(`${SCIM_PREFIX}/*`, scimRateLimit(limiter));
+  app.use(`${SCIM_PREFIX}/*`, exactSegmentWhenStrict(SCIM_PREFIX));
 
   const setup = scimSetup(deps, metrics);
   registerRootRoutes(app, setup, SCIM_PREFIX);

@@ -176,7 +176,7 @@ export function createUserService(deps: UserServiceDeps) {
 
     async list(ctx: OperationContext, query: ScimListQuery, options: ReadOptions = {}) {
       const schemas = deps.schemasFor(ctx.orgId);
-      const page = await store.users.list(ctx.orgId, toStoreQuery(query, schemas, limits));
+      const page = await store.users.list(ctx.orgId, toStoreQuery(query, schemas, { ...limits, bareWords: !(ctx.strict ?? false) }));
       if (!options.withGroups || page.resources.length === 0) {
         return { ...page, resources: page.resources.map((r) => viewOf(r, r.resource)) };
       }
