@@ -13,6 +13,7 @@ import { checkProvidedSecret, generateSecret, hashSecret } from './api-key-secre
 import type { Authenticator } from './authenticator.ts';
 import type { OperationContext } from './context.ts';
 import { compileAllowlist } from './ip-allowlist.ts';
+import { createKeyAuthorizer } from './key-authorization.ts';
 
 export type ApiKeyType = 'scim' | 'api';
 
@@ -176,6 +177,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
 
   return {
     authenticate: auth.authenticate,
+    authorize: createKeyAuthorizer(auth.authenticate),
     forgetOrganization: auth.forgetOrganization,
     flushLastUsed: auth.flush,
     close: auth.close,
