@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { createSchemaRegistry, type SchemaRegistry } from '../core/schema/registry.ts';
 import { ScimError } from '../core/scim-error.ts';
 import type { Authenticator } from '../services/authenticator.ts';
+import { createBulkService } from '../services/bulk.ts';
 import type { GroupService } from '../services/scim-groups.ts';
 import type { UserService } from '../services/scim-users.ts';
 import { registerAdminApi } from './admin/admin-api.ts';
@@ -128,9 +129,25 @@ function baseUrlOf(publicUrl: string | undefined, trustProxy: boolean) {
 function scimSetup(deps: AppDeps, metrics: ReturnType<typeof httpMetrics>): ScimSetup {
   const fallback = createSchemaRegistry();
   const registryFor = deps.registryFor ?? (() => fallback);
+  const bulk = createBulkService({
+    users: deps.users,
+    groups: deps.groups,
+    ...(deps.limits.maxPatchOperations === undefined ? {} : { maxPatchOperations: deps.limits.maxPatchOperations }),
+    observe: async (resource, operation, run) => {
+      try {
+        const result = await run();
+        metrics.operations.inc({ resource, operation, outcome: 'success' });
+        return result;
+      } catch (error) {
+        metrics.operations.inc({ resource, operation, outcome: 'failure' });
+        throw error;
+      }
+    },
+  });
   return {
     users: userEndpoint(deps.users, (orgId) => registryFor(orgId).user),
     groups: groupEndpoint(deps.groups, (orgId) => registryFor(orgId).group),
+    bulk,
     limits: deps.limits,
     registryFor,
     baseUrl: baseUrlOf(deps.publicUrl, deps.trustProxy ?? false),
