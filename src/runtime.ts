@@ -1,31 +1,23 @@
 /**
- * The composition root (STYLE.md §4): configuration → store → migrations → services → HTTP app →
- * listening socket, wired explicitly in one place. `startRuntime` returns a handle whose `close()`
- * shuts down gracefully: stop accepting, let in-flight requests finish (up to the shutdown
- * timeout), write pending key `lastUsedAt` times, close the database. `main` is what `bin/scimd.js`
+ * The running server: configuration → store → migrations → `buildScimd` (services, HTTP app and
+ * jobs, wired in build-scimd.ts) → bootstrap → listening socket → jobs started. `startRuntime`
+ * returns a handle whose `close()` shuts down gracefully: stop accepting, let in-flight requests
+ * finish (up to the shutdown timeout), stop the jobs (writing pending key uses and activity), close
+ * the database. `main` is what `bin/scimd.js`
  * runs: the CLI with this root handed in.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
+import { buildScimd } from './build-scimd.ts';
 import { runCli } from './cli/main.ts';
 import { processIo } from './cli/io.ts';
 import { waitForShutdownSignal } from './cli/signals.ts';
 import type { RunningServer, ServeInfo } from './cli/commands/serve.ts';
 import { storeConfigOf, type Config } from './config.ts';
-import { createSchemaRegistry } from './core/schema/registry.ts';
 import { ScimError } from './core/scim-error.ts';
-import { createApp, type AppDeps } from './http/app.ts';
 import { createLogger } from './http/logger.ts';
-import { createActivityService, type ActivityService } from './services/activity.ts';
-import { createApiKeyService, type ApiKeyService } from './services/api-keys.ts';
-import { createAuditService } from './services/audit.ts';
-import { createOrganizationService } from './services/organizations.ts';
-import { createPolicyService, type UserRules } from './services/policies.ts';
-import { createGroupService } from './services/scim-groups.ts';
-import { createUserService } from './services/scim-users.ts';
-import { buildAdministration } from './runtime-admin.ts';
 import { createStore } from './store/create-store.ts';
 import { migrateToLatest, type MigrationOutcome } from './store/migrations/migrate.ts';
 import type { SqlStore } from './store/sql/sql-store.ts';
@@ -93,59 +85,6 @@ export function publicBaseUrl(config: Config, address: AddressInfo): string {
   return `http://${host}:${address.port}`;
 }
 
-/**
- * The HTTP app's dependencies. Every organization uses the built-in schemas for now; per-
- * organization extensions plug in here through `registryFor` when they exist.
- */
-function appDeps(config: Config, store: SqlStore, apiKeys: ApiKeyService, logger: Logger, admin: AdminWiring): AppDeps {
-  const registry = createSchemaRegistry();
-  const filterLimits = { maxLength: config.limits.maxFilterLength, maxDepth: config.limits.maxFilterDepth };
-  return {
-    store,
-    users: createUserService({ store, schemasFor: () => registry.user, filterLimits, rulesFor: admin.rulesFor }),
-    groups: createGroupService({ store, schemasFor: () => registry.group, filterLimits, maxMembersReturned: config.limits.maxMembersReturned }),
-    authenticator: apiKeys,
-    registryFor: () => registry,
-    limits: config.limits,
-    rateLimit: config.rateLimit,
-    publicUrl: config.publicUrl,
-    trustProxy: config.trustProxy,
-    logger,
-    activity: admin.activity,
-  };
-}
-
-/** The administration services the SCIM app needs: the organization policies and the activity recorder. */
-interface AdminWiring {
-  readonly rulesFor: (orgId: string) => Promise<UserRules>;
-  readonly activity: ActivityService;
-}
-
-const RETENTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
-
-/**
- * Applies the retention settings now and every six hours: the revision history when
- * SCIMD_AUDIT_RETENTION_DAYS is set, activity counters and error samples always. Several instances
- * may prune at once; deleting old rows twice is harmless. Returns the function that stops it.
- */
-function scheduleRetention(config: Config, store: SqlStore, activity: ActivityService, logger: Logger): () => void {
-  const audit = createAuditService({ store });
-  const run = async () => {
-    try {
-      const { auditDays, activityDays } = config.retention;
-      const history = auditDays === undefined ? undefined : await audit.applyRetention(auditDays);
-      const samples = await activity.applyRetention(activityDays);
-      if ((history?.deleted ?? 0) + samples > 0) logger.info({ auditDeleted: history?.deleted ?? 0, activityDeleted: samples }, 'retention applied');
-    } catch (error) {
-      logger.error({ err: error }, 'applying retention failed');
-    }
-  };
-  void run();
-  const timer = setInterval(() => void run(), RETENTION_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
-}
-
 /** Closes the server: no new connections, idle keep-alive sockets closed, busy ones after the timeout. */
 function closeServer(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
@@ -163,47 +102,26 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const { store, migrations } = await openStore(config);
-  const apiKeys = createApiKeyService({
-    store,
-    cacheTtlMs: config.apiKeys.cacheTtlMs,
-    flushIntervalMs: config.apiKeys.lastUsedFlushMs,
-    onFlushError: (error) => logger.error({ err: error }, 'writing key lastUsedAt failed'),
-  });
-  const policies = createPolicyService({ store, cacheTtlMs: config.apiKeys.cacheTtlMs, onChange: apiKeys.forgetOrganization });
-  const activity = createActivityService({ store, onFlushError: (error) => logger.error({ err: error }, 'writing provisioning activity failed') });
-  const organizations = createOrganizationService({
-    store,
-    defaultPreset: config.defaultPolicyPreset,
-    onChange: (orgId) => {
-      apiKeys.forgetOrganization(orgId);
-      policies.forget(orgId);
-    },
-  });
+  const scimd = buildScimd(config, store, { logger });
   let bootstrap;
   try {
-    bootstrap = await organizations.bootstrap(config.bootstrapToken === undefined ? {} : { token: config.bootstrapToken });
+    bootstrap = await scimd.services.organizations.bootstrap(config.bootstrapToken === undefined ? {} : { token: config.bootstrapToken });
   } catch (error) {
-    await activity.close();
+    await scimd.jobs.stop();
     await store.close();
     if (error instanceof ScimError) throw new StartupError('BOOTSTRAP_TOKEN_INVALID', `SCIMD_BOOTSTRAP_TOKEN: ${error.detail}`);
     throw error;
   }
-  const base = appDeps(config, store, apiKeys, logger, { rulesFor: policies.rulesFor, activity });
-  const administration = buildAdministration(config, store, { organizations, apiKeys, policies, activity, users: base.users, groups: base.groups }, logger);
-  const app = createApp({ ...base, admin: administration.services });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const server = createAdaptorServer({ fetch: scimd.app.fetch }) as Server;
   let address: AddressInfo;
   try {
     address = await listen(server, config);
   } catch (error) {
-    await apiKeys.close();
-    await activity.close();
-    await administration.stop();
+    await scimd.jobs.stop();
     await store.close();
     throw error;
   }
-  administration.start();
-  const stopRetention = scheduleRetention(config, store, activity, logger);
+  scimd.jobs.start();
   const url = publicBaseUrl(config, address);
   const info: ServeInfo = { url, tenantUrl: `${url}/scim/v2`, bootstrap };
   options.announce?.(info);
@@ -217,10 +135,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     (closing ??= (async () => {
       logger.info('shutting down: no new connections, finishing in-flight requests');
       await closeServer(server, config.shutdownTimeoutMs);
-      await apiKeys.close().catch((error: unknown) => logger.error({ err: error }, 'writing key lastUsedAt failed'));
-      stopRetention();
-      await administration.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the reminder worker failed'));
-      await activity.close().catch((error: unknown) => logger.error({ err: error }, 'writing provisioning activity failed'));
+      await scimd.jobs.stop();
       await store.close();
       logger.info('scimd stopped');
     })());
