@@ -43,6 +43,8 @@ export interface BuildOptions {
   readonly mailTransport?: MailTransport;
   /** The clock of every service (tests pass a fake one). */
   readonly clock?: () => Date;
+  /** The rate limiter's milliseconds clock (`performance.now` by default). */
+  readonly now?: () => number;
 }
 
 /** The background jobs: started once the server listens, stopped before the store closes. */
@@ -88,9 +90,9 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
       else logger.warn({ ...line, error: m.error }, m.status === 'failed' ? 'mail could not be sent' : 'mail skipped');
     },
   });
-  const reminders = createKeyReminderService({ store, mail, leadMs: config.reminders.leadDays * DAY_MS });
-  const operators = createOperatorService({ store, sessionTtlMs: config.operatorSessionTtlHours * 60 * 60 * 1000 });
-  const audit = createAuditService({ store });
+  const reminders = createKeyReminderService({ store, mail, clock, leadMs: config.reminders.leadDays * DAY_MS });
+  const operators = createOperatorService({ store, clock, sessionTtlMs: config.operatorSessionTtlHours * 60 * 60 * 1000 });
+  const audit = createAuditService({ store, clock });
   const services = {
     organizations,
     apiKeys,
@@ -99,7 +101,7 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
     users,
     groups,
     operators,
-    setupLinks: createSetupLinkService({ store }),
+    setupLinks: createSetupLinkService({ store, clock }),
     directory: createDirectoryService({ store, userSchemas: () => registry.user, groupSchemas: () => registry.group, filterLimits }),
     roles: createRoleService({ store, onChange: policies.forget }),
     audit,
@@ -120,6 +122,7 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
     logger,
     activity,
     admin: services,
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
 
   const tasks = [

@@ -7,27 +7,18 @@
  * fails if the route answers anything the document does not describe.
  */
 import assert from 'node:assert/strict';
+import { buildScimd } from '../../../src/build-scimd.ts';
+import { loadConfig } from '../../../src/config.ts';
 import type { Hono } from 'hono';
-import { createApp } from '../../../src/http/app.ts';
 import { adminRoutes } from '../../../src/http/admin/admin-api.ts';
 import type { AdminContext } from '../../../src/http/admin/deps.ts';
 import { honoPath, type AdminRoute } from '../../../src/http/admin/route.ts';
 import { ErrorBody } from '../../../src/http/admin/schemas.ts';
 import type { AppEnv } from '../../../src/http/env.ts';
-import { createSchemaRegistry } from '../../../src/core/schema/registry.ts';
-import { createActivityService } from '../../../src/services/activity.ts';
-import { createApiKeyService, type ApiKeyService, type NewApiKeyInput } from '../../../src/services/api-keys.ts';
-import { createAuditService } from '../../../src/services/audit.ts';
-import { createDirectoryService } from '../../../src/services/directory.ts';
-import { createKeyReminderService } from '../../../src/services/key-reminders.ts';
-import { createMailService } from '../../../src/services/mail.ts';
-import { createOperatorService, type OperatorService } from '../../../src/services/operators.ts';
-import { createOrganizationService, SYSTEM_ACTOR, type OrganizationService } from '../../../src/services/organizations.ts';
-import { createPolicyService } from '../../../src/services/policies.ts';
-import { createRoleService } from '../../../src/services/roles.ts';
-import { createGroupService } from '../../../src/services/scim-groups.ts';
-import { createUserService } from '../../../src/services/scim-users.ts';
-import { createSetupLinkService, type SetupLinkService } from '../../../src/services/setup-links.ts';
+import type { ApiKeyService, NewApiKeyInput } from '../../../src/services/api-keys.ts';
+import type { OperatorService } from '../../../src/services/operators.ts';
+import { SYSTEM_ACTOR, type OrganizationService } from '../../../src/services/organizations.ts';
+import type { SetupLinkService } from '../../../src/services/setup-links.ts';
 import type { SqlStore } from '../../../src/store/sql/sql-store.ts';
 import { buildOpenApiDocument } from '../../../src/http/openapi/document.ts';
 import { readResult, TEST_LIMITS, type CallResult } from '../harness.ts';
@@ -122,45 +113,24 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
   let nowMs = Date.parse('2026-03-01T00:00:00.000Z');
   const clock = () => new Date(nowMs);
   const store = await chosen.open({ clock });
-  const registry = createSchemaRegistry();
-  const keys = createApiKeyService({ store, clock, cacheTtlMs: 0, flushIntervalMs: 0 });
-  const policies = createPolicyService({ store, clock, cacheTtlMs: 0, onChange: keys.forgetOrganization });
-  const orgs = createOrganizationService({ store, clock, onChange: (id) => (keys.forgetOrganization(id), policies.forget(id)) });
-  const operators = createOperatorService({ store, clock });
-  const setupLinks = createSetupLinkService({ store, clock });
-  const mail = createMailService({ store, from: 'scimd@vendor.test' });
-  const activity = createActivityService({ store, clock, flushIntervalMs: 0 });
-  const filterLimits = { maxLength: TEST_LIMITS.maxFilterLength, maxDepth: TEST_LIMITS.maxFilterDepth };
-  const users = createUserService({ store, schemasFor: () => registry.user, filterLimits, rulesFor: policies.rulesFor });
-  const groups = createGroupService({ store, schemasFor: () => registry.group, filterLimits, maxMembersReturned: TEST_LIMITS.maxMembersReturned });
-  const admin = {
-    organizations: orgs,
-    apiKeys: keys,
-    operators,
-    setupLinks,
-    users,
-    groups,
-    directory: createDirectoryService({ store, userSchemas: () => registry.user, groupSchemas: () => registry.group, filterLimits }),
-    roles: createRoleService({ store, onChange: policies.forget }),
-    policies,
-    audit: createAuditService({ store, clock }),
-    activity,
-    mail,
-    reminders: createKeyReminderService({ store, mail, clock }),
-  };
-  const app = createApp({
-    store,
-    users,
-    groups,
-    authenticator: keys,
-    registryFor: () => registry,
-    limits: TEST_LIMITS,
-    rateLimit: { perSecond: 10_000, burst: 10_000 },
-    publicUrl: ORIGIN,
-    activity,
-    admin,
-    now: () => nowMs,
+  // The server's own wiring (buildScimd) with the test limits and a fake clock.
+  const config = loadConfig({
+    PUBLIC_URL: ORIGIN,
+    MAIL_FROM: 'scimd@vendor.test',
+    SCIMD_KEY_CACHE_TTL_MS: '0',
+    SCIMD_RATE_LIMIT_PER_SECOND: '10000',
+    SCIMD_RATE_LIMIT_BURST: '10000',
+    SCIMD_MAX_BODY_BYTES: String(TEST_LIMITS.maxBodyBytes),
+    SCIMD_MAX_PAGE_SIZE: String(TEST_LIMITS.maxPageSize),
+    SCIMD_DEFAULT_PAGE_SIZE: String(TEST_LIMITS.defaultPageSize),
+    SCIMD_BULK_MAX_OPERATIONS: String(TEST_LIMITS.bulkMaxOperations),
+    SCIMD_BULK_MAX_PAYLOAD_BYTES: String(TEST_LIMITS.bulkMaxPayloadBytes),
+    SCIMD_MAX_FILTER_LENGTH: String(TEST_LIMITS.maxFilterLength),
+    SCIMD_MAX_FILTER_DEPTH: String(TEST_LIMITS.maxFilterDepth),
+    SCIMD_MAX_MEMBERS_RETURNED: String(TEST_LIMITS.maxMembersReturned),
   });
+  const { app, services, jobs } = buildScimd(config, store, { clock, now: () => nowMs });
+  const { apiKeys: keys, organizations: orgs, operators, setupLinks } = services;
   const acme = (await orgs.create(SYSTEM_ACTOR, { name: 'Acme' })).id;
   const globex = (await orgs.create(SYSTEM_ACTOR, { name: 'Globex' })).id;
   await operators.create(OPERATOR);
@@ -198,8 +168,7 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
     call,
     key: async (input, orgId = acme) => (await keys.create({ orgId, actor: SYSTEM_ACTOR }, { type: 'api', description: 'host app', ...input })).secret,
     async close() {
-      await activity.close();
-      await keys.close();
+      await jobs.stop();
       await chosen.close(store);
     },
   };
