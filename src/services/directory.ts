@@ -1,5 +1,5 @@
 /**
- * Read access to the provisioned directory for the host application (issue 5, item 8): users and
+ * Read access to the provisioned directory for the host application: users and
  * groups a page at a time with a SCIM filter and an opaque cursor (RFC 9865), and the members of a
  * group in member-id order, so a 100,000-member group is read in constant-size pages and never
  * loaded whole. Only the first page of a listing counts `totalResults`: counting every page would

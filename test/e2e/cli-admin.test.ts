@@ -1,5 +1,5 @@
 /**
- * The administration story of issue 5 through the real `scimd` binary on one temporary DATA_DIR,
+ * The administration story (organizations, keys, roles, policies, history) through the real `scimd` binary on one temporary DATA_DIR,
  * next to a running `scimd serve` on the same SQLite database: create an organization and a SCIM
  * key with the CLI, provision users with `userType` roles, read and export the revision history,
  * rotate the key, toggle SCIM, read the provisioning activity, and delete the organization.

@@ -1,5 +1,5 @@
 /**
- * Changes made by another process reach this process's caches on the next request (issue 5:
+ * Changes made by another process reach this process's caches on the next request (
  * "revoke takes effect on the next request", the SCIM toggle "effective on the next request").
  * Two stores on one database stand for the server and the CLI (or a second instance): the server's
  * key and policy caches hold entries for 10 s and 60 s, far longer than each test waits, so only

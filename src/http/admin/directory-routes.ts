@@ -1,5 +1,5 @@
 /**
- * Read access to the provisioned directory for the host application (issue 5, item 8): users
+ * Read access to the provisioned directory for the host application: users
  * (with a SCIM filter), groups without their member lists, a group's members page by page, the
  * members view (users whose role is not Employee), and one user's own history. Every listing pages
  * with an opaque cursor (RFC 9865), so the last page of a million users costs what the first does;
