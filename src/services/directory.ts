@@ -30,7 +30,7 @@ function decode(cursor: string): string {
 }
 
 /** A page of users or groups (their stored SCIM resources). */
-export interface ResourcePage {
+export interface DirectoryPage {
   readonly resources: readonly ScimResource[];
   /** On the first page only. */
   readonly totalResults?: number;
@@ -63,7 +63,7 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
     return { ...toStoreQuery(scim, schemas, limits), includeTotal: cursor === '' };
   }
 
-  function pageOf(page: { resources: readonly { resource: ScimResource }[]; totalResults?: number; nextCursor?: string }): ResourcePage {
+  function pageOf(page: { resources: readonly { resource: ScimResource }[]; totalResults?: number; nextCursor?: string }): DirectoryPage {
     return {
       resources: page.resources.map((r) => r.resource),
       ...(page.totalResults === undefined ? {} : { totalResults: page.totalResults }),
@@ -73,11 +73,11 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
 
   return {
     /** A page of the organization's users in id order (filter: SCIM filter syntax, RFC 7644 §3.4.2.2). */
-    listUsers: async (orgId: string, query: DirectoryQuery): Promise<ResourcePage> =>
+    listUsers: async (orgId: string, query: DirectoryQuery): Promise<DirectoryPage> =>
       pageOf(await store.users.list(orgId, storeQuery(query, deps.userSchemas(orgId)))),
 
     /** A page of the organization's groups in id order, without their members. */
-    listGroups: async (orgId: string, query: DirectoryQuery): Promise<ResourcePage> =>
+    listGroups: async (orgId: string, query: DirectoryQuery): Promise<DirectoryPage> =>
       pageOf(await store.groups.list(orgId, storeQuery(query, deps.groupSchemas(orgId)))),
 
     /** One page of the group's direct members (404 for a group not in the organization). */

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { OperationContext } from '../../services/context.ts';
-import type { ResourcePage } from '../../services/directory.ts';
+import type { DirectoryPage } from '../../services/directory.ts';
 import { pageSize, type AdminContext } from './deps.ts';
 import { defineRoute, type AdminRoute } from './route.ts';
 import { AuditEventList, MemberList, ResourceList, ScimResource } from './schemas.ts';
@@ -22,7 +22,7 @@ function directoryQuery(admin: AdminContext, query: z.infer<typeof ListQuery>) {
   return { count: pageSize(admin, query.count), ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.filter === undefined ? {} : { filter: query.filter }) };
 }
 
-function resourcePage(page: ResourcePage) {
+function resourcePage(page: DirectoryPage) {
   return {
     items: page.resources,
     ...(page.totalResults === undefined ? {} : { totalResults: page.totalResults }),

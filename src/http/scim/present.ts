@@ -66,7 +66,7 @@ function withReferences(values: unknown, endpoint: ResourceEndpoint, baseUrl: st
 }
 
 /** Adds `meta.location` and the `$ref`s of the computed attribute, and applies the projection. */
-export function present(
+export function presentResource(
   view: ResourceView,
   endpoint: ResourceEndpoint,
   schemas: ResourceSchemas,
@@ -81,7 +81,7 @@ export function present(
 }
 
 /**
- * `present` as JSON text. When the request names no attributes and the store handed over the
+ * `presentResource` as JSON text. When the request names no attributes and the store handed over the
  * resource's JSON text, the text is spliced (core `spliceDefaultView`) instead of parsed, projected
  * and serialised again; the splice declines whenever projection would change anything else.
  */
@@ -100,7 +100,7 @@ export function presentJson(
     });
     if (spliced !== undefined) return spliced;
   }
-  return JSON.stringify(present(view, endpoint, schemas, baseUrl, request));
+  return JSON.stringify(presentResource(view, endpoint, schemas, baseUrl, request));
 }
 
 function envelope(page: ResourcePage, query: ListQuery, resources: readonly ScimResource[]): ListResponse {
