@@ -1,5 +1,5 @@
 /**
- * The admin API under `/api/v1` (issue 5, item 8): JSON, SCIM-shaped errors, authenticated by
+ * The admin API under `/api/v1`: JSON, SCIM-shaped errors, authenticated by
  * `api` keys with scopes, operator sessions or setup links (principal.ts), described by the OpenAPI
  * 3.1 document at `/api/v1/openapi.json` that is generated from the very route list registered here
  * and browsable at `/api/v1/docs` (api-docs.ts).
