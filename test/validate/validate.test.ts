@@ -28,6 +28,8 @@ interface Declared {
 /** SCIMMY with in-memory Users and Groups behind its express routers, bearer token required. */
 function scimmyServer() {
   const stores = { User: new Map<string, Doc>(), Group: new Map<string, Doc>() };
+  // Users carry the enterprise extension, as a vendor offering Entra's manager mapping would configure.
+  SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false);
   for (const [name, resource] of [['User', SCIMMY.Resources.User], ['Group', SCIMMY.Resources.Group]] as const) {
     const store = stores[name];
     (SCIMMY.Resources.declare(resource) as unknown as Declared)
@@ -76,7 +78,7 @@ async function cli(args: string[]) {
   const code = await runCli(args, {
     io: { out: (line) => out.push(line), err: (line) => err.push(line) },
     start: () => Promise.reject(new Error('not used')),
-    waitForSignal: () => Promise.resolve(),
+    waitForSignal: () => Promise.resolve('SIGTERM'),
   });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -111,9 +113,9 @@ describe('scimd validate', () => {
     assert.ok(report.checks.length >= 25);
     assert.deepEqual(report.leftovers, []);
     const users = await scimd.harness.call('GET', '/Users');
-    assert.equal(users.body.totalResults, 0);
+    assert.equal(users.json.totalResults, 0);
     const groups = await scimd.harness.call('GET', '/Groups');
-    assert.equal(groups.body.totalResults, 0);
+    assert.equal(groups.json.totalResults, 0);
   });
 
   it('reports the real failures of SCIMMY, with request, response and hint, and removes what it created', async () => {
@@ -134,7 +136,14 @@ describe('scimd validate', () => {
     assert.match(run.out, /^FAIL /m);
     assert.match(run.out, /hint: /);
     assert.equal(scimmy.stores.User.size, 0);
-    console.log(report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.status} ${c.name}: ${c.detail}`).join('\n'));
+    // SCIMMY's filter compares userName case-sensitively and its schema validation refuses Entra's
+    // string forms (a bare manager id, "False" for active) with 400 invalidValue.
+    assert.deepEqual(
+      report.checks.filter((c) => c.status === 'fail').map((c) => c.name),
+      ['Users: userName match is case-insensitive', 'Users: PATCH enterprise manager as a string', 'Users: deactivate with active "False" (Entra)'],
+    );
+    assert.equal(byName.get('Users: deactivate with active "False" (Entra)')?.response?.status, 400);
+    assert.equal(report.skipped, 0);
   });
 
   it('fails Test Connection on a bad token, with a hint, and skips the rest', async () => {

@@ -148,11 +148,13 @@ export async function validateScimEndpoint(options: ValidateOptions): Promise<Va
       }
       const failed = error instanceof CheckFailed;
       const message = error instanceof Error ? error.message : String(error);
+      // `send` sets `last` inside the check; read it through a cast so it is not narrowed to undefined.
+      const exchange = last as CheckExchange | undefined;
       checks.push({
         name,
         status: 'fail',
         detail: failed ? message : `request failed: ${message}`,
-        ...(last === undefined ? {} : { request: last.request, ...(last.response === undefined ? {} : { response: last.response }) }),
+        ...(exchange === undefined ? {} : { request: exchange.request, ...(exchange.response === undefined ? {} : { response: exchange.response }) }),
         hint: failed ? (error as CheckFailed).hint : 'check the Tenant URL, that the server is reachable and that it answers within the timeout',
       });
     }
