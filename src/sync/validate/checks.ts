@@ -282,8 +282,8 @@ export async function validateScimEndpoint(options: ValidateOptions): Promise<Va
       if (resources.length !== 1 || resources[0]!.id !== id) throw new CheckFailed(`the upper-cased userName matched ${resources.length} users`, 'userName is caseExact false (RFC 7643): compare it case-insensitively in filters and uniqueness');
       return '1 result';
     });
-    await check('Users: manager user created', async () => {
-      state.manager = await createUser(entra ? 'entra' : 'okta', `manager.${tag}@scimd-validate.example`, `validate-manager-${tag}`);
+    await check(`Users: second user created (${okta ? "Okta's" : "Entra's"} POST body)`, async () => {
+      state.manager = await createUser(okta ? 'okta' : 'entra', `manager.${tag}@scimd-validate.example`, `validate-manager-${tag}`);
       return `201, id ${state.manager}`;
     });
     await check('Users: PATCH "Replace" with a dotted path (name.givenName)', async () => {
@@ -319,7 +319,7 @@ export async function validateScimEndpoint(options: ValidateOptions): Promise<Va
     }, { when: entra });
     await check('Users: PATCH enterprise manager as a string', async () => {
       const id = need(state.user, 'the created user');
-      const manager = need(state.manager, 'the manager user');
+      const manager = need(state.manager, 'the second user');
       const response = await send('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: `${ENTERPRISE}:manager`, value: manager }] });
       expectStatus(response, [200, 204], 'accept the manager as a bare id string (what Entra sends)');
       const extension = (await getUser(id))[ENTERPRISE];
@@ -391,6 +391,13 @@ export async function validateScimEndpoint(options: ValidateOptions): Promise<Va
       state.groupName = groupName;
       return `201, id ${id}`;
     });
+    await check('Groups: filter displayName eq with excludedAttributes=members', async () => {
+      const group = need(state.group, 'the created group');
+      const resources = expectList(await send('GET', filterPath('Groups', `displayName eq "${groupName}"`, '&excludedAttributes=members')), 'support filter=displayName eq "…" on /Groups (Entra matches groups on it)');
+      if (resources.length !== 1 || resources[0]!.id !== group) throw new CheckFailed(`returned ${resources.length} groups`, 'a displayName eq filter must return exactly the matching group');
+      if ('members' in resources[0]!) throw new CheckFailed('the result carries members', 'honour excludedAttributes=members; Entra asks for groups without their members');
+      return '1 result without members';
+    }, { when: entra });
     const membersOf = async (group: string): Promise<string[]> => {
       const response = await send('GET', `/Groups/${group}`);
       expectStatus(response, [200], 'GET /Groups/{id} must return the group');
@@ -400,7 +407,7 @@ export async function validateScimEndpoint(options: ValidateOptions): Promise<Va
     await check('Groups: add members (Add with a value list)', async () => {
       const group = need(state.group, 'the created group');
       const user = need(state.user, 'the created user');
-      const manager = need(state.manager, 'the manager user');
+      const manager = need(state.manager, 'the second user');
       const response = await send('PATCH', `/Groups/${group}`, { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: [{ $ref: null, value: user }, { value: manager }] }] });
       expectStatus(response, [200, 204], 'accept Add on members with several values (and ignore "$ref": null)');
       const members = await membersOf(group);
@@ -410,7 +417,7 @@ export async function validateScimEndpoint(options: ValidateOptions): Promise<Va
     await check(entra ? 'Groups: remove a member (Remove with a value list)' : 'Groups: remove a member (members[value eq "…"])', async () => {
       const group = need(state.group, 'the created group');
       const user = need(state.user, 'the created user');
-      const manager = need(state.manager, 'the manager user');
+      const manager = need(state.manager, 'the second user');
       const operation = entra ? { op: 'Remove', path: 'members', value: [{ $ref: null, value: user }] } : { op: 'remove', path: `members[value eq "${user}"]` };
       const response = await send('PATCH', `/Groups/${group}`, { schemas: [PATCH_OP], Operations: [operation] });
       expectStatus(response, [200, 204], entra ? 'accept Remove on members with a value list (Entra\'s shape)' : 'accept remove with a members[value eq "…"] path');
