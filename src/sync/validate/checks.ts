@@ -404,6 +404,14 @@ export async function validateScimEndpoint(options: ValidateOptions): Promise<Va
       const members = docOf(response).members;
       return Array.isArray(members) ? members.filter(isObject).map((m) => String(m.value)) : [];
     };
+    async function rename(group: string, renamed: string, operation: Doc, hint: string): Promise<string> {
+      const response = await send('PATCH', `/Groups/${group}`, { schemas: [PATCH_OP], Operations: [operation] });
+      expectStatus(response, [200, 204], hint);
+      const got = await send('GET', `/Groups/${group}`);
+      expectStatus(got, [200], 'GET /Groups/{id} must return the group');
+      if (docOf(got).displayName !== renamed) throw new CheckFailed(`displayName is ${JSON.stringify(docOf(got).displayName)}`, 'apply the new displayName');
+      return 'renamed';
+    }
     await check('Groups: add members (Add with a value list)', async () => {
       const group = need(state.group, 'the created group');
       const user = need(state.user, 'the created user');
@@ -414,29 +422,39 @@ export async function validateScimEndpoint(options: ValidateOptions): Promise<Va
       if (!members.includes(user) || !members.includes(manager)) throw new CheckFailed(`members are ${JSON.stringify(members)}`, 'add every listed member');
       return '2 members';
     });
-    await check(entra ? 'Groups: remove a member (Remove with a value list)' : 'Groups: remove a member (members[value eq "…"])', async () => {
+    await check('Groups: remove a member (Remove with a value list)', async () => {
       const group = need(state.group, 'the created group');
       const user = need(state.user, 'the created user');
       const manager = need(state.manager, 'the second user');
-      const operation = entra ? { op: 'Remove', path: 'members', value: [{ $ref: null, value: user }] } : { op: 'remove', path: `members[value eq "${user}"]` };
-      const response = await send('PATCH', `/Groups/${group}`, { schemas: [PATCH_OP], Operations: [operation] });
-      expectStatus(response, [200, 204], entra ? 'accept Remove on members with a value list (Entra\'s shape)' : 'accept remove with a members[value eq "…"] path');
+      const response = await send('PATCH', `/Groups/${group}`, { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: [{ $ref: null, value: user }] }] });
+      expectStatus(response, [200, 204], "accept Remove on members with a value list (Entra's shape) and remove only those members");
       const members = await membersOf(group);
       if (members.includes(user)) throw new CheckFailed('the member is still there', 'remove the listed member');
       if (!members.includes(manager)) throw new CheckFailed('the other member was removed too', 'remove only the listed members, never the whole list');
       return 'only the listed member removed';
-    });
-    await check('Groups: rename', async () => {
+    }, { when: entra });
+    await check('Groups: remove a member (members[value eq "…"])', async () => {
       const group = need(state.group, 'the created group');
-      const renamed = `${groupName} renamed`;
-      const operation = entra ? { op: 'Replace', path: 'displayName', value: renamed } : { op: 'replace', value: { id: group, displayName: renamed } };
-      const response = await send('PATCH', `/Groups/${group}`, { schemas: [PATCH_OP], Operations: [operation] });
-      expectStatus(response, [200, 204], entra ? 'accept Replace on displayName' : 'accept a no-path replace carrying the group id and displayName (ignore the id)');
-      const got = await send('GET', `/Groups/${group}`);
-      expectStatus(got, [200], 'GET /Groups/{id} must return the group');
-      if (docOf(got).displayName !== renamed) throw new CheckFailed(`displayName is ${JSON.stringify(docOf(got).displayName)}`, 'apply the new displayName');
-      return 'renamed';
-    });
+      const user = need(state.user, 'the created user');
+      const manager = need(state.manager, 'the second user');
+      // After Entra's removal only the second user is left; alone, Okta's shape removes the first one.
+      const [gone, kept] = entra ? [manager, undefined] : [user, manager];
+      const response = await send('PATCH', `/Groups/${group}`, { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: `members[value eq "${gone}"]` }] });
+      expectStatus(response, [200, 204], 'accept remove with a members[value eq "…"] path');
+      const members = await membersOf(group);
+      if (members.includes(gone)) throw new CheckFailed('the member is still there', 'remove the member the filter selects');
+      if (kept !== undefined && !members.includes(kept)) throw new CheckFailed('the other member was removed too', 'remove only the members the filter selects');
+      return 'the selected member removed';
+    }, { when: okta });
+    await check('Groups: rename (Replace displayName)', async () => {
+      const group = need(state.group, 'the created group');
+      return rename(group, `${groupName} renamed`, { op: 'Replace', path: 'displayName', value: `${groupName} renamed` }, 'accept Replace on displayName');
+    }, { when: entra });
+    await check('Groups: rename (no-path replace with the id, as Okta)', async () => {
+      const group = need(state.group, 'the created group');
+      const renamed = `${groupName} okta`;
+      return rename(group, renamed, { op: 'replace', value: { id: group, displayName: renamed } }, 'accept a no-path replace carrying the group id and displayName (ignore the id)');
+    }, { when: okta });
     await check('Groups: delete', async () => {
       const group = need(state.group, 'the created group');
       expectStatus(await send('DELETE', `/Groups/${group}`), [204, 200], 'DELETE /Groups/{id} must answer 204');
