@@ -157,6 +157,16 @@ describe('scimd validate', () => {
     assert.ok(report.checks.slice(1).every((c: Doc) => c.status === 'skip'));
   });
 
+  it('reports an unreachable endpoint as a failed Test Connection (exit 1)', async () => {
+    const run = await cli(['validate', 'http://127.0.0.1:1/scim/v2', 'token', '--json', '--timeout', '2000']);
+    assert.equal(run.code, 1);
+    const report = JSON.parse(run.out);
+    assert.equal(report.checks[0].status, 'fail');
+    assert.match(report.checks[0].detail, /request failed/);
+    assert.match(report.checks[0].hint, /Tenant URL/);
+    assert.deepEqual(report.leftovers, []);
+  });
+
   it('exits 2 on usage errors', async () => {
     assert.equal((await cli(['validate'])).code, 2);
     assert.equal((await cli(['validate', scimd.url])).code, 2);

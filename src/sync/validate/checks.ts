@@ -103,7 +103,7 @@ export async function validateScimEndpoint(options: ValidateOptions): Promise<Va
   function expectList(response: HttpResponse, hint: string): Doc[] {
     expectStatus(response, [200], hint);
     const doc = docOf(response);
-    if (!schemasOf(doc).includes(LIST) || !Array.isArray(doc.Resources) && doc.totalResults !== 0) {
+    if (!schemasOf(doc).includes(LIST) || (!Array.isArray(doc.Resources) && doc.totalResults !== 0)) {
       throw new CheckFailed('the body is not a SCIM ListResponse', 'answer lists with schemas ["…:ListResponse"], an integer totalResults and a Resources array');
     }
     for (const field of ['totalResults', 'startIndex', 'itemsPerPage'] as const) {
