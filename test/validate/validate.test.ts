@@ -112,6 +112,11 @@ describe('scimd validate', () => {
     assert.equal(report.passed, report.checks.length);
     assert.ok(report.checks.length >= 25);
     assert.deepEqual(report.leftovers, []);
+    for (const profile of ['entra', 'okta'] as const) {
+      const single = await validateScimEndpoint({ baseUrl: scimd.url, token: scimd.token, profile });
+      assert.deepEqual(single.checks.filter((c) => c.status !== 'pass'), [], profile);
+      assert.ok(single.passed < report.passed, `${profile} runs a subset`);
+    }
     const users = await scimd.harness.call('GET', '/Users');
     assert.equal(users.json.totalResults, 0);
     const groups = await scimd.harness.call('GET', '/Groups');
