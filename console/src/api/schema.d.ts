@@ -308,6 +308,54 @@ export interface paths {
         patch: operations["patchOrganizationsByOrgIdRolesByRoleId"];
         trace?: never;
     };
+    "/organizations/{orgId}/schemas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List extension schemas
+         * @description Scope `schemas:read` in the organization (operators: any organization).
+         */
+        get: operations["getOrganizationsByOrgIdSchemas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/schemas/{urn}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an extension schema
+         * @description Scope `schemas:read` in the organization (operators: any organization).
+         */
+        get: operations["getOrganizationsByOrgIdSchemasByUrn"];
+        /**
+         * Register or replace an extension schema
+         * @description Scope `schemas:write` in the organization (operators: any organization).
+         */
+        put: operations["putOrganizationsByOrgIdSchemasByUrn"];
+        post?: never;
+        /**
+         * Remove an extension schema
+         * @description Scope `schemas:write` in the organization (operators: any organization).
+         */
+        delete: operations["deleteOrganizationsByOrgIdSchemasByUrn"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organizations/{orgId}/users": {
         parameters: {
             query?: never;
@@ -508,6 +556,158 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/organizations/{orgId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the event feed
+         * @description Scope `events:read` in the organization (operators: any organization).
+         */
+        get: operations["getOrganizationsByOrgIdEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Scope `webhooks:read` in the organization (operators: any organization).
+         */
+        get: operations["getOrganizationsByOrgIdWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Scope `webhooks:write` in the organization (operators: any organization).
+         */
+        post: operations["postOrganizationsByOrgIdWebhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show a webhook endpoint
+         * @description Scope `webhooks:read` in the organization (operators: any organization).
+         */
+        get: operations["getOrganizationsByOrgIdWebhooksByWebhookId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Scope `webhooks:write` in the organization (operators: any organization).
+         */
+        delete: operations["deleteOrganizationsByOrgIdWebhooksByWebhookId"];
+        options?: never;
+        head?: never;
+        /**
+         * Update, disable or enable a webhook endpoint
+         * @description Scope `webhooks:write` in the organization (operators: any organization).
+         */
+        patch: operations["patchOrganizationsByOrgIdWebhooksByWebhookId"];
+        trace?: never;
+    };
+    "/organizations/{orgId}/webhooks/{webhookId}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook signing secret
+         * @description Scope `webhooks:write` in the organization (operators: any organization).
+         */
+        post: operations["postOrganizationsByOrgIdWebhooksByWebhookIdRotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/webhooks/{webhookId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay events to a webhook endpoint
+         * @description Scope `webhooks:write` in the organization (operators: any organization).
+         */
+        post: operations["postOrganizationsByOrgIdWebhooksByWebhookIdReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the deliveries of a webhook endpoint
+         * @description Scope `webhooks:read` in the organization (operators: any organization).
+         */
+        get: operations["getOrganizationsByOrgIdWebhooksByWebhookIdDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/webhooks/{webhookId}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the attempt log of a webhook endpoint
+         * @description Scope `webhooks:read` in the organization (operators: any organization).
+         */
+        get: operations["getOrganizationsByOrgIdWebhooksByWebhookIdAttempts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -546,6 +746,11 @@ export interface components {
             name: string;
             slug?: string;
             scimEnabled?: boolean;
+            /**
+             * @description The policy preset to start from (default: the deployment's SCIMD_DEFAULT_POLICY_PRESET)
+             * @enum {string}
+             */
+            preset?: "rfc-open" | "email-identity";
         };
         /** @description A new name (the id, slug and Tenant URL stay). */
         OrganizationRename: {
@@ -561,19 +766,23 @@ export interface components {
             allowedDomains: string[];
             userNameImmutable: boolean;
             deriveDisplayName: boolean;
+            userTypeMustNameRole: boolean;
             defaultRole: string;
             /** @enum {string} */
             compatibilityProfile: "lenient" | "strict";
         };
-        /** @description The policies to change; the others keep their values. */
+        /** @description The policies to change; the others keep their values. `preset` first sets every user policy to the preset's values. */
         PolicyChange: {
             userNameMustBeEmail?: boolean;
             allowedDomains?: string[];
             userNameImmutable?: boolean;
             deriveDisplayName?: boolean;
+            userTypeMustNameRole?: boolean;
             defaultRole?: string;
             /** @enum {string} */
             compatibilityProfile?: "lenient" | "strict";
+            /** @enum {string} */
+            preset?: "rfc-open" | "email-identity";
         };
         /** @description Where key-expiry reminders go. */
         Notifications: {
@@ -686,6 +895,111 @@ export interface components {
         RoleRename: {
             name: string;
         };
+        /** @description A sub-attribute of a complex extension attribute (RFC 7643 §7). */
+        SchemaSubAttribute: {
+            name: string;
+            /** @enum {string} */
+            type: "string" | "boolean" | "decimal" | "integer" | "dateTime" | "reference" | "complex" | "binary";
+            multiValued: boolean;
+            description?: string;
+            required: boolean;
+            caseExact: boolean;
+            /** @enum {string} */
+            mutability: "readOnly" | "readWrite" | "immutable" | "writeOnly";
+            /** @enum {string} */
+            returned: "always" | "never" | "default" | "request";
+            /** @enum {string} */
+            uniqueness: "none" | "server" | "global";
+            canonicalValues?: string[];
+            referenceTypes?: string[];
+        };
+        /** @description An attribute of an extension schema with every characteristic (RFC 7643 §2.2, §7). */
+        SchemaAttribute: {
+            name: string;
+            /** @enum {string} */
+            type: "string" | "boolean" | "decimal" | "integer" | "dateTime" | "reference" | "complex" | "binary";
+            multiValued: boolean;
+            description?: string;
+            required: boolean;
+            caseExact: boolean;
+            /** @enum {string} */
+            mutability: "readOnly" | "readWrite" | "immutable" | "writeOnly";
+            /** @enum {string} */
+            returned: "always" | "never" | "default" | "request";
+            /** @enum {string} */
+            uniqueness: "none" | "server" | "global";
+            canonicalValues?: string[];
+            referenceTypes?: string[];
+            subAttributes?: components["schemas"]["SchemaSubAttribute"][];
+        };
+        /** @description An extension schema of the organization: the RFC 7643 §7 definition `/Schemas` serves, the resource type it extends, whether resources must carry it, and its version. */
+        SchemaExtension: {
+            id: string;
+            name: string;
+            description?: string;
+            attributes: components["schemas"]["SchemaAttribute"][];
+            /** @enum {string} */
+            resourceType: "User" | "Group";
+            required: boolean;
+            version: number;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        /** @description A page of extension schemas; pass `nextCursor` back as `cursor` for the next one. */
+        SchemaExtensionList: {
+            items: components["schemas"]["SchemaExtension"][];
+            nextCursor?: string;
+        };
+        /** @description A sub-attribute to register; omitted characteristics take the RFC 7643 §2.2 defaults. */
+        SchemaSubAttributeInput: {
+            name: string;
+            type?: string;
+            multiValued?: boolean;
+            description?: string;
+            required?: boolean;
+            caseExact?: boolean;
+            mutability?: string;
+            returned?: string;
+            uniqueness?: string;
+            canonicalValues?: string[];
+            referenceTypes?: string[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An attribute to register; omitted characteristics take the RFC 7643 §2.2 defaults (type string, readWrite, returned default, …). */
+        SchemaAttributeInput: {
+            name: string;
+            type?: string;
+            multiValued?: boolean;
+            description?: string;
+            required?: boolean;
+            caseExact?: boolean;
+            mutability?: string;
+            returned?: string;
+            uniqueness?: string;
+            canonicalValues?: string[];
+            referenceTypes?: string[];
+            subAttributes?: components["schemas"]["SchemaSubAttributeInput"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An RFC 7643 §7 schema definition (as `/Schemas` returns one; `id` may be omitted: the URN in the path) plus the resource type it extends (`User` by default) and whether resources must carry it (`required`, false by default). */
+        SchemaExtensionInput: {
+            id?: string;
+            name?: string;
+            description?: string;
+            attributes: components["schemas"]["SchemaAttributeInput"][];
+            /** @enum {string} */
+            resourceType?: "User" | "Group";
+            required?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A removed extension schema and how many users or groups lost their data under it (only with force=true). */
+        SchemaRemoval: {
+            id: string;
+            resourcesChanged: number;
+        };
         /** @description One mail scimd sent (`sent`), only recorded (`logged`), could not send (`failed`) or had no recipients for (`skipped`). */
         Mail: {
             orgId: string;
@@ -794,6 +1108,126 @@ export interface components {
             buckets: components["schemas"]["ActivityBucket"][];
             lastSuccessAt: components["schemas"]["Timestamp"] | null;
             lastErrors: components["schemas"]["ScimErrorSample"][];
+        };
+        /** @description A CloudEvents 1.0 event (structured JSON). `sequence` is per organization, zero-padded, strictly increasing in commit order; `data` holds the resource (after the change, before it for deletes) and `changed`, the changed attribute names. */
+        CloudEvent: {
+            /** @constant */
+            specversion: "1.0";
+            id: string;
+            source: string;
+            type: string;
+            subject?: string;
+            time: components["schemas"]["Timestamp"];
+            /** @constant */
+            datacontenttype: "application/json";
+            sequence: string;
+            data: unknown;
+        };
+        /** @description Events oldest first; pass `next` back as `after` for the following page (it equals `after` when nothing new came). */
+        EventPage: {
+            data: components["schemas"]["CloudEvent"][];
+            next: string;
+        };
+        /** @description A webhook endpoint as listed: never its secret. `types` empty means every event type. */
+        WebhookEndpoint: {
+            id: string;
+            url: string;
+            description: string | null;
+            types: string[];
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            disabledReason: string | null;
+            failingSince: components["schemas"]["Timestamp"] | null;
+            previousSecretExpiresAt: components["schemas"]["Timestamp"] | null;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        /** @description Webhook endpoints of the organization. */
+        WebhookEndpointList: {
+            items: components["schemas"]["WebhookEndpoint"][];
+        };
+        /** @description The endpoint and its signing secret (`whsec_…`), shown only in this answer. */
+        WebhookEndpointWithSecret: {
+            id: string;
+            url: string;
+            description: string | null;
+            types: string[];
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            disabledReason: string | null;
+            failingSince: components["schemas"]["Timestamp"] | null;
+            previousSecretExpiresAt: components["schemas"]["Timestamp"] | null;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            secret: string;
+        };
+        /** @description An endpoint to register: an https URL resolving to a public address, optional event types (default: all) and a description. */
+        NewWebhookEndpoint: {
+            url: string;
+            types?: string[];
+            description?: string;
+        };
+        /** @description What to change; `enabled: false` disables the endpoint (deliveries wait), `enabled: true` resumes it. */
+        WebhookEndpointChange: {
+            url?: string;
+            types?: string[];
+            description?: string | null;
+            enabled?: boolean;
+        };
+        /** @description Exactly one of: `eventId` (one event), `from` with an optional `to` (events in that time range), or `dead: true` (every dead delivery). */
+        WebhookReplay: {
+            eventId?: string;
+            from?: string;
+            to?: string;
+            dead?: boolean;
+        };
+        /** @description How many deliveries were queued. */
+        WebhookReplayResult: {
+            queued: number;
+        };
+        /** @description One event for one endpoint: `pending` (waiting or retrying), `leased` (being sent), `delivered` or `dead` (retries used up). */
+        WebhookDelivery: {
+            orgId: string;
+            id: string;
+            endpointId: string;
+            eventId: string;
+            sequence: number;
+            eventType: string;
+            resourceKey: string;
+            /** @enum {string} */
+            status: "pending" | "leased" | "delivered" | "dead";
+            attempts: number;
+            nextAttemptAt: components["schemas"]["Timestamp"];
+            leasedBy: string | null;
+            leaseExpiresAt: components["schemas"]["Timestamp"] | null;
+            lastStatus: number | null;
+            lastError: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            deliveredAt: components["schemas"]["Timestamp"] | null;
+        };
+        /** @description Deliveries newest first; pass `nextCursor` back as `cursor` for older ones. */
+        WebhookDeliveryList: {
+            items: components["schemas"]["WebhookDelivery"][];
+            nextCursor?: string;
+        };
+        /** @description One HTTP attempt: when, the status (null without a response), latency, the error and the start of the response body. */
+        WebhookAttempt: {
+            orgId: string;
+            id: string;
+            deliveryId: string;
+            endpointId: string;
+            eventId: string;
+            attemptedAt: components["schemas"]["Timestamp"];
+            statusCode: number | null;
+            latencyMs: number;
+            error: string | null;
+            responseExcerpt: string | null;
+        };
+        /** @description Attempts newest first; pass `nextCursor` back as `cursor` for older ones. */
+        WebhookAttemptList: {
+            items: components["schemas"]["WebhookAttempt"][];
+            nextCursor?: string;
         };
     };
     responses: never;
@@ -2425,6 +2859,283 @@ export interface operations {
             };
         };
     };
+    getOrganizationsByOrgIdSchemas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organization's extension schemas, ordered by URN */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaExtensionList"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrganizationsByOrgIdSchemasByUrn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                urn: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema (URN matched regardless of case) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaExtension"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putOrganizationsByOrgIdSchemasByUrn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                urn: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchemaExtensionInput"];
+            };
+        };
+        responses: {
+            /** @description The replaced schema (its version raised) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaExtension"];
+                };
+            };
+            /** @description The registered schema (version 1) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaExtension"];
+                };
+            };
+            /** @description Invalid input (scimType invalidValue or invalidSyntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteOrganizationsByOrgIdSchemasByUrn: {
+        parameters: {
+            query?: {
+                force?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                orgId: string;
+                urn: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; with force=true, the data of every user or group that held some was removed too (each change in the history) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaRemoval"];
+                };
+            };
+            /** @description Invalid input (scimType invalidValue or invalidSyntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getOrganizationsByOrgIdUsers: {
         parameters: {
             query?: {
@@ -2641,7 +3352,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Users whose role (userType) is not Employee */
+            /** @description Users whose userType is set and is not Employee, each with `role`: the role held and whether its userType named it (`assignedBy`) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3075,6 +3786,697 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Activity"];
+                };
+            };
+            /** @description Invalid input (scimType invalidValue or invalidSyntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrganizationsByOrgIdEvents: {
+        parameters: {
+            query?: {
+                after?: string;
+                limit?: number;
+                types?: string;
+                wait?: number;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events after the cursor, oldest first (waits up to `wait` seconds for one when there is none) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Invalid input (scimType invalidValue or invalidSyntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrganizationsByOrgIdWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every endpoint, without secrets */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrgIdWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewWebhookEndpoint"];
+            };
+        };
+        responses: {
+            /** @description The endpoint and its secret (shown only now) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Invalid input (scimType invalidValue or invalidSyntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrganizationsByOrgIdWebhooksByWebhookId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint, without its secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteOrganizationsByOrgIdWebhooksByWebhookId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with its deliveries and attempt log */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchOrganizationsByOrgIdWebhooksByWebhookId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointChange"];
+            };
+        };
+        responses: {
+            /** @description The endpoint after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Invalid input (scimType invalidValue or invalidSyntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrgIdWebhooksByWebhookIdRotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret (shown only now); the previous one signs too for 24 hours */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrgIdWebhooksByWebhookIdReplay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookReplay"];
+            };
+        };
+        responses: {
+            /** @description The deliveries are queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReplayResult"];
+                };
+            };
+            /** @description Invalid input (scimType invalidValue or invalidSyntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrganizationsByOrgIdWebhooksByWebhookIdDeliveries: {
+        parameters: {
+            query?: {
+                status?: "pending" | "leased" | "delivered" | "dead";
+                cursor?: string;
+                count?: number;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description Invalid input (scimType invalidValue or invalidSyntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrganizationsByOrgIdWebhooksByWebhookIdAttempts: {
+        parameters: {
+            query?: {
+                deliveryId?: string;
+                cursor?: string;
+                count?: number;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Attempts (time, status, latency, response excerpt), newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAttemptList"];
                 };
             };
             /** @description Invalid input (scimType invalidValue or invalidSyntax) */
