@@ -39,6 +39,8 @@ export interface CycleDeps {
   readonly dryRun?: boolean;
   /** Ignore watermarks and re-evaluate every object. */
   readonly initial?: boolean;
+  /** The cycle's id (a new UUID when absent); provisioning logs record it with each entry. */
+  readonly runId?: string;
 }
 
 /** Stops the cycle: a job-level failure (credentials, wrong URL, unreadable source). */
@@ -60,6 +62,17 @@ const hashOf = (object: SourceObject) =>
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** A stable code for a failed object's error: the target's HTTP status, or what kind of failure it was. */
+const errorCodeOf = (error: unknown) =>
+  error instanceof TargetError ? (error.status !== undefined ? `SCIM_${error.status}` : `TARGET_${error.kind.toUpperCase()}`) : 'SYNC_ERROR';
+
+/** Before → after of each written attribute (before taken from `previous`, absent when it is undefined). */
+const modifiedOf = (changes: ReadonlyMap<string, unknown>, previous?: (path: string) => unknown) =>
+  [...changes].map(([name, after]) => {
+    const before = previous?.(name);
+    return before === undefined ? { name, after } : { name, before, after };
+  });
+
 async function forEachConcurrent<T>(items: readonly T[], workers: number, stop: () => boolean, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -74,7 +87,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
   const clock = deps.clock ?? (() => new Date());
   const dryRun = deps.dryRun ?? false;
   const started = clock().getTime();
-  const runId = randomUUID();
+  const runId = deps.runId ?? randomUUID();
   const tally = createTally();
   const stats0 = { ...deps.target.http.stats };
   const pending: NewSyncLink[] = [];
@@ -164,7 +177,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     }
     if (!dryRun) await deps.target.patchAttributes('Users', link.targetId, new Map([['active', false]]));
     await save(run, { ...link, state: 'disabled', sourceHash: hash, exported: { ...link.exported, active: false }, lastError: null });
-    record({ objectType: run.type, sourceKey: key, action: 'disable', status: 'success', reason, targetId: link.targetId, changed: ['active'] });
+    record({ objectType: run.type, sourceKey: key, action: 'disable', status: 'success', reason, targetId: link.targetId, changed: ['active'], modified: [{ name: 'active', before: link.exported['active'] ?? true, after: false }] });
   }
 
   async function update(run: TypeRun, object: SourceObject, link: SyncLinkRecord, hash: string): Promise<void> {
@@ -180,7 +193,8 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     const changed = [...(config.actions.update ? changes.keys() : []), ...(wrote ? ['members'] : [])];
     if (changed.length === 0) return record({ objectType: run.type, sourceKey: object.key, action: 'unchanged', status: 'success', targetId });
     const action = changes.get('active') === false ? 'disable' : 'update';
-    record({ objectType: run.type, sourceKey: object.key, action, status: 'success', targetId, changed });
+    const modified = config.actions.update ? modifiedOf(changes, (path) => link.exported[path]) : [];
+    record({ objectType: run.type, sourceKey: object.key, action, status: 'success', targetId, changed, modified });
   }
 
   async function findMatch(run: TypeRun, values: Map<string, unknown>): Promise<{ hit?: Record<string, unknown>; by?: string; tried: boolean }> {
@@ -205,7 +219,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     if (members !== undefined) await writeMembers(targetId, [], members.ids);
     const exported = Object.fromEntries(values);
     await save(run, { ...link, targetId, state: exported['active'] === false ? 'disabled' : 'active', exported, sourceHash: members?.unresolved ? null : hash, members: members?.ids ?? null, lastError: null });
-    record({ objectType: run.type, sourceKey: object.key, action: 'link', status: 'success', targetId, matchedBy: by, changed: [...changes.keys()] });
+    record({ objectType: run.type, sourceKey: object.key, action: 'link', status: 'success', targetId, matchedBy: by, changed: [...changes.keys()], modified: modifiedOf(changes, (path) => getPath(hit, path)) });
   }
 
   async function matchOrCreate(run: TypeRun, object: SourceObject, previous: SyncLinkRecord | undefined, hash: string): Promise<void> {
@@ -234,7 +248,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     const members = run.type === 'Group' ? memberIds(object) : undefined;
     if (members !== undefined) await writeMembers(targetId, [], members.ids);
     await save(run, { ...link, targetId, state: values.get('active') === false ? 'disabled' : 'active', exported: Object.fromEntries(values), sourceHash: members?.unresolved ? null : hash, members: members?.ids ?? null, lastError: null });
-    record({ objectType: run.type, sourceKey: object.key, action: 'create', status: 'success', targetId, changed: [...values.keys(), ...(members?.ids.length ? ['members'] : [])] });
+    record({ objectType: run.type, sourceKey: object.key, action: 'create', status: 'success', targetId, changed: [...values.keys(), ...(members?.ids.length ? ['members'] : [])], modified: modifiedOf(values) });
   }
 
   async function reconcile(run: TypeRun, object: SourceObject, reevaluate: boolean): Promise<void> {
@@ -267,7 +281,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
         return;
       }
       if (!dryRun) await save(run, { ...(link ?? baseLink(run, object.key)), sourceHash: null, lastError: message(error) });
-      record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'failure', reason: message(error) });
+      record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), ...(link?.targetId ? { targetId: link.targetId } : {}) });
     }
   }
 
@@ -308,7 +322,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
         }
       } catch (error) {
         if (error instanceof TargetError && (error.kind === 'auth' || error.kind === 'endpoint')) fatal ??= error.message;
-        else record({ objectType: run.type, sourceKey: link.sourceKey, action: 'skip', status: 'failure', reason: message(error) });
+        else record({ objectType: run.type, sourceKey: link.sourceKey, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), targetId: link.targetId! });
       }
     }
     await flush(true);

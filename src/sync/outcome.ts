@@ -18,6 +18,10 @@ export interface ObjectOutcome {
   /** The matching attribute that linked an existing target object. */
   readonly matchedBy?: string;
   readonly reason?: string;
+  /** A stable code for a failure's reason (SCIM_<status>, TARGET_<kind>). */
+  readonly errorCode?: string;
+  /** The attributes written, with their values before and after (before absent on create). */
+  readonly modified?: readonly { readonly name: string; readonly before?: unknown; readonly after?: unknown }[];
   /** True when the action was planned but not sent (`--dry-run`). */
   readonly dryRun?: boolean;
 }

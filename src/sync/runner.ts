@@ -3,15 +3,19 @@
  * cycle at a time or on the schedule (initial, then incremental cycles every interval until the
  * signal aborts). The CLI and the server's worker both use it, over the same state store.
  */
-import type { SyncStateStore } from '../store/sync-state.ts';
+import { randomUUID } from 'node:crypto';
+import type { SyncLogStore, SyncStateStore } from '../store/sync-state.ts';
 import type { SyncJob } from './config.ts';
 import { runCycle, type CycleDeps } from './engine.ts';
-import type { CycleSummary } from './outcome.ts';
+import { createLogWriter } from './logs.ts';
+import type { CycleSummary, ObjectOutcome } from './outcome.ts';
 import { createSource } from './sources/index.ts';
 import { createScimTarget } from './target/scim-target.ts';
 
 export interface RunnerDeps {
   readonly state: SyncStateStore;
+  /** Where provisioning logs go (none are written without it, nor on dry runs). */
+  readonly logs?: SyncLogStore;
   readonly clock?: () => Date;
   /** How waits are made (Retry-After, backoff, the schedule); tests pass a fake. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -49,8 +53,19 @@ export function createSyncRunner(job: SyncJob, deps: RunnerDeps) {
   const users = createSource(config.source, 'Users');
   const groups = config.groups === undefined ? undefined : createSource(config.groups.source, 'Groups');
 
-  const cycle = (options: CycleOptions = {}): Promise<CycleSummary> =>
-    runCycle(job, { state: deps.state, target, users, ...(groups === undefined ? {} : { groups }), ...(deps.clock === undefined ? {} : { clock: deps.clock }), ...options });
+  const cycle = async (options: CycleOptions = {}): Promise<CycleSummary> => {
+    const runId = randomUUID();
+    const clock = deps.clock === undefined ? {} : { clock: deps.clock };
+    const writer =
+      deps.logs === undefined || options.dryRun === true ? undefined : createLogWriter({ store: deps.logs, job: config.name, runId, retentionDays: config.logs.retentionDays, ...clock });
+    const onOutcome = (outcome: ObjectOutcome) => {
+      writer?.record(outcome);
+      options.onOutcome?.(outcome);
+    };
+    const summary = await runCycle(job, { state: deps.state, target, users, ...(groups === undefined ? {} : { groups }), ...clock, ...options, runId, onOutcome });
+    await writer?.finish();
+    return summary;
+  };
 
   return {
     job,

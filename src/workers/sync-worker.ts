@@ -56,7 +56,7 @@ export function createSyncWorker(options: SyncWorkerOptions) {
       if (stored === undefined || !stored.enabled) return;
       try {
         const { text, path } = stored.config as StoredSyncConfig;
-        const sync = createSyncRunner(parseSyncConfig(text, path, options.env), { state: store.syncState, clock });
+        const sync = createSyncRunner(parseSyncConfig(text, path, options.env), { state: store.syncState, logs: store.syncLogs, clock });
         try {
           options.onCycle?.(await sync.cycle({ signal: controller.signal }));
         } finally {

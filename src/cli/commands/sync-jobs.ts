@@ -50,7 +50,7 @@ const OPTIONS = {
 /** Waits for Ctrl-C / SIGTERM (injected by the CLI; tests pass their own). */
 export type SignalWaiter = () => Promise<string>;
 
-async function loadJob(path: string | undefined): Promise<SyncJob> {
+export async function loadJob(path: string | undefined): Promise<SyncJob> {
   const file = required(path, 'config');
   let text: string;
   try {
@@ -86,7 +86,7 @@ function progressLine(): ((p: { objectType: string; done: number; total: number 
 async function run(values: Values, io: CliIo, waitForSignal: SignalWaiter): Promise<number> {
   const job = await loadJob(values.config);
   return withAdmin(values, async (session) => {
-    const runner = createSyncRunner(job, { state: session.store.syncState });
+    const runner = createSyncRunner(job, { state: session.store.syncState, logs: session.store.syncLogs });
     const controller = new AbortController();
     void waitForSignal().then(() => {
       if (!values.json) io.err('scimd: stopping after the objects in flight (the next run resumes)…');

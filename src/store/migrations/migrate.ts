@@ -14,6 +14,7 @@ import { eventsWebhooksMigration } from './0006-events-webhooks.ts';
 import { schemaExtensionsMigration } from './0007-schema-extensions.ts';
 import { syncStateMigration } from './0008-sync-state.ts';
 import { activeByDefaultMigration } from './0011-active-by-default.ts';
+import { syncLogsMigration } from './0012-sync-logs.ts';
 import type { DdlDetails } from './ddl.ts';
 
 /** Every migration, by name; names sort in the order they must run. Never edit a released one. */
@@ -28,6 +29,7 @@ export function migrations(ddl: DdlDetails): Record<string, Migration> {
     '0007-schema-extensions': schemaExtensionsMigration(ddl),
     '0008-sync-state': syncStateMigration(ddl),
     '0011-active-by-default': activeByDefaultMigration(ddl),
+    '0012-sync-logs': syncLogsMigration(ddl),
   };
 }
 

@@ -1,0 +1,110 @@
+/**
+ * `scimd sync logs`: the provisioning logs of a job from the command line — filtered by status,
+ * action, identity, run and time, printed as a table, JSON or CSV.
+ */
+import { parseArgs } from 'node:util';
+import type { SyncLogAction, SyncLogEntry, SyncLogQuery, SyncLogStatus } from '../../store/sync-state.ts';
+import { describeModified, logsToCsv } from '../../sync/logs.ts';
+import type { CliIo } from '../io.ts';
+import { ADMIN_OPTIONS, UsageError, printJson, withAdmin } from './admin.ts';
+import { loadJob } from './sync-jobs.ts';
+
+/** `scimd sync --help` (the part of it about operations). */
+export const SYNC_OPS_USAGE = `  logs --config <file> [--status success|failure|skipped|warning] [--action create|update|disable|delete|other]
+       [--user <source key or target id>] [--run <cycle id>] [--since <ISO time | 24h | 7d>] [--until <ISO time>]
+       [--limit <n>] [--json] [--format table|json|csv]
+                           The job's provisioning logs, newest first (default limit 100)`;
+
+const OPTIONS = {
+  ...ADMIN_OPTIONS,
+  config: { type: 'string' },
+  status: { type: 'string' },
+  action: { type: 'string' },
+  user: { type: 'string' },
+  run: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  limit: { type: 'string' },
+  format: { type: 'string' },
+} as const;
+
+const STATUSES: readonly SyncLogStatus[] = ['Success', 'Failure', 'Skipped', 'Warning'];
+const ACTIONS: readonly SyncLogAction[] = ['Create', 'Update', 'Disable', 'Delete', 'Other'];
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  const hit = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+  if (hit === undefined) throw new UsageError(`--${flag} must be one of ${allowed.map((a) => a.toLowerCase()).join(', ')}`);
+  return hit;
+}
+
+/** An ISO timestamp, or a duration back from `now` (`90m`, `24h`, `7d`). */
+export function timeFlag(value: string | undefined, flag: string, now: Date): string | undefined {
+  if (value === undefined) return undefined;
+  const relative = /^(\d+)([mhd])$/.exec(value);
+  if (relative !== null) {
+    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'];
+    return new Date(now.getTime() - Number(relative[1]) * unit).toISOString();
+  }
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new UsageError(`--${flag}: expected an ISO time or a duration like 24h or 7d`);
+  return time.toISOString();
+}
+
+function tableLine(e: SyncLogEntry): string {
+  const reason = e.reason === null ? '' : `${e.errorCode === null ? '' : `[${e.errorCode}] `}${e.reason}`;
+  const modified = describeModified(e.modified);
+  return [e.at, e.objectType, e.sourceKey, e.targetId ?? '-', e.action, e.status, reason, modified].join('\t');
+}
+
+async function logs(values: Values, io: CliIo): Promise<number> {
+  const { config } = await loadJob(values.config);
+  const format = values.format ?? (values.json ? 'json' : 'table');
+  if (!['table', 'json', 'csv'].includes(format)) throw new UsageError('--format must be table, json or csv');
+  const limit = Number(values.limit ?? 100);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+  const now = new Date();
+  const status = oneOf(values.status, STATUSES, 'status');
+  const action = oneOf(values.action, ACTIONS, 'action');
+  const since = timeFlag(values.since, 'since', now);
+  const until = timeFlag(values.until, 'until', now);
+  const query: SyncLogQuery = {
+    job: config.name,
+    limit,
+    ...(status === undefined ? {} : { status }),
+    ...(action === undefined ? {} : { action }),
+    ...(values.user === undefined ? {} : { identity: values.user }),
+    ...(values.run === undefined ? {} : { runId: values.run }),
+    ...(since === undefined ? {} : { since }),
+    ...(until === undefined ? {} : { until }),
+  };
+  return withAdmin(values, async (session) => {
+    const entries = await session.store.syncLogs.query(query);
+    if (format === 'json') printJson(io, entries);
+    else if (format === 'csv') io.out(logsToCsv(entries).trimEnd());
+    else if (entries.length === 0) io.out(`no provisioning log entries for "${config.name}" match`);
+    else for (const e of entries) io.out(tableLine(e));
+    return 0;
+  });
+}
+
+function parse(args: readonly string[]) {
+  return parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: false });
+}
+type Values = ReturnType<typeof parse>['values'];
+
+/** Runs one operations subcommand; `args` are the arguments after it. */
+export async function syncOpsCommand(sub: string, args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parse(args);
+  switch (sub) {
+    case 'logs':
+      return logs(values, io);
+    default:
+      throw new UsageError(`unknown sync subcommand "${sub}"`);
+  }
+}
+
+/** The operations subcommands as entries of the `scimd sync` dispatcher. */
+export const SYNC_OPS_SUBCOMMANDS = ['logs'].map(
+  (sub) => [sub, { run: (args: readonly string[], deps: { readonly io: CliIo }) => syncOpsCommand(sub, args, deps.io), usage: `Usage: scimd sync ${sub} …\n\n${SYNC_OPS_USAGE}` }] as const,
+);
