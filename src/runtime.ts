@@ -30,6 +30,7 @@ import { createStore } from './store/create-store.ts';
 import { migrateToLatest, type MigrationOutcome } from './store/migrations/migrate.ts';
 import type { SqlStore } from './store/sql/sql-store.ts';
 import { createSyncWorker } from './workers/sync-worker.ts';
+import { createSyncNotices } from './services/sync-notices.ts';
 import { MAX_HEADER_BYTES, answerClientErrors } from './http/client-error.ts';
 
 /** A startup failure with a stable code (STYLE.md, Errors): the CLI prints the message and exits 1. */
@@ -220,6 +221,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     store,
     env: process.env,
     onCycle: (summary) => logger.info({ sync: summary }, 'sync cycle finished'),
+    onBlocked: (orgId, summary) => createSyncNotices({ store, mail: administration.services.mail }).deletionsHeld(orgId, summary),
     onFailure: (job, error) => logger.error({ err: error, jobId: job.id }, 'sync cycle failed'),
     onRunError: (error) => logger.error({ err: error }, 'sync worker run failed'),
   });

@@ -334,6 +334,11 @@ export interface SyncLogsTable {
   modified: SqlJson;
 }
 
+export interface SyncDeletionApprovalsTable {
+  job: string;
+  approved_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -357,6 +362,7 @@ export interface Database {
   sync_watermarks: SyncWatermarksTable;
   sync_runs: SyncRunsTable;
   sync_logs: SyncLogsTable;
+  sync_deletion_approvals: SyncDeletionApprovalsTable;
   event_sequences: EventSequencesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -35,7 +35,8 @@ export interface SyncWatermarkRecord {
   readonly fingerprint: string;
 }
 
-export type SyncRunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+/** `blocked`: stopped before exceeding the accidental-deletion threshold, waiting for approval. */
+export type SyncRunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'blocked';
 
 export interface SyncRunRecord {
   readonly job: string;
@@ -80,6 +81,11 @@ export interface SyncStateStore {
   /** Enabled jobs whose next run is due at `now`. */
   dueJobs(now: string, limit: number): Promise<readonly SyncJobRecord[]>;
   setNextRun(name: string, at: string): Promise<void>;
+  /** Records an approval to exceed the job's deletion threshold once (kept until cleared). */
+  approveDeletions(job: string): Promise<void>;
+  /** When the pending approval was given, if there is one. */
+  deletionApproval(job: string): Promise<string | undefined>;
+  clearDeletionApproval(job: string): Promise<void>;
 }
 
 /** A provisioning-log entry's action and status (Entra's vocabulary). */

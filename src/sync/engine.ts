@@ -39,12 +39,25 @@ export interface CycleDeps {
   readonly dryRun?: boolean;
   /** Ignore watermarks and re-evaluate every object. */
   readonly initial?: boolean;
+  /** The deletion threshold was approved (`scimd sync approve-deletions`): go past it this once. */
+  readonly deletionsApproved?: boolean;
   /** The cycle's id (a new UUID when absent); provisioning logs record it with each entry. */
   readonly runId?: string;
 }
 
 /** Stops the cycle: a job-level failure (credentials, wrong URL, unreadable source). */
 class CycleAbort extends Error {}
+
+/** Stops the cycle before it disables or deletes more objects than the threshold allows. */
+class DeletionsHeld extends Error {
+  constructor(
+    readonly objectType: SyncObjectType,
+    readonly count: number,
+    readonly threshold: number,
+  ) {
+    super(`the cycle would disable or delete ${count} ${objectType === 'User' ? 'users' : 'groups'}, more than the deletion threshold of ${threshold}; nothing was changed. Check the source, then run "scimd sync approve-deletions" to let the next cycle proceed`);
+  }
+}
 
 interface TypeRun {
   readonly type: SyncObjectType;
@@ -285,6 +298,25 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     }
   }
 
+  // ---- the deletion threshold ------------------------------------------------------------
+  /** How many target objects this type's pass would disable or delete (decided before any write). */
+  function plannedDeletions(run: TypeRun, snapshot: SourceSnapshot): number {
+    const disables = run.type === 'User' && config.actions.disable;
+    const deactivates = (state: string) => (config.actions.delete && run.type === 'Group') || (disables && !config.skipOutOfScopeDeletions && state === 'active');
+    let count = 0;
+    for (const object of snapshot.objects) {
+      const link = run.links.get(object.key);
+      if (!link?.targetId || link.state !== 'active') continue;
+      if (!inScope(expressionAttributes(object), run.section.scope)) count += deactivates(link.state) ? 1 : 0;
+      else if (object.softDeleted && disables) count += 1;
+    }
+    for (const link of run.links.values()) {
+      if (snapshot.keys.has(link.sourceKey) || link.state === 'deleted' || !link.targetId) continue;
+      if (config.actions.delete || deactivates(link.state)) count += 1;
+    }
+    return count;
+  }
+
   // ---- one object type -------------------------------------------------------------------
   async function syncType(run: TypeRun, source: Source): Promise<void> {
     const watermark = await deps.state.watermark(config.name, run.type);
@@ -297,6 +329,8 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
       throw new CycleAbort(`reading the ${run.type.toLowerCase()} source failed: ${message(error)}`);
     }
     run.snapshot = snapshot;
+    const planned = plannedDeletions(run, snapshot);
+    if (planned > config.deletionThreshold && deps.deletionsApproved !== true && !dryRun) throw new DeletionsHeld(run.type, planned, config.deletionThreshold);
     let done = 0;
     const total = snapshot.objects.length;
     await forEachConcurrent(snapshot.objects, config.target.concurrency, stopped, async (object) => {
@@ -318,7 +352,8 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
           await save(run, { ...link, state: 'deleted', lastError: null });
           record({ objectType: run.type, sourceKey: link.sourceKey, action: 'delete', status: 'success', reason: 'removed from the source', targetId: link.targetId });
         } else {
-          await deactivate(run, link, link.sourceHash, 'removed from the source');
+          // A hash no source object has: an object that comes back unchanged is updated (reactivated).
+          await deactivate(run, link, 'removed', 'removed from the source');
         }
       } catch (error) {
         if (error instanceof TargetError && (error.kind === 'auth' || error.kind === 'endpoint')) fatal ??= error.message;
@@ -347,6 +382,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
   const kind = deps.initial || usersWatermark === undefined || usersWatermark.fingerprint !== fingerprint ? 'initial' : 'incremental';
   if (!dryRun) await deps.state.startRun({ job: config.name, id: runId, kind });
   let error: string | undefined;
+  let held: DeletionsHeld | undefined;
   let counts = { users: 0, groups: 0 };
   try {
     userRun = await prepare('User', config.users);
@@ -358,13 +394,14 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
       counts = { ...counts, groups: groupRun.snapshot?.objects.length ?? 0 };
     }
   } catch (failure) {
-    if (!(failure instanceof CycleAbort) && !(failure instanceof SourceError)) throw failure;
+    if (failure instanceof DeletionsHeld) held = failure;
+    else if (!(failure instanceof CycleAbort) && !(failure instanceof SourceError)) throw failure;
     error = failure.message;
   } finally {
     await flush(true).catch(() => undefined);
   }
   error ??= fatal;
-  const status = error !== undefined ? 'failed' : deps.signal?.aborted ? 'interrupted' : 'succeeded';
+  const status = held !== undefined ? 'blocked' : error !== undefined ? 'failed' : deps.signal?.aborted ? 'interrupted' : 'succeeded';
   const stats = deps.target.http.stats;
   const summary: CycleSummary = {
     job: config.name,
@@ -379,6 +416,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     ...counts,
     durationMs: clock().getTime() - started,
     ...(error === undefined ? {} : { error }),
+    ...(held === undefined ? {} : { heldDeletions: { objectType: held.objectType, count: held.count, threshold: held.threshold } }),
   };
   if (!dryRun) await deps.state.finishRun(config.name, runId, { status, summary, error: error ?? null });
   return summary;

@@ -30,7 +30,8 @@ export interface CycleSummary {
   readonly job: string;
   readonly runId: string;
   readonly kind: 'initial' | 'incremental';
-  readonly status: 'succeeded' | 'failed' | 'interrupted';
+  /** `blocked`: stopped before more disables/deletes than the deletion threshold allows. */
+  readonly status: 'succeeded' | 'failed' | 'interrupted' | 'blocked';
   readonly dryRun: boolean;
   readonly created: number;
   readonly updated: number;
@@ -49,6 +50,8 @@ export interface CycleSummary {
   readonly groups: number;
   readonly durationMs: number;
   readonly error?: string;
+  /** For a blocked cycle: how many disables and deletes it would have made, and of which type. */
+  readonly heldDeletions?: { readonly objectType: SyncObjectType; readonly count: number; readonly threshold: number };
 }
 
 export type Recorder = (outcome: ObjectOutcome) => void;

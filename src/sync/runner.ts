@@ -17,6 +17,8 @@ export interface RunnerDeps {
   /** Where provisioning logs go (none are written without it, nor on dry runs). */
   readonly logs?: SyncLogStore;
   readonly clock?: () => Date;
+  /** Told when a cycle stopped at the deletion threshold (the CLI prints it, the server mails it). */
+  readonly onBlocked?: (summary: CycleSummary) => Promise<void> | void;
   /** How waits are made (Retry-After, backoff, the schedule); tests pass a fake. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -62,8 +64,16 @@ export function createSyncRunner(job: SyncJob, deps: RunnerDeps) {
       writer?.record(outcome);
       options.onOutcome?.(outcome);
     };
-    const summary = await runCycle(job, { state: deps.state, target, users, ...(groups === undefined ? {} : { groups }), ...clock, ...options, runId, onOutcome });
+    const approved = options.dryRun !== true && (await deps.state.deletionApproval(config.name)) !== undefined;
+    const summary = await runCycle(job, { state: deps.state, target, users, ...(groups === undefined ? {} : { groups }), ...clock, ...options, runId, onOutcome, deletionsApproved: approved });
+    const held = summary.heldDeletions;
+    if (held !== undefined) {
+      writer?.add({ objectType: held.objectType, sourceKey: '*', targetId: null, action: 'Other', status: 'Warning', reason: summary.error ?? 'deletion threshold exceeded', errorCode: 'DELETION_THRESHOLD', modified: [] });
+    }
+    // An approval is spent by the first cycle that completes after it.
+    if (approved && summary.status === 'succeeded') await deps.state.clearDeletionApproval(config.name);
     await writer?.finish();
+    if (held !== undefined) await deps.onBlocked?.(summary);
     return summary;
   };
 

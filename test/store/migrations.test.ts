@@ -49,6 +49,7 @@ for (const dialect of await testDialects()) {
         // Later migrations must be undone too: kysely runs pending ones only after the last applied.
         await sql`delete from scimd_migration where name >= '0011-active-by-default'`.execute(store.kysely);
         await sql`drop table sync_logs`.execute(store.kysely);
+        await sql`drop table sync_deletion_approvals`.execute(store.kysely);
         const rerun = await migrateToLatest(store);
         assert.deepEqual(rerun.results, [{ name: '0011-active-by-default', status: 'Success' }, { name: '0012-sync-logs', status: 'Success' }]);
         const fixed = await store.users.get(org.id, absent.id);

@@ -57,6 +57,16 @@ for (const dialect of await testDialects()) {
       assert.deepEqual((await store.syncState.listJobs()).map((j) => j.name), ['a']);
     });
 
+    it('keeps one deletion approval per job until it is cleared', async () => {
+      assert.equal(await store.syncState.deletionApproval('held'), undefined);
+      await store.syncState.approveDeletions('held');
+      await store.syncState.approveDeletions('held');
+      assert.match((await store.syncState.deletionApproval('held')) ?? '', /^\d{4}-/);
+      assert.equal(await store.syncState.deletionApproval('other'), undefined);
+      await store.syncState.clearDeletionApproval('held');
+      assert.equal(await store.syncState.deletionApproval('held'), undefined);
+    });
+
     it('appends provisioning logs, queries them by status, action, identity and time, and prunes old ones', async () => {
       const base = { job: 'logs', runId: 'r1', objectType: 'User' as const, targetId: null, reason: null, errorCode: null, modified: [] };
       await store.syncLogs.append([

@@ -86,7 +86,11 @@ function progressLine(): ((p: { objectType: string; done: number; total: number 
 async function run(values: Values, io: CliIo, waitForSignal: SignalWaiter): Promise<number> {
   const job = await loadJob(values.config);
   return withAdmin(values, async (session) => {
-    const runner = createSyncRunner(job, { state: session.store.syncState, logs: session.store.syncLogs });
+    const onBlocked = (summary: CycleSummary) => {
+      // A CLI run has no organization to mail: the notice goes to stderr (and the provisioning log).
+      io.err(`scimd: ${summary.job} held: ${summary.error ?? 'deletion threshold exceeded'}`);
+    };
+    const runner = createSyncRunner(job, { state: session.store.syncState, logs: session.store.syncLogs, onBlocked });
     const controller = new AbortController();
     void waitForSignal().then(() => {
       if (!values.json) io.err('scimd: stopping after the objects in flight (the next run resumes)…');

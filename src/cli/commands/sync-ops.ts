@@ -1,6 +1,7 @@
 /**
  * `scimd sync logs`: the provisioning logs of a job from the command line — filtered by status,
- * action, identity, run and time, printed as a table, JSON or CSV.
+ * action, identity, run and time, printed as a table, JSON or CSV. `scimd sync approve-deletions`:
+ * lets a job held at its deletion threshold proceed on its next cycle.
  */
 import { parseArgs } from 'node:util';
 import type { SyncLogAction, SyncLogEntry, SyncLogQuery, SyncLogStatus } from '../../store/sync-state.ts';
@@ -13,7 +14,9 @@ import { loadJob } from './sync-jobs.ts';
 export const SYNC_OPS_USAGE = `  logs --config <file> [--status success|failure|skipped|warning] [--action create|update|disable|delete|other]
        [--user <source key or target id>] [--run <cycle id>] [--since <ISO time | 24h | 7d>] [--until <ISO time>]
        [--limit <n>] [--json] [--format table|json|csv]
-                           The job's provisioning logs, newest first (default limit 100)`;
+                           The job's provisioning logs, newest first (default limit 100)
+  approve-deletions --config <file>
+                           Let the next cycle go past the deletion threshold (once)`;
 
 const OPTIONS = {
   ...ADMIN_OPTIONS,
@@ -88,6 +91,17 @@ async function logs(values: Values, io: CliIo): Promise<number> {
   });
 }
 
+async function approveDeletions(values: Values, io: CliIo): Promise<number> {
+  const { config } = await loadJob(values.config);
+  return withAdmin(values, async (session) => {
+    const last = (await session.store.syncState.runs(config.name, 1))[0];
+    await session.store.syncState.approveDeletions(config.name);
+    const held = last?.status === 'blocked' ? ` (the last cycle, ${last.startedAt}, was held: ${last.error ?? ''})` : ' (the last cycle was not held; the approval waits for the next one that is)';
+    io.out(`approved: the next cycle of "${config.name}" may disable or delete past the threshold of ${config.deletionThreshold}${held}`);
+    return 0;
+  });
+}
+
 function parse(args: readonly string[]) {
   return parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: false });
 }
@@ -99,12 +113,14 @@ export async function syncOpsCommand(sub: string, args: readonly string[], io: C
   switch (sub) {
     case 'logs':
       return logs(values, io);
+    case 'approve-deletions':
+      return approveDeletions(values, io);
     default:
       throw new UsageError(`unknown sync subcommand "${sub}"`);
   }
 }
 
 /** The operations subcommands as entries of the `scimd sync` dispatcher. */
-export const SYNC_OPS_SUBCOMMANDS = ['logs'].map(
+export const SYNC_OPS_SUBCOMMANDS = ['logs', 'approve-deletions'].map(
   (sub) => [sub, { run: (args: readonly string[], deps: { readonly io: CliIo }) => syncOpsCommand(sub, args, deps.io), usage: `Usage: scimd sync ${sub} …\n\n${SYNC_OPS_USAGE}` }] as const,
 );

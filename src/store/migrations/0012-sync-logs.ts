@@ -1,6 +1,7 @@
 /**
  * Migration 0012: provisioning logs (`scimd sync logs`). One row per object per cycle that did
- * something or failed. Like the rest of the sync state they belong to a job name (a CLI job has no
+ * something or failed. `sync_deletion_approvals` holds a job's pending approval to go past its
+ * accidental-deletion threshold (`scimd sync approve-deletions`), consumed by the next cycle. Like the rest of the sync state they belong to a job name (a CLI job has no
  * organization); the indexes serve the newest-first listing per job and the retention sweep.
  */
 import type { Kysely, Migration } from 'kysely';
@@ -30,6 +31,11 @@ export function syncLogsMigration(ddl: DdlDetails): Migration {
         .execute();
       await db.schema.createIndex('sync_logs_at_idx').on('sync_logs').columns(['job', 'at']).execute();
       await db.schema.createIndex('sync_logs_source_idx').on('sync_logs').columns(['job', 'source_key']).execute();
+      await db.schema
+        .createTable('sync_deletion_approvals')
+        .addColumn('job', 'text', (c) => c.notNull().primaryKey())
+        .addColumn('approved_at', 'text', (c) => c.notNull())
+        .execute();
     },
   };
 }

@@ -171,6 +171,20 @@ export function syncStateStore(ctx: SqlContext): SyncStateStore {
     async setNextRun(name, at) {
       await ctx.db.updateTable('sync_jobs').set({ next_run_at: at, updated_at: ctx.now() }).where('name', '=', name).execute();
     },
+    async approveDeletions(job) {
+      await ctx.db
+        .insertInto('sync_deletion_approvals')
+        .values({ job, approved_at: ctx.now() })
+        .onConflict((oc) => oc.column('job').doUpdateSet((eb) => ({ approved_at: eb.ref('excluded.approved_at') })))
+        .execute();
+    },
+    async deletionApproval(job) {
+      const row = await ctx.db.selectFrom('sync_deletion_approvals').select('approved_at').where('job', '=', job).executeTakeFirst();
+      return row?.approved_at;
+    },
+    async clearDeletionApproval(job) {
+      await ctx.db.deleteFrom('sync_deletion_approvals').where('job', '=', job).execute();
+    },
   };
 }
 
