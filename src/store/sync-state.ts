@@ -134,6 +134,8 @@ export interface SyncLogQuery {
 export interface SyncLogStore {
   append(entries: readonly SyncLogEntry[]): Promise<void>;
   query(query: SyncLogQuery): Promise<readonly SyncLogEntry[]>;
+  /** How many entries a run has per action and status (e.g. the counts so far of a running cycle). */
+  counts(job: string, runId: string): Promise<readonly { readonly action: SyncLogAction; readonly status: SyncLogStatus; readonly count: number }[]>;
   /** Deletes the job's entries older than `before`; returns how many. */
   prune(job: string, before: string): Promise<number>;
 }

@@ -84,6 +84,7 @@ for (const dialect of await testDialects()) {
       assert.deepEqual((await store.syncLogs.query({ job: 'logs', since: '2026-01-02T00:00:00.000Z', limit: 10 })).map((e) => e.id), ['c', 'b']);
       assert.deepEqual((await store.syncLogs.query({ job: 'logs', runId: 'r2', limit: 10 })).map((e) => e.id), ['c']);
       assert.equal((await store.syncLogs.query({ job: 'other', limit: 1000 })).length, 250);
+      assert.deepEqual(await store.syncLogs.counts('logs', 'r1'), [{ action: 'Create', status: 'Success', count: 1 }, { action: 'Other', status: 'Failure', count: 1 }]);
       assert.equal(await store.syncLogs.prune('logs', '2026-01-03T00:00:00.000Z'), 2);
       assert.deepEqual((await store.syncLogs.query({ job: 'logs', limit: 10 })).map((e) => e.id), ['c']);
     });

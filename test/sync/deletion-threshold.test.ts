@@ -62,6 +62,11 @@ describe('sync: accidental-deletion threshold', () => {
     const runsOut = io();
     await syncJobCommand(['runs', 'guarded', '--json', ...db()], runsOut.io, never);
     assert.equal(JSON.parse(runsOut.out.join('\n'))[0].status, 'blocked');
+    const statusOut = io();
+    await syncOpsCommand('status', ['--config', configPath, ...db(), '--json'], statusOut.io);
+    const status = JSON.parse(statusOut.out.join('\n'));
+    assert.equal(status.lastCompleted.status, 'blocked');
+    assert.match(status.held.reason, /deletion threshold of 3/);
     const logsOut = io();
     await syncOpsCommand('logs', ['--config', configPath, ...db(), '--status', 'warning', '--json'], logsOut.io);
     const warnings = JSON.parse(logsOut.out.join('\n')) as SyncLogEntry[];
@@ -83,6 +88,9 @@ describe('sync: accidental-deletion threshold', () => {
     const approve = io();
     assert.equal(await syncOpsCommand('approve-deletions', ['--config', configPath, ...db()], approve.io), 0);
     assert.match(approve.out[0]!, /approved: the next cycle of "guarded".*was held/);
+    const pending = io();
+    await syncOpsCommand('status', ['--config', configPath, ...db()], pending.io);
+    assert.match(pending.out.join('\n'), /ON HOLD since[\s\S]*deletions approved at/);
     const approved = await run();
     assert.equal(approved.summary.status, 'succeeded');
     assert.equal(approved.summary.disabled, 8);

@@ -107,6 +107,23 @@ describe('sync: provisioning logs', () => {
     assert.equal(quoted.split('\r\n')[1], 't,r,User,"a,""b""",,Other,Failure,X,"line\nbreak",');
   });
 
+  it('status shows the last completed cycle with its totals and the next run', async () => {
+    const out = io();
+    assert.equal(await syncOpsCommand('status', ['--config', configPath, ...db(), '--json'], out.io), 0);
+    const report = JSON.parse(out.out.join('\n'));
+    assert.equal(report.job, 'logged');
+    assert.equal(report.current, null);
+    assert.equal(report.lastCompleted.status, 'succeeded');
+    assert.equal(report.lastCompleted.kind, 'incremental');
+    assert.equal(report.lastCompleted.totals.disabled, 1);
+    assert.deepEqual([report.nextRun.by, report.nextRun.intervalMinutes], ['cli', 40]);
+    assert.equal(Date.parse(report.nextRun.at) - Date.parse(report.lastCompleted.endedAt), 40 * 60_000);
+    assert.deepEqual([report.held, report.deletionApprovalPending, report.quarantine.active], [null, null, false]);
+    const text = io();
+    await syncOpsCommand('status', ['--config', configPath, ...db()], text.io);
+    assert.match(text.out.join('\n'), /last completed cycle: incremental succeeded[\s\S]*1 disabled[\s\S]*next run: .* if "scimd sync run" keeps running \(every 40 min\)/);
+  });
+
   it('rejects unknown filter values as usage errors', async () => {
     await assert.rejects(syncOpsCommand('logs', ['--config', configPath, ...db(), '--status', 'bogus'], io().io), /--status must be one of/);
     await assert.rejects(syncOpsCommand('logs', ['--config', configPath, ...db(), '--since', 'yesterday'], io().io), /--since/);

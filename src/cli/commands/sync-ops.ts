@@ -8,13 +8,17 @@ import type { SyncLogAction, SyncLogEntry, SyncLogQuery, SyncLogStatus } from '.
 import { describeModified, logsToCsv } from '../../sync/logs.ts';
 import type { CliIo } from '../io.ts';
 import { ADMIN_OPTIONS, UsageError, printJson, withAdmin } from './admin.ts';
-import { loadJob } from './sync-jobs.ts';
+import { describeSummary, loadJob } from './sync-jobs.ts';
+import type { CycleSummary } from '../../sync/outcome.ts';
 
 /** `scimd sync --help` (the part of it about operations). */
 export const SYNC_OPS_USAGE = `  logs --config <file> [--status success|failure|skipped|warning] [--action create|update|disable|delete|other]
        [--user <source key or target id>] [--run <cycle id>] [--since <ISO time | 24h | 7d>] [--until <ISO time>]
        [--limit <n>] [--json] [--format table|json|csv]
                            The job's provisioning logs, newest first (default limit 100)
+  status --config <file> [--json]
+                           The current cycle (kind, counts so far), the last completed cycle's
+                           totals, the next scheduled run, holds and quarantine
   approve-deletions --config <file>
                            Let the next cycle go past the deletion threshold (once)`;
 
@@ -91,6 +95,71 @@ async function logs(values: Values, io: CliIo): Promise<number> {
   });
 }
 
+/** What `scimd sync status` reports. */
+export interface SyncStatusReport {
+  readonly job: string;
+  readonly current: { readonly runId: string; readonly kind: string; readonly startedAt: string; readonly countsSoFar: Record<string, number> } | null;
+  readonly lastCompleted: { readonly runId: string; readonly kind: string; readonly status: string; readonly startedAt: string; readonly endedAt: string | null; readonly totals: unknown; readonly error: string | null } | null;
+  readonly nextRun: { readonly at: string | null; readonly by: 'server' | 'cli'; readonly enabled: boolean; readonly intervalMinutes: number };
+  readonly held: { readonly since: string; readonly reason: string | null } | null;
+  readonly deletionApprovalPending: string | null;
+  /** Quarantine is not implemented yet: always false, with no reason. */
+  readonly quarantine: { readonly active: boolean; readonly reason: string | null };
+}
+
+async function status(values: Values, io: CliIo): Promise<number> {
+  const { config } = await loadJob(values.config);
+  return withAdmin(values, async (session) => {
+    const state = session.store.syncState;
+    const recent = await state.runs(config.name, 20);
+    const running = recent.find((r) => r.status === 'running');
+    const completed = recent.find((r) => r.status !== 'running');
+    const stored = await state.getJob(config.name);
+    const countsSoFar: Record<string, number> = {};
+    if (running !== undefined) {
+      for (const c of await session.store.syncLogs.counts(config.name, running.id)) {
+        const key = c.status === 'Success' ? c.action.toLowerCase() : c.status.toLowerCase();
+        countsSoFar[key] = (countsSoFar[key] ?? 0) + c.count;
+      }
+    }
+    const lastEnd = completed?.endedAt ?? null;
+    const report: SyncStatusReport = {
+      job: config.name,
+      current: running === undefined ? null : { runId: running.id, kind: running.kind, startedAt: running.startedAt, countsSoFar },
+      lastCompleted:
+        completed === undefined
+          ? null
+          : { runId: completed.id, kind: completed.kind, status: completed.status, startedAt: completed.startedAt, endedAt: completed.endedAt, totals: completed.summary, error: completed.error },
+      nextRun:
+        stored !== undefined
+          ? { at: stored.enabled ? stored.nextRunAt : null, by: 'server', enabled: stored.enabled, intervalMinutes: stored.intervalMinutes }
+          : { at: lastEnd === null ? null : new Date(Date.parse(lastEnd) + config.schedule.intervalMinutes * 60_000).toISOString(), by: 'cli', enabled: true, intervalMinutes: config.schedule.intervalMinutes },
+      held: completed?.status === 'blocked' ? { since: completed.startedAt, reason: completed.error } : null,
+      deletionApprovalPending: (await state.deletionApproval(config.name)) ?? null,
+      quarantine: { active: false, reason: null },
+    };
+    if (values.json) {
+      printJson(io, report);
+      return 0;
+    }
+    io.out(`job "${report.job}"`);
+    if (report.current === null) io.out('  current cycle: none running');
+    else io.out(`  current cycle: ${report.current.kind}, started ${report.current.startedAt}, so far ${Object.entries(report.current.countsSoFar).map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing logged'}`);
+    const last = report.lastCompleted;
+    if (last === null) io.out('  last completed cycle: none');
+    else {
+      io.out(`  last completed cycle: ${last.kind} ${last.status}, ${last.startedAt} → ${last.endedAt ?? '?'}`);
+      if (last.totals !== null && typeof last.totals === 'object') io.out(`    ${describeSummary(last.totals as CycleSummary).split('\n').slice(1).map((l) => l.trim()).join('\n    ')}`);
+    }
+    const next = report.nextRun;
+    io.out(next.by === 'server' ? `  next run: ${next.enabled ? `${next.at} (scimd serve, every ${next.intervalMinutes} min)` : 'none (the stored job is disabled)'}` : `  next run: ${next.at === null ? 'when "scimd sync run" starts' : `${next.at} if "scimd sync run" keeps running (every ${next.intervalMinutes} min)`}`);
+    if (report.held !== null) io.out(`  ON HOLD since ${report.held.since}: ${report.held.reason ?? ''}`);
+    if (report.deletionApprovalPending !== null) io.out(`  deletions approved at ${report.deletionApprovalPending}, for the next cycle`);
+    io.out('  quarantine: no');
+    return 0;
+  });
+}
+
 async function approveDeletions(values: Values, io: CliIo): Promise<number> {
   const { config } = await loadJob(values.config);
   return withAdmin(values, async (session) => {
@@ -113,6 +182,8 @@ export async function syncOpsCommand(sub: string, args: readonly string[], io: C
   switch (sub) {
     case 'logs':
       return logs(values, io);
+    case 'status':
+      return status(values, io);
     case 'approve-deletions':
       return approveDeletions(values, io);
     default:
@@ -121,6 +192,6 @@ export async function syncOpsCommand(sub: string, args: readonly string[], io: C
 }
 
 /** The operations subcommands as entries of the `scimd sync` dispatcher. */
-export const SYNC_OPS_SUBCOMMANDS = ['logs', 'approve-deletions'].map(
+export const SYNC_OPS_SUBCOMMANDS = ['logs', 'status', 'approve-deletions'].map(
   (sub) => [sub, { run: (args: readonly string[], deps: { readonly io: CliIo }) => syncOpsCommand(sub, args, deps.io), usage: `Usage: scimd sync ${sub} …\n\n${SYNC_OPS_USAGE}` }] as const,
 );

@@ -239,6 +239,18 @@ export function syncLogStore(ctx: SqlContext): SyncLogStore {
       const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
       return rows.map((row) => logOf(ctx, row));
     },
+    async counts(job, runId) {
+      const rows = await ctx.db
+        .selectFrom('sync_logs')
+        .select((eb) => ['action', 'status', eb.fn.countAll<string | number>().as('n')])
+        .where('job', '=', job)
+        .where('run_id', '=', runId)
+        .groupBy(['action', 'status'])
+        .orderBy('action')
+        .orderBy('status')
+        .execute();
+      return rows.map((r) => ({ action: r.action as SyncLogAction, status: r.status as SyncLogStatus, count: Number(r.n) }));
+    },
     async prune(job, before) {
       const result = await ctx.db.deleteFrom('sync_logs').where('job', '=', job).where('at', '<', before).executeTakeFirst();
       return Number(result.numDeletedRows);
