@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { syncJobCommand } from '../../src/cli/commands/sync-jobs.ts';
+import { withAdmin } from '../../src/cli/commands/admin.ts';
 import { syncOpsCommand } from '../../src/cli/commands/sync-ops.ts';
+import { SYNC_DELETIONS_HELD } from '../../src/services/sync-notices.ts';
 import type { SyncLogEntry } from '../../src/store/sync-state.ts';
 import { startScimd, tempDir, USER_MAPPINGS, type ServedScimd } from './harness.ts';
 
@@ -101,5 +103,17 @@ describe('sync: accidental-deletion threshold', () => {
     assert.equal(await activeUsers(), 10, 'users back in the source are reactivated');
     await files.write('users.csv', HEADER);
     assert.equal((await run()).summary.status, 'blocked');
+  });
+
+  it('a held CLI run of a job stored in an organization mails its notification addresses', async () => {
+    const org = await withAdmin({ 'data-dir': join(files.dir, 'data') }, (session) =>
+      session.store.organizations.create({ name: 'Guard', slug: 'guard', settings: { notificationEmails: ['it@guard.example'] } }),
+    );
+    const put = io();
+    assert.equal(await syncJobCommand(['job', 'put', '--config', configPath, '--org', org.id, '--disabled', ...db()], put.io, never), 0);
+    const held = await run();
+    assert.equal(held.summary.status, 'blocked');
+    const mails = await withAdmin({ 'data-dir': join(files.dir, 'data') }, (session) => session.store.mailLog.list(org.id, { limit: 10 }));
+    assert.deepEqual(mails.map((m) => [m.kind, m.recipients, m.status]), [[SYNC_DELETIONS_HELD, ['it@guard.example'], 'logged']]);
   });
 });

@@ -13,6 +13,8 @@ import { createSyncRunner } from '../../sync/runner.ts';
 import { createSource } from '../../sync/sources/index.ts';
 import { starterConfig } from '../../sync/starter.ts';
 import { createScimTarget } from '../../sync/target/scim-target.ts';
+import { createMailService, createSmtpTransport } from '../../services/mail.ts';
+import { createSyncNotices } from '../../services/sync-notices.ts';
 import type { CliIo } from '../io.ts';
 import { waitForShutdownSignal } from '../signals.ts';
 import { ADMIN_OPTIONS, CommandError, UsageError, printJson, required, withAdmin } from './admin.ts';
@@ -86,9 +88,21 @@ function progressLine(): ((p: { objectType: string; done: number; total: number 
 async function run(values: Values, io: CliIo, waitForSignal: SignalWaiter): Promise<number> {
   const job = await loadJob(values.config);
   return withAdmin(values, async (session) => {
-    const onBlocked = (summary: CycleSummary) => {
-      // A CLI run has no organization to mail: the notice goes to stderr (and the provisioning log).
+    const onBlocked = async (summary: CycleSummary) => {
+      // The notice goes to stderr (and the provisioning log); a job also stored in an organization
+      // mails its notification addresses too (SMTP_URL, or the mail log).
       io.err(`scimd: ${summary.job} held: ${summary.error ?? 'deletion threshold exceeded'}`);
+      const stored = await session.store.syncState.getJob(summary.job);
+      if (stored === undefined) return;
+      const transport = session.config.smtpUrl === undefined ? undefined : createSmtpTransport(session.config.smtpUrl);
+      const mail = createMailService({ store: session.store, from: session.config.mailFrom, transport });
+      try {
+        await createSyncNotices({ store: session.store, mail }).deletionsHeld(stored.orgId, summary);
+      } catch (error) {
+        io.err(`scimd: the notice mail could not be sent: ${(error as Error).message}`);
+      } finally {
+        mail.close();
+      }
     };
     const runner = createSyncRunner(job, { state: session.store.syncState, logs: session.store.syncLogs, onBlocked });
     const controller = new AbortController();
