@@ -1,14 +1,17 @@
 // Lint configuration. The important rule is the dependency direction of STYLE.md:
-// core ← store ← services ← http | cli | workers ← runtime. Each layer may import only
-// the layers to its left; src/core imports nothing outside itself (no node:, no packages).
+// core ← store ← services ← http | cli | workers ← build-scimd ← runtime. Each layer may import
+// only the layers to its left; src/core imports nothing outside itself (no node:, no packages);
+// src/sync sits beside services (core, services, the store port); console/ talks HTTP only.
+// docs/architecture.md describes the layers.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const layer = (name) => `(^|/)${name}(/|\\.ts$|$)`;
+// A relative import whose path names the layer as a directory or file (`../http/app.ts`, `../../runtime.ts`).
+const layer = (name) => `^(\\./)?(\\.\\./)+(.*/)?${name}(/|\\.ts$|$)`;
 const forbid = (names, message) => ({
   'no-restricted-imports': [
     'error',
-    { patterns: names.map((n) => ({ regex: `^\\.{1,2}/.*${layer(n)}`, message })) },
+    { patterns: names.map((n) => ({ regex: layer(n), message })) },
   ],
 });
 
@@ -69,11 +72,41 @@ export default tseslint.config(
   },
   {
     files: ['src/services/**/*.ts'],
-    rules: forbid(['http', 'cli', 'workers', 'runtime', 'config'], 'services may import only core and store.'),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: layer('(http|cli|workers|runtime|config|build-scimd|mail)'), message: 'services may import only core and store (mail transports are adapters in src/mail/).' },
+            { regex: '^nodemailer$', message: 'services import no mail transport: implement the MailTransport port in src/mail/.' },
+          ],
+        },
+      ],
+    },
   },
   {
-    files: ['src/http/**/*.ts', 'src/cli/**/*.ts', 'src/workers/**/*.ts'],
-    rules: forbid(['runtime'], 'edges must not import the composition root.'),
+    files: ['src/http/**/*.ts', 'src/workers/**/*.ts'],
+    rules: forbid(['runtime', 'build-scimd'], 'edges must not import the composition root.'),
+  },
+  {
+    // The administration commands take their services from buildScimd; nothing else of the root.
+    files: ['src/cli/**/*.ts'],
+    rules: forbid(['runtime'], 'the CLI must not import the running server (runtime.ts); use buildScimd.'),
+  },
+  {
+    // The sync engine sits beside the services: core, services and the Store port, never HTTP.
+    files: ['src/sync/**/*.ts'],
+    rules: forbid(['http', 'cli', 'workers', 'runtime', 'config', 'build-scimd'], 'src/sync may import only core, services and the store port.'),
+  },
+  {
+    // The console is its own build and talks to the server over HTTP (/api/v1) only.
+    files: ['console/**/*.{ts,tsx,js,jsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)src/', message: 'console/ imports nothing from src/: it talks to /api/v1 over HTTP.' }] },
+      ],
+    },
   },
   {
     // The console talks to the server over HTTP only; its API types are generated from OpenAPI.

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const db = await createBenchDatabase(kind);
   process.stderr.write(`seeding ${orgCount} organizations on ${kind}…\n`);
   const tenants = await seedTenants(db, orgCount);
-  const server = await serveScimd({ ...db.env, SCIMD_RATE_LIMIT_PER_SECOND: '10000', SCIMD_RATE_LIMIT_BURST: '10000' });
+  const server = await serveScimd({ ...db.env, SCIMD_RATE_LIMIT_PER_SECOND: '10000', SCIMD_RATE_LIMIT_BURST: '10000' }, [], 180_000);
   const pid = server.child.pid as number;
   const base = server.tenantUrl;
   const rssStart = rssOf(pid);

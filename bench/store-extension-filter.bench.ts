@@ -12,7 +12,7 @@ import { userSchemas } from '../src/core/schema/resource-types.ts';
 import { validateSchemaDefinition } from '../src/core/schema/registry.ts';
 import { URN } from '../src/core/urns.ts';
 import { extensionIndexStatement, type ExtensionIndex } from '../src/store/extension-index.ts';
-import { compileFilter } from '../src/store/filter-to-sql.ts';
+import { filterToSql } from '../src/store/filter-to-sql.ts';
 import { user } from '../test/store/fixtures.ts';
 import { DIALECT, mb, microsPerCall, openBenchStore } from './store-harness.ts';
 
@@ -40,7 +40,7 @@ const bench = await openBenchStore();
 const { store } = bench;
 
 async function plan(org: string, filter: string): Promise<string> {
-  const where = compileFilter(parseFilter(filter), 'users', schemas, store.capabilities);
+  const where = filterToSql(parseFilter(filter), 'users', schemas, store.capabilities);
   const query = store.kysely.selectFrom('users').select('id').where('org_id', '=', org).where(where).compile();
   const prefix = DIALECT === 'postgres' ? 'explain' : 'explain query plan';
   const result = await store.kysely.executeQuery<Record<string, unknown>>(CompiledQuery.raw(`${prefix} ${query.sql}`, [...query.parameters]));

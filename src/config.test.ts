@@ -103,4 +103,14 @@ describe('loadConfig', () => {
       return true;
     });
   });
+
+  it('gives new organizations the rfc-open policies unless SCIMD_DEFAULT_POLICY_PRESET names another preset', () => {
+    assert.equal(loadConfig({}).defaultPolicyPreset, 'rfc-open');
+    assert.equal(loadConfig({ SCIMD_DEFAULT_POLICY_PRESET: 'email-identity' }).defaultPolicyPreset, 'email-identity');
+    assert.throws(() => loadConfig({ SCIMD_DEFAULT_POLICY_PRESET: 'email' }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.deepEqual(e.problems, ['SCIMD_DEFAULT_POLICY_PRESET: must be one of rfc-open, email-identity']);
+      return true;
+    });
+  });
 });

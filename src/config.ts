@@ -5,6 +5,7 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_POLICY_PRESET, POLICY_PRESET_NAMES, type PolicyPresetName } from './services/policies.ts';
 
 export interface Config {
   readonly host: string;
@@ -56,6 +57,8 @@ export interface Config {
     /** How long a delivery is leased to one instance. */
     readonly webhookLeaseMs: number;
   };
+  /** The policy preset of organizations created without one (`rfc-open` or `email-identity`). */
+  readonly defaultPolicyPreset: PolicyPresetName;
 }
 
 /** A startup error with a stable code; the CLI prints it and exits non-zero. */
@@ -113,6 +116,10 @@ const schema = z.object({
     .optional(),
   SCIMD_EVENT_POLL_MS: int(10, 60_000).default(250),
   SCIMD_WEBHOOK_LEASE_MS: int(1000, 3_600_000).default(60_000),
+  SCIMD_DEFAULT_POLICY_PRESET: z
+    .string()
+    .refine((v) => (POLICY_PRESET_NAMES as string[]).includes(v), `must be one of ${POLICY_PRESET_NAMES.join(', ')}`)
+    .default(DEFAULT_POLICY_PRESET),
 });
 
 function describeIssues(error: z.ZodError): string[] {
@@ -194,5 +201,6 @@ export function loadConfig(
       pollMs: e.SCIMD_EVENT_POLL_MS,
       webhookLeaseMs: e.SCIMD_WEBHOOK_LEASE_MS,
     },
+    defaultPolicyPreset: e.SCIMD_DEFAULT_POLICY_PRESET as PolicyPresetName,
   };
 }

@@ -1,37 +1,24 @@
 /**
- * The composition root (STYLE.md §4): configuration → store → migrations → services → HTTP app →
- * listening socket, wired explicitly in one place. `startRuntime` returns a handle whose `close()`
- * shuts down gracefully: stop accepting, let in-flight requests finish (up to the shutdown
- * timeout), write pending key `lastUsedAt` times, close the database. The process entry
- * (src/main.ts) imports this module only when a command starts the server.
+ * The running server: configuration → store → migrations → `buildScimd` (services, HTTP app and
+ * jobs, wired in build-scimd.ts) → bootstrap → listening socket → jobs started. `startRuntime`
+ * returns a handle whose `close()` shuts down gracefully: stop accepting, let in-flight requests
+ * finish (up to the shutdown timeout), stop the jobs (writing pending key uses and activity), close
+ * the database. The process entry (src/main.ts) imports this module only when a command starts
+ * the server.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
+import { buildScimd } from './build-scimd.ts';
 import type { RunningServer, ServeInfo } from './cli/commands/serve.ts';
 import { storeConfigOf, type Config } from './config.ts';
 import { ScimError } from './core/scim-error.ts';
-import { createApp, type AppDeps } from './http/app.ts';
+import { MAX_HEADER_BYTES, answerClientErrors } from './http/client-error.ts';
 import { createLogger } from './http/logger.ts';
-import { createActivityService, type ActivityService } from './services/activity.ts';
-import { createApiKeyService, type ApiKeyService } from './services/api-keys.ts';
-import { createAuditService } from './services/audit.ts';
-import { createEventService } from './services/events.ts';
-import { createOrganizationService } from './services/organizations.ts';
-import { createPolicyService, type UserRules } from './services/policies.ts';
-import { createSchemaRegistries, type SchemaRegistries } from './services/schema-registries.ts';
-import { createGroupService } from './services/scim-groups.ts';
-import { createUserService } from './services/scim-users.ts';
-import { buildAdministration } from './runtime-admin.ts';
-import { buildEvents } from './runtime-events.ts';
 import { createStore } from './store/create-store.ts';
 import { migrateToLatest, type MigrationOutcome } from './store/migrations/migrate.ts';
 import type { SqlStore } from './store/sql/sql-store.ts';
-import { createSyncWorker } from './workers/sync-worker.ts';
-import { createSyncNotices } from './services/sync-notices.ts';
-import { MAX_HEADER_BYTES, answerClientErrors } from './http/client-error.ts';
 
 /** A startup failure with a stable code (STYLE.md, Errors): the CLI prints the message and exits 1. */
 export class StartupError extends Error {
@@ -96,67 +83,6 @@ export function publicBaseUrl(config: Config, address: AddressInfo): string {
   return `http://${host}:${address.port}`;
 }
 
-/**
- * The HTTP app's dependencies. Each organization's schemas (built-in plus its extension schemas)
- * come from `registries`, loaded once per SCIM request and by every use case.
- */
-function appDeps(config: Config, store: SqlStore, apiKeys: ApiKeyService, logger: Logger, admin: AdminWiring): AppDeps {
-  const { registries } = admin;
-  const filterLimits = { maxLength: config.limits.maxFilterLength, maxDepth: config.limits.maxFilterDepth };
-  return {
-    store,
-    users: createUserService({ store, schemasFor: registries.userSchemas, filterLimits, rulesFor: admin.rulesFor }),
-    groups: createGroupService({ store, schemasFor: registries.groupSchemas, filterLimits, maxMembersReturned: config.limits.maxMembersReturned }),
-    authenticator: apiKeys,
-    registryFor: registries.registryFor,
-    loadRegistry: registries.load,
-    limits: config.limits,
-    rateLimit: config.rateLimit,
-    publicUrl: config.publicUrl,
-    trustProxy: config.trustProxy,
-    logger,
-    activity: admin.activity,
-  };
-}
-
-/** The administration services the SCIM app needs: the organization policies and the activity recorder. */
-interface AdminWiring {
-  readonly rulesFor: (orgId: string) => Promise<UserRules>;
-  readonly activity: ActivityService;
-  readonly registries: SchemaRegistries;
-}
-
-/** The built admin console (`npm run build:console`), next to src/ (and to a compiled dist/). */
-const CONSOLE_ROOT = fileURLToPath(new URL('../console/dist', import.meta.url));
-
-const RETENTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
-
-/**
- * Applies the retention settings now and every six hours: the revision history when
- * SCIMD_AUDIT_RETENTION_DAYS is set, activity counters and error samples always. Several instances
- * may prune at once; deleting old rows twice is harmless. Returns the function that stops it.
- */
-function scheduleRetention(config: Config, store: SqlStore, activity: ActivityService, logger: Logger): () => void {
-  const audit = createAuditService({ store });
-  const run = async () => {
-    try {
-      const { auditDays, activityDays } = config.retention;
-      const history = auditDays === undefined ? undefined : await audit.applyRetention(auditDays);
-      const samples = await activity.applyRetention(activityDays);
-      const events = await createEventService({ store }).applyRetention(config.events.retentionDays);
-      if ((history?.deleted ?? 0) + samples + events.deleted > 0) {
-        logger.info({ auditDeleted: history?.deleted ?? 0, activityDeleted: samples, eventsDeleted: events.deleted }, 'retention applied');
-      }
-    } catch (error) {
-      logger.error({ err: error }, 'applying retention failed');
-    }
-  };
-  void run();
-  const timer = setInterval(() => void run(), RETENTION_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
-}
-
 /** Closes the server: no new connections, idle keep-alive sockets closed, busy ones after the timeout. */
 function closeServer(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
@@ -174,60 +100,27 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json') });
   const { store, migrations } = await openStore(config);
-  const apiKeys = createApiKeyService({
-    store,
-    cacheTtlMs: config.apiKeys.cacheTtlMs,
-    flushIntervalMs: config.apiKeys.lastUsedFlushMs,
-    onFlushError: (error) => logger.error({ err: error }, 'writing key lastUsedAt failed'),
-  });
-  const policies = createPolicyService({ store, cacheTtlMs: config.apiKeys.cacheTtlMs, onChange: apiKeys.forgetOrganization });
-  const activity = createActivityService({ store, onFlushError: (error) => logger.error({ err: error }, 'writing provisioning activity failed') });
-  const organizations = createOrganizationService({
-    store,
-    onChange: (orgId) => {
-      apiKeys.forgetOrganization(orgId);
-      policies.forget(orgId);
-    },
-  });
+  const scimd = buildScimd(config, store, { logger });
   let bootstrap;
   try {
-    bootstrap = await organizations.bootstrap(config.bootstrapToken === undefined ? {} : { token: config.bootstrapToken });
+    bootstrap = await scimd.services.organizations.bootstrap(config.bootstrapToken === undefined ? {} : { token: config.bootstrapToken });
   } catch (error) {
-    await activity.close();
+    await scimd.jobs.stop();
     await store.close();
     if (error instanceof ScimError) throw new StartupError('BOOTSTRAP_TOKEN_INVALID', `SCIMD_BOOTSTRAP_TOKEN: ${error.detail}`);
     throw error;
   }
-  const registries = createSchemaRegistries({ store });
-  const base = appDeps(config, store, apiKeys, logger, { rulesFor: policies.rulesFor, activity, registries });
-  const administration = buildAdministration(config, store, { organizations, apiKeys, policies, activity, users: base.users, groups: base.groups, registries }, logger);
-  const events = buildEvents(config, store, administration.services.mail, logger);
-  const app = createApp({ ...base, admin: { ...administration.services, ...events.services }, consoleRoot: CONSOLE_ROOT });
-  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }) as Server;
+  const server = createAdaptorServer({ fetch: scimd.app.fetch, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }) as Server;
   answerClientErrors(server);
   let address: AddressInfo;
   try {
     address = await listen(server, config);
   } catch (error) {
-    await apiKeys.close();
-    await activity.close();
-    await administration.stop();
+    await scimd.jobs.stop();
     await store.close();
     throw error;
   }
-  administration.start();
-  // Stored sync jobs (`scimd sync job put`) run on their schedule, leased across instances.
-  const syncWorker = createSyncWorker({
-    store,
-    env: process.env,
-    onCycle: (summary) => logger.info({ sync: summary }, 'sync cycle finished'),
-    onBlocked: (orgId, summary) => createSyncNotices({ store, mail: administration.services.mail }).deletionsHeld(orgId, summary),
-    onFailure: (job, error) => logger.error({ err: error, jobId: job.id }, 'sync cycle failed'),
-    onRunError: (error) => logger.error({ err: error }, 'sync worker run failed'),
-  });
-  syncWorker.start();
-  events.start();
-  const stopRetention = scheduleRetention(config, store, activity, logger);
+  scimd.jobs.start();
   const url = publicBaseUrl(config, address);
   const info: ServeInfo = { url, tenantUrl: `${url}/scim/v2`, consoleUrl: `${url}/console`, bootstrap };
   options.announce?.(info);
@@ -241,12 +134,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     (closing ??= (async () => {
       logger.info('shutting down: no new connections, finishing in-flight requests');
       await closeServer(server, config.shutdownTimeoutMs);
-      await apiKeys.close().catch((error: unknown) => logger.error({ err: error }, 'writing key lastUsedAt failed'));
-      stopRetention();
-      await syncWorker.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the sync worker failed'));
-      await administration.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the reminder worker failed'));
-      await events.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the webhook worker failed'));
-      await activity.close().catch((error: unknown) => logger.error({ err: error }, 'writing provisioning activity failed'));
+      await scimd.jobs.stop();
       await store.close();
       logger.info('scimd stopped');
     })());

@@ -102,6 +102,10 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandRunner>>> = {
     const { operatorCommand } = await import('./commands/operator.ts');
     return (args, deps) => operatorCommand(args, deps.io);
   },
+  validate: async () => {
+    const { validateCommand } = await import('./commands/validate.ts');
+    return (args, deps) => validateCommand(args, deps.io);
+  },
   'setup-link': async () => {
     const { setupLinkCommand } = await import('./commands/setup-link.ts');
     return (args, deps) => setupLinkCommand(args, deps.io);

@@ -29,7 +29,7 @@ export { validateResource, type ValidateOptions } from './schema/validate-resour
 
 // Filters and paths (RFC 7644 §3.4.2.2, §3.5.2, §3.10)
 export * from './filter/nodes.ts';
-export { DEFAULT_FILTER_LIMITS, parseFilter, type FilterLimits } from './filter/parser.ts';
+export { DEFAULT_FILTER_LIMITS, parseFilter, type FilterLimits, type FilterOptions } from './filter/parser.ts';
 export { printFilter } from './filter/printer.ts';
 export { checkFilter, compileFilter, matchFilter, type ResourcePredicate } from './filter/match.ts';
 export { printAttributePath, splitAttributePath } from './filter/attribute-path.ts';

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { createSchemaRegistry, type SchemaRegistry } from '../core/schema/registry.ts';
 import { ScimError } from '../core/scim-error.ts';
 import type { Authenticator } from '../services/authenticator.ts';
+import { createBulkService } from '../services/bulk.ts';
 import type { GroupService } from '../services/scim-groups.ts';
 import type { UserService } from '../services/scim-users.ts';
 import { registerAdminApi } from './admin/admin-api.ts';
@@ -27,6 +28,7 @@ import { ScimHttpError, renderError } from './render-error.ts';
 import { recordActivity, type ActivityRecorder } from './scim/activity.ts';
 import { registerBulkRoute } from './scim/bulk.ts';
 import { registerResourceRoutes } from './scim/resource-routes.ts';
+import { exactSegmentWhenStrict, scimGetPath } from './scim/resource-segment.ts';
 import { groupEndpoint, userEndpoint } from './scim/resources.ts';
 import { registerRootRoutes } from './scim/root-routes.ts';
 import type { HttpLimits, ScimSetup } from './scim/setup.ts';
@@ -137,9 +139,25 @@ function baseUrlOf(publicUrl: string | undefined, trustProxy: boolean) {
 function scimSetup(deps: AppDeps, metrics: ReturnType<typeof httpMetrics>): ScimSetup {
   const fallback = createSchemaRegistry();
   const registryFor = deps.registryFor ?? (() => fallback);
+  const bulk = createBulkService({
+    users: deps.users,
+    groups: deps.groups,
+    ...(deps.limits.maxPatchOperations === undefined ? {} : { maxPatchOperations: deps.limits.maxPatchOperations }),
+    observe: async (resource, operation, run) => {
+      try {
+        const result = await run();
+        metrics.operations.inc({ resource, operation, outcome: 'success' });
+        return result;
+      } catch (error) {
+        metrics.operations.inc({ resource, operation, outcome: 'failure' });
+        throw error;
+      }
+    },
+  });
   return {
     users: userEndpoint(deps.users, (orgId) => registryFor(orgId).user),
     groups: groupEndpoint(deps.groups, (orgId) => registryFor(orgId).group),
+    bulk,
     limits: deps.limits,
     registryFor,
     baseUrl: baseUrlOf(deps.publicUrl, deps.trustProxy ?? false),
@@ -164,7 +182,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const trustProxy = deps.trustProxy ?? false;
   const now = deps.now ?? (() => performance.now());
   const limiter = createRateLimiter({ ratePerSecond: deps.rateLimit.perSecond, burst: deps.rateLimit.burst, now });
-  const app = new Hono<AppEnv>({ strict: false });
+  // Trailing slashes are ignored and the resource type segment is read in any case (scim/resource-segment.ts).
+  const app = new Hono<AppEnv>({ getPath: scimGetPath(SCIM_PREFIX) });
 
   app.use('*', observe({ logger, metrics }));
   app.use('*', securityHeaders());
@@ -180,6 +199,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       await next();
     });
   }
+  app.use(`${SCIM_PREFIX}/*`, exactSegmentWhenStrict(SCIM_PREFIX));
 
   const setup = scimSetup(deps, metrics);
   registerRootRoutes(app, setup, SCIM_PREFIX);

@@ -1,20 +1,16 @@
 /**
  * Bearer authentication of SCIM requests (RFC 6750 §2.1, RFC 7644 §2): the key identifies the
- * organization (tenant) and every later call is scoped by it. Failures are SCIM errors:
- * 401 + `WWW-Authenticate: Bearer` for a missing, unknown, expired or revoked key; 403 for an admin
- * (`api`) key, a caller outside the key's IP allow-list, or an organization with SCIM turned off.
+ * organization (tenant) and every later call is scoped by it. The key service decides; this edge
+ * renders: 401 + `WWW-Authenticate: Bearer` for a missing, unknown, expired or revoked key; 403 for
+ * an admin (`api`) key, a caller outside the key's IP allow-list, or an organization with SCIM off.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Authenticator, AuthenticationResult, KeyPrincipal } from '../services/authenticator.ts';
+import type { Authenticator, AuthenticationResult } from '../services/authenticator.ts';
 import { scimActor } from '../services/context.ts';
 import { ScimError } from '../core/scim-error.ts';
 import type { AppEnv } from './env.ts';
-import { createAllowlistCache } from '../services/ip-allowlist.ts';
 import { ScimHttpError } from './render-error.ts';
 import type { RateLimiter } from './rate-limit.ts';
-
-/** The detail of the 403 for an organization whose SCIM toggle is off. */
-export const SCIM_DISABLED_DETAIL = 'SCIM provisioning is disabled for this organization';
 
 const BEARER = /^bearer[ \t]+([^\s]+)[ \t]*$/i;
 const CHALLENGE = 'Bearer realm="scimd"';
@@ -43,25 +39,12 @@ export interface ScimAuthOptions {
   readonly clientIp: (c: Context<AppEnv>) => string | undefined;
 }
 
-function authorize(principal: KeyPrincipal, ip: string | undefined, allowlistOf: ReturnType<typeof createAllowlistCache>): void {
-  if (principal.keyType !== 'scim') {
-    throw new ScimError(403, undefined, 'This key is an admin API key; the SCIM API needs a key of type SCIM');
-  }
-  if (principal.ipAllowlist.length > 0) {
-    let allowed: boolean;
-    try {
-      allowed = ip !== undefined && allowlistOf(principal.ipAllowlist).allows(ip);
-    } catch {
-      throw new ScimError(403, undefined, 'The IP allow-list of this key is not valid; an administrator must fix it');
-    }
-    if (!allowed) throw new ScimError(403, undefined, `This key may not be used from ${ip ?? 'an unknown address'}; it has an IP allow-list`);
-  }
-  if (!principal.scimEnabled) throw new ScimError(403, undefined, SCIM_DISABLED_DETAIL);
-}
-
-/** Creates the middleware that authenticates a SCIM request and sets `principal` and `operation`. */
+/**
+ * Creates the middleware that authenticates a SCIM request and sets `principal` and `operation`:
+ * it extracts the bearer secret, lets the key service decide (`authorize(secret, ip, 'scim')`) and
+ * renders a refusal as 401 or 403.
+ */
 export function scimAuth(options: ScimAuthOptions): MiddlewareHandler<AppEnv> {
-  const allowlistOf = createAllowlistCache();
   return async function authenticateScim(c, next) {
     const header = c.req.header('Authorization');
     const secret = bearerSecret(header);
@@ -71,13 +54,16 @@ export function scimAuth(options: ScimAuthOptions): MiddlewareHandler<AppEnv> {
         : 'The Authorization header must use the Bearer scheme: "Authorization: Bearer <key>"';
       throw unauthorized(detail, false);
     }
-    const result = await options.authenticator.authenticate(secret);
-    if (!result.ok) throw unauthorized(FAILURE_DETAIL[result.reason], true);
-    const principal = result.principal;
     const ip = options.clientIp(c);
-    // Set before authorizing, so the activity report of a 403 knows the organization.
+    const result = await options.authenticator.authorize(secret, ip, 'scim');
+    if (!result.ok) {
+      if (result.status === 401) throw unauthorized(FAILURE_DETAIL[result.reason], true);
+      // The activity report of a 403 still knows the organization.
+      c.set('principal', result.principal);
+      throw new ScimError(403, undefined, result.detail);
+    }
+    const principal = result.principal;
     c.set('principal', principal);
-    authorize(principal, ip, allowlistOf);
     c.set('operation', {
       orgId: principal.orgId,
       actor: scimActor(principal.keyId, principal.keyDescription),

@@ -1,5 +1,5 @@
 /**
- * Provisioning activity per organization (issue 5 item 7): what an admin needs to see that Entra's
+ * Provisioning activity per organization: what an admin needs to see that Entra's
  * cycles are landing — creates, updates, deactivations, deletes and errors per hour or per day, the
  * last successful SCIM request, and the last errors with the SCIM error body the client received.
  *

@@ -1,5 +1,5 @@
 /**
- * Bearer-secret authentication for the SCIM and admin APIs (RFC 6750 §2.1, issue 4 "Auth"): the
+ * Bearer-secret authentication for the SCIM and admin APIs (RFC 6750 §2.1): the
  * secret's SHA-256 is looked up in the store and compared in constant time, then expiry and
  * revocation are checked against the clock.
  *

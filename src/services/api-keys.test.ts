@@ -132,6 +132,29 @@ describe('API key input validation', () => {
 });
 
 describe('API key service', () => {
+  it('decides in one place whether a key may call the SCIM or the admin API: validity, type, allow-list, SCIM toggle', async () => {
+    const keys = service();
+    const scim = await keys.create(ctx, { type: 'scim', description: 'Entra', ipAllowlist: ['10.0.0.0/8'] });
+    const api = await keys.create(ctx, { type: 'api', description: 'Host app' });
+    assert.equal((await keys.authorize(scim.secret, '10.1.2.3', 'scim')).ok, true);
+    assert.deepEqual(await keys.authorize('scimd_00000000_nope-nope-nope-nope-nope-nope-nope-nope', '10.1.2.3', 'scim'), { ok: false, status: 401, reason: 'unknown' });
+    const outside = await keys.authorize(scim.secret, '192.0.2.1', 'scim');
+    assert.ok(!outside.ok && outside.status === 403);
+    assert.deepEqual([outside.reason, outside.detail], ['ipNotAllowed', 'This key may not be used from 192.0.2.1; it has an IP allow-list']);
+    const scimOnAdmin = await keys.authorize(scim.secret, '10.1.2.3', 'api');
+    assert.ok(!scimOnAdmin.ok && scimOnAdmin.status === 403 && scimOnAdmin.reason === 'wrongKeyType');
+    assert.match(scimOnAdmin.detail, /^This key is a SCIM key/);
+    const apiOnScim = await keys.authorize(api.secret, undefined, 'scim');
+    assert.ok(!apiOnScim.ok && apiOnScim.status === 403 && apiOnScim.reason === 'wrongKeyType');
+    assert.match(apiOnScim.detail, /^This key is an admin API key/);
+    await store.organizations.update(ctx.orgId, { scimEnabled: false });
+    keys.forgetOrganization(ctx.orgId);
+    const disabled = await keys.authorize(scim.secret, '10.1.2.3', 'scim');
+    assert.ok(!disabled.ok && disabled.status === 403);
+    assert.deepEqual([disabled.reason, disabled.principal.orgId], ['scimDisabled', ctx.orgId], 'the refused key still names its organization');
+    assert.equal((await keys.authorize(api.secret, undefined, 'api')).ok, true, 'the SCIM toggle does not apply to the admin API');
+  });
+
   it('returns the secret once and stores only its hash and prefix', async () => {
     const keys = service();
     const created = await keys.create(ctx, { type: 'scim', description: 'Entra ID', expiresAt: '2027-06-30' });

@@ -1,5 +1,5 @@
 /**
- * API keys (DESIGN.md §3, issue 5 "API Access"): generate, list, revoke. The secret is returned
+ * API keys (DESIGN.md §3): generate, list, revoke. The secret is returned
  * exactly once, from `create`; the store keeps only its SHA-256 and a short visible prefix. Key
  * events go to the revision history in the same transaction as the change. Authentication of
  * bearer secrets lives in api-key-authenticator.ts, which `createApiKeyService` wires in.
@@ -14,6 +14,7 @@ import { checkProvidedSecret, generateSecret, hashSecret } from './api-key-secre
 import type { Authenticator } from './authenticator.ts';
 import type { OperationContext } from './context.ts';
 import { compileAllowlist } from './ip-allowlist.ts';
+import { createKeyAuthorizer } from './key-authorization.ts';
 
 export type ApiKeyType = 'scim' | 'api';
 
@@ -34,7 +35,7 @@ export interface NewApiKeyInput {
   readonly secret?: string;
 }
 
-/** A key's lifecycle state as admins see it (issue 5). */
+/** A key's lifecycle state as admins see it. */
 export type ApiKeyStatus = 'active' | 'expiring' | 'expired' | 'revoked';
 
 /** A key as listed: everything but the hash. */
@@ -46,7 +47,7 @@ export interface CreatedApiKey {
   readonly secret: string;
 }
 
-/** How long before expiry a key counts as "expiring soon" (the reminder window of issue 5). */
+/** How long before expiry a key counts as "expiring soon" (the reminder window of key-expiry reminders). */
 export const EXPIRING_SOON_MS = 30 * 24 * 60 * 60 * 1000;
 const MAX_DESCRIPTION_LENGTH = 200;
 const MAX_ALLOWLIST_ENTRIES = 100;
@@ -181,6 +182,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
 
   return {
     authenticate: auth.authenticate,
+    authorize: createKeyAuthorizer(auth.authenticate),
     forgetOrganization: auth.forgetOrganization,
     flushLastUsed: auth.flush,
     firstUsesWritten: auth.settled,

@@ -1,5 +1,5 @@
 /**
- * The revision history (DESIGN.md §3, issue 5 item 6): query by time range, actor type, action and
+ * The revision history (DESIGN.md §3): query by time range, actor type, action and
  * resource with cursor paging; a user's own history; export as CSV or JSON streamed in constant
  * memory (keyset batches in, string chunks out); and retention. The events themselves are written by
  * each use case in the transaction of its change (record-change.ts, api-keys.ts, roles.ts …).

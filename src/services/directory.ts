@@ -1,5 +1,5 @@
 /**
- * Read access to the provisioned directory for the host application (issue 5, item 8): users and
+ * Read access to the provisioned directory for the host application: users and
  * groups a page at a time with a SCIM filter and an opaque cursor (RFC 9865), and the members of a
  * group in member-id order, so a 100,000-member group is read in constant-size pages and never
  * loaded whole. Only the first page of a listing counts `totalResults`: counting every page would
@@ -30,7 +30,7 @@ function decode(cursor: string): string {
 }
 
 /** A page of users or groups (their stored SCIM resources). */
-export interface ResourcePage {
+export interface DirectoryPage {
   readonly resources: readonly ScimResource[];
   /** On the first page only. */
   readonly totalResults?: number;
@@ -65,7 +65,7 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
     return { ...toStoreQuery(scim, schemas, limits), includeTotal: cursor === '' && query.withTotal !== false };
   }
 
-  function pageOf(page: { resources: readonly { resource: ScimResource }[]; totalResults?: number; nextCursor?: string }): ResourcePage {
+  function pageOf(page: { resources: readonly { resource: ScimResource }[]; totalResults?: number; nextCursor?: string }): DirectoryPage {
     return {
       resources: page.resources.map((r) => r.resource),
       ...(page.totalResults === undefined ? {} : { totalResults: page.totalResults }),
@@ -75,11 +75,11 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
 
   return {
     /** A page of the organization's users in id order (filter: SCIM filter syntax, RFC 7644 §3.4.2.2). */
-    listUsers: async (orgId: string, query: DirectoryQuery): Promise<ResourcePage> =>
+    listUsers: async (orgId: string, query: DirectoryQuery): Promise<DirectoryPage> =>
       pageOf(await store.users.list(orgId, storeQuery(query, await deps.userSchemas(orgId)))),
 
     /** A page of the organization's groups in id order, without their members. */
-    listGroups: async (orgId: string, query: DirectoryQuery): Promise<ResourcePage> =>
+    listGroups: async (orgId: string, query: DirectoryQuery): Promise<DirectoryPage> =>
       pageOf(await store.groups.list(orgId, storeQuery(query, await deps.groupSchemas(orgId)))),
 
     /** One page of the group's direct members (404 for a group not in the organization). */

@@ -1,5 +1,5 @@
 /**
- * Key-expiry reminders (issue 5, item 3). For every unrevoked key with an `expiresAt`, exactly one
+ * Key-expiry reminders. For every unrevoked key with an `expiresAt`, exactly one
  * mail goes out a month (configurable) before it expires and exactly one more once it has expired,
  * to the organization's notification addresses — across restarts and with several instances.
  *

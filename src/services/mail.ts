@@ -1,11 +1,10 @@
 /**
- * Outgoing mail (issue 5, item 3). With an SMTP server configured (`SMTP_URL`), mails go through
- * nodemailer; without one they are only recorded. Either way every mail lands in the
+ * Outgoing mail. With a transport (the SMTP adapter in src/mail/ when `SMTP_URL` is set), mails are
+ * delivered through it; without one they are only recorded. Either way every mail lands in the
  * organization's mail log (visible through the admin API) with what became of it, and is reported
  * to `onMail` for the server log. A failed SMTP delivery is logged and thrown, so the job that
  * sent it is retried.
  */
-import { createTransport } from 'nodemailer';
 import type { MailLogRecord, MailStatus, MailTransportKind } from '../store/rows.ts';
 import type { Store } from '../store/store.ts';
 
@@ -18,38 +17,11 @@ export interface MailMessage {
   readonly text: string;
 }
 
-/** Something that delivers a mail and answers with the server's message id. */
+/** The port a mail delivery adapter implements: deliver a mail, answer with the server's message id. */
 export interface MailTransport {
   readonly kind: MailTransportKind;
   send(message: { readonly from: string; readonly to: readonly string[]; readonly subject: string; readonly text: string }): Promise<{ readonly messageId: string | null }>;
   close(): void;
-}
-
-export interface SmtpOptions {
-  /** Do not upgrade to TLS with STARTTLS (local test servers). */
-  readonly ignoreTLS?: boolean;
-  /** Milliseconds to wait for the connection and for each SMTP reply (30 s by default). */
-  readonly timeoutMs?: number;
-}
-
-/** An SMTP transport for `smtp://user:pass@host:port` or `smtps://…` (nodemailer). */
-export function createSmtpTransport(url: string, options: SmtpOptions = {}): MailTransport {
-  const timeout = options.timeoutMs ?? 30_000;
-  const transporter = createTransport({
-    url,
-    ignoreTLS: options.ignoreTLS ?? false,
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-  });
-  return {
-    kind: 'smtp',
-    async send(message) {
-      const info = await transporter.sendMail({ from: message.from, to: [...message.to], subject: message.subject, text: message.text });
-      return { messageId: typeof info.messageId === 'string' ? info.messageId : null };
-    },
-    close: () => transporter.close(),
-  };
 }
 
 export interface MailServiceDeps {

@@ -1,5 +1,5 @@
 /**
- * Operators (issue 5, item 9): the SaaS vendor's staff, who manage every organization. An operator
+ * Operators: the SaaS vendor's staff, who manage every organization. An operator
  * has an e-mail and a password hashed with argon2id at the OWASP minimum parameters (19 MiB, two
  * passes, one lane). Logging in issues a session: a random 256-bit bearer token (also sent as a
  * cookie by the HTTP edge) of which only the SHA-256 is stored, valid until its expiry or logout.

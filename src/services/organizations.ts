@@ -1,7 +1,8 @@
 /**
- * Organizations (tenants, DESIGN.md §3): create with a derived slug and the predefined roles, read,
- * list, rename, delete with all their data, the SCIM toggle (Settings → Security) and the IdP compatibility profile, and the first-start
- * bootstrap that gives a new deployment one organization and one SCIM key (issue 4).
+ * Organizations (tenants, DESIGN.md §3): create with a derived slug, the predefined roles and the
+ * policies of a preset, read, list, rename, delete with all their data, the SCIM toggle (Settings →
+ * Security) and the IdP compatibility profile, and the first-start bootstrap that gives a new
+ * deployment one organization and one SCIM key.
  */
 import { ScimError } from '../core/scim-error.ts';
 import type { OrganizationRecord } from '../store/rows.ts';
@@ -9,6 +10,7 @@ import { appendEvent } from './record-change.ts';
 import type { Store } from '../store/store.ts';
 import { insertApiKey, type CreatedApiKey } from './api-keys.ts';
 import type { Actor, OperationContext } from './context.ts';
+import { DEFAULT_POLICY_PRESET, presetPolicies, type PolicyPresetName } from './policies.ts';
 
 /** The roles every organization starts with; `Employee` is the default for users without `userType`. */
 export const PREDEFINED_ROLES = [
@@ -109,11 +111,13 @@ export interface NewOrganizationInput {
   /** Defaults to a slug derived from the name (made unique with `-2`, `-3`, …). */
   readonly slug?: string;
   readonly scimEnabled?: boolean;
+  /** The policy preset the organization starts from (policies.ts `POLICY_PRESETS`; default `rfc-open`). */
+  readonly preset?: string;
 }
 
 /**
- * Creates an organization through `tx` with its predefined roles and its `organization.created`
- * audit event; call it inside a transaction.
+ * Creates an organization through `tx` with its predefined roles, every user policy of its preset
+ * stored in its settings, and its `organization.created` audit event; call it inside a transaction.
  */
 export async function insertOrganization(tx: Store, actor: Actor, input: NewOrganizationInput): Promise<OrganizationView> {
   const name = validName(input.name);
@@ -121,12 +125,15 @@ export async function insertOrganization(tx: Store, actor: Actor, input: NewOrga
     throw new ScimError(400, 'invalidValue', `slug "${input.slug}" must be lower-case letters, digits and single dashes`);
   }
   const slug = input.slug ?? (await freeSlug(tx, slugify(name)));
-  const record = await tx.organizations.create({ name, slug, scimEnabled: input.scimEnabled ?? true, settings: { compatibilityProfile: 'lenient' } });
+  const preset = input.preset ?? DEFAULT_POLICY_PRESET;
+  const policies = presetPolicies(preset);
+  const settings = { compatibilityProfile: 'lenient', policies };
+  const record = await tx.organizations.create({ name, slug, scimEnabled: input.scimEnabled ?? true, settings });
   for (const role of PREDEFINED_ROLES) {
     await tx.roles.create(record.id, { name: role.name, description: role.description, predefined: true });
   }
   const ctx = { orgId: record.id, actor };
-  await audit(tx, ctx, 'organization.created', { after: { name, slug, scimEnabled: record.scimEnabled } });
+  await audit(tx, ctx, 'organization.created', { after: { name, slug, scimEnabled: record.scimEnabled, preset, policies } });
   return organizationView(record);
 }
 
@@ -135,6 +142,8 @@ export interface OrganizationServiceDeps {
   readonly clock?: () => Date;
   /** Called after an organization's toggle or settings changed (the authenticator forgets its cache). */
   readonly onChange?: (orgId: string) => void;
+  /** The policy preset of organizations created without one (SCIMD_DEFAULT_POLICY_PRESET). */
+  readonly defaultPreset?: PolicyPresetName;
 }
 
 /** Creates the organization service over a store. */
@@ -163,8 +172,9 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
   }
 
   return {
-    /** Creates an organization (name required; slug derived when not given). */
-    create: (actor: Actor, input: NewOrganizationInput) => store.transaction((tx) => insertOrganization(tx, actor, input)),
+    /** Creates an organization (name required; slug derived when not given; preset defaults to the deployment's). */
+    create: (actor: Actor, input: NewOrganizationInput) =>
+      store.transaction((tx) => insertOrganization(tx, actor, { ...input, preset: input.preset ?? deps.defaultPreset })),
 
     /** The organization, or 404. */
     async get(id: string): Promise<OrganizationView> {
@@ -219,7 +229,7 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
       if (existing.length > 1) return { status: 'existing' };
       try {
         return await store.transaction(async (tx) => {
-          const organization = await insertOrganization(tx, SYSTEM_ACTOR, { ...BOOTSTRAP_ORGANIZATION });
+          const organization = await insertOrganization(tx, SYSTEM_ACTOR, { ...BOOTSTRAP_ORGANIZATION, ...(deps.defaultPreset ? { preset: deps.defaultPreset } : {}) });
           const ctx = { orgId: organization.id, actor: SYSTEM_ACTOR };
           const input = { type: 'scim', description: 'Bootstrap SCIM key', ...(options.token === undefined ? {} : { secret: options.token }) } as const;
           const created = await insertApiKey(tx, ctx, input, clock());

@@ -2,16 +2,25 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePatchRequest } from '../core/messages/patch-request.ts';
 import { testDialects } from '../../test/store/harness.ts';
-import { adminFixture, clientBody, rejectsWith, type AdminFixture } from '../../test/services/kit.ts';
-import { DEFAULT_POLICIES, policiesOf, validatePolicyChange } from './policies.ts';
+import { ADMIN, adminFixture, clientBody, rejectsWith, type AdminFixture } from '../../test/services/kit.ts';
+import { createOrganizationService } from './organizations.ts';
+import { DEFAULT_POLICIES, POLICY_PRESETS, policiesOf, validatePolicyChange } from './policies.ts';
 import { checkUserName, isEmailAddress } from './policy-rules.ts';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ops = (body: unknown) => parsePatchRequest(body);
 
 describe('policy values', () => {
-  it('defaults to e-mail userNames, mutable userNames, derived displayNames and the Employee role', () => {
-    assert.deepEqual(policiesOf({}), DEFAULT_POLICIES);
+  it('reads an absent policy as the rfc-open preset: any userName and userType, nothing derived, the Employee role', () => {
+    assert.deepEqual(policiesOf({}), POLICY_PRESETS['rfc-open']);
+    assert.deepEqual(DEFAULT_POLICIES, {
+      userNameMustBeEmail: false,
+      allowedDomains: [],
+      userNameImmutable: false,
+      deriveDisplayName: false,
+      userTypeMustNameRole: false,
+      defaultRole: 'Employee',
+    });
     assert.deepEqual(policiesOf({ policies: { userNameImmutable: true, allowedDomains: ['contoso.com'] } }), {
       ...DEFAULT_POLICIES,
       userNameImmutable: true,
@@ -25,12 +34,13 @@ describe('policy values', () => {
   });
 
   it('names the rule a userName breaks', () => {
-    const policies = { ...DEFAULT_POLICIES, allowedDomains: ['contoso.com', '*.fabrikam.com'] };
+    const emailRules = POLICY_PRESETS['email-identity'];
+    const policies = { ...emailRules, allowedDomains: ['contoso.com', '*.fabrikam.com'] };
     assert.doesNotThrow(() => checkUserName('ann@CONTOSO.com', policies));
     assert.doesNotThrow(() => checkUserName('ann@eu.fabrikam.com', policies));
     assert.throws(() => checkUserName('ann@fabrikam.com', policies), /not in an allowed domain; .*"allowed domains" permits contoso.com, \*.fabrikam.com/);
-    assert.throws(() => checkUserName('ann', DEFAULT_POLICIES), /userName "ann" is not an e-mail address; .*"userName must be an e-mail address"/);
-    assert.doesNotThrow(() => checkUserName('ann', { ...DEFAULT_POLICIES, userNameMustBeEmail: false }));
+    assert.throws(() => checkUserName('ann', emailRules), /userName "ann" is not an e-mail address; .*"userName must be an e-mail address"/);
+    assert.doesNotThrow(() => checkUserName('ann', DEFAULT_POLICIES));
   });
 
   it('refuses unknown policies and values of the wrong type', () => {
@@ -39,6 +49,11 @@ describe('policy values', () => {
     assert.throws(() => validatePolicyChange({ userNameImmutable: 'yes' }), /userNameImmutable must be true or false/);
     assert.throws(() => validatePolicyChange({ allowedDomains: ['not a domain'] }), /"not a domain" is not a domain/);
     assert.throws(() => validatePolicyChange({ compatibilityProfile: 'loose' }), /"lenient" or "strict", not "loose"/);
+    assert.throws(() => validatePolicyChange({ preset: 'email' }), /preset must be one of "rfc-open", "email-identity", not "email"/);
+  });
+
+  it('expands a preset into every user policy, with explicit values overriding it', () => {
+    assert.deepEqual(validatePolicyChange({ preset: 'email-identity', allowedDomains: ['Contoso.com'] }), { ...POLICY_PRESETS['email-identity'], allowedDomains: ['contoso.com'] });
   });
 });
 
@@ -46,7 +61,9 @@ for (const dialect of await testDialects()) {
   describe(`policies enforced by the user service on ${dialect.name}`, () => {
     let f: AdminFixture;
     before(async () => {
-      f = await adminFixture(dialect);
+      // The email-identity rules with userName renames allowed, so each rule is tested on its own.
+      f = await adminFixture(dialect, { preset: 'email-identity' });
+      await f.policies.update(f.admin, { userNameImmutable: false });
     });
     after(() => f.close());
 
@@ -165,8 +182,66 @@ for (const dialect of await testDialects()) {
       assert.equal(event?.requestId, 'req-admin');
       assert.equal(event?.sourceIp, '192.0.2.1');
       await f.policies.update(f.admin, { compatibilityProfile: 'lenient', userNameImmutable: false });
-      assert.deepEqual(await f.policies.get(f.org.id), { ...DEFAULT_POLICIES, compatibilityProfile: 'lenient' });
+      assert.deepEqual(await f.policies.get(f.org.id), { ...POLICY_PRESETS['email-identity'], userNameImmutable: false, compatibilityProfile: 'lenient' });
       await rejectsWith(f.policies.get('nope'), 404, undefined, /Organization "nope" not found/);
+    });
+  });
+}
+
+for (const dialect of await testDialects()) {
+  describe(`policy presets on ${dialect.name}`, () => {
+    let f: AdminFixture;
+    before(async () => {
+      f = await adminFixture(dialect);
+    });
+    after(() => f.close());
+
+    it('opens a new organization to any unique userName and any userType (rfc-open)', async () => {
+      assert.deepEqual(await f.policies.get(f.org.id), { ...POLICY_PRESETS['rfc-open'], compatibilityProfile: 'lenient' });
+      const created = await f.users.create(f.scim, { schemas: [USER], userName: 'bjensen', name: { givenName: 'Barbara', familyName: 'Jensen' } });
+      assert.equal(created.resource['userName'], 'bjensen');
+      assert.equal(created.resource['userType'], 'Employee', 'a missing userType is the default role');
+      assert.equal(created.resource['displayName'], undefined, 'nothing is derived');
+      await rejectsWith(f.users.create(f.scim, { schemas: [USER], userName: 'BJensen' }), 409, 'uniqueness', /userName/);
+    });
+
+    it('keeps a userType that names no role as sent, gives the user the default role and says so in the history and the members view', async () => {
+      const created = await f.users.create(f.scim, { ...clientBody('B-O1'), userName: 'contractor@okta.local', externalId: 'c1', userType: 'Contractor' });
+      const id = created.resource['id'] as string;
+      assert.equal(created.resource['userType'], 'Contractor');
+      const history = await f.store.auditEvents.query(f.org.id, { limit: 1, action: 'user.created' });
+      assert.deepEqual((history.events[0]?.changes as Record<string, unknown>)['roleMapping'], {
+        userType: 'Contractor',
+        role: 'Employee',
+        reason: 'userType names no role of the organization; the user has the default role',
+      });
+      const admin = await f.users.create(f.scim, { schemas: [USER], userName: 'boss', userType: 'Admin' });
+      const members = await f.roles.members(f.org.id, { count: 10 });
+      const byId = new Map(members.users.map((u) => [u.id, u.role]));
+      assert.deepEqual(byId.get(id), { role: 'Employee', assignedBy: 'defaultRole' });
+      assert.deepEqual(byId.get(admin.resource['id'] as string), { role: 'Admin', assignedBy: 'userType' });
+      const adminHistory = await f.store.auditEvents.query(f.org.id, { limit: 1, action: 'user.created' });
+      assert.equal((adminHistory.events[0]?.changes as Record<string, unknown>)['roleMapping'], undefined, 'a userType naming a role needs no note');
+    });
+
+    it('switches an organization to the email-identity preset and records which preset was applied', async () => {
+      const view = await f.policies.update(f.admin, { preset: 'email-identity', allowedDomains: ['contoso.com'] });
+      assert.deepEqual(view, { ...POLICY_PRESETS['email-identity'], allowedDomains: ['contoso.com'], compatibilityProfile: 'lenient' });
+      await rejectsWith(f.users.create(f.scim, { schemas: [USER], userName: 'kjensen' }), 400, 'invalidValue', /userName "kjensen" is not an e-mail address/);
+      await rejectsWith(f.users.create(f.scim, { schemas: [USER], userName: 'k@contoso.com', userType: 'Contractor' }), 400, 'invalidValue', /userType "Contractor" is not a role/);
+      const history = await f.store.auditEvents.query(f.org.id, { limit: 1, action: 'organization.policies_updated' });
+      assert.equal((history.events[0]?.changes as Record<string, unknown>)['preset'], 'email-identity');
+    });
+
+    it('creates an organization with the preset asked for, or the deployment default, and refuses an unknown one', async () => {
+      const strictOrg = await f.orgs.create(ADMIN, { name: 'Torii-like', preset: 'email-identity' });
+      assert.equal((await f.policies.get(strictOrg.id)).userTypeMustNameRole, true);
+      const created = await f.store.auditEvents.query(strictOrg.id, { limit: 1, action: 'organization.created' });
+      assert.equal(((created.events[0]?.changes as Record<string, Record<string, unknown>>)['after'] ?? {})['preset'], 'email-identity');
+      const deploymentDefault = createOrganizationService({ store: f.store, defaultPreset: 'email-identity' });
+      const other = await deploymentDefault.create(ADMIN, { name: 'Defaulted' });
+      assert.equal((await f.policies.get(other.id)).userNameMustBeEmail, true);
+      await rejectsWith(f.orgs.create(ADMIN, { name: 'Typo', preset: 'open' }), 400, 'invalidValue', /preset must be one of "rfc-open", "email-identity"/);
     });
   });
 }

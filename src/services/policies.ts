@@ -1,8 +1,11 @@
 /**
- * Organization policies (DESIGN.md §3, issue 5 item 5), kept in the organization's settings:
- * userName must be an e-mail address (on by default), optionally from allowed domains; userName
- * immutable after creation (off by default); displayName derived from the name on the first sync;
- * the default role for users without `userType`; and the IdP compatibility profile. The user service
+ * Organization policies (DESIGN.md §3), kept in the organization's settings: userName must be an
+ * e-mail address, optionally from allowed domains; userName immutable after creation; displayName
+ * derived from the name on the first sync; whether `userType` must name a role; the default role
+ * for users without one (or, when it need not, with one that names no role); and the IdP
+ * compatibility profile. A new organization starts from a named preset (`rfc-open` unless the
+ * deployment chooses another): `rfc-open` accepts every RFC 7643-valid user, `email-identity`
+ * enforces the rules of products whose users are identified by their work e-mail. The user service
  * enforces them through `rulesFor` (policy-rules.ts), read through a short-lived per-organization
  * cache that changes made in this process invalidate at once, and changes made by another process
  * (seen through `store.configVersion()`) before its next use.
@@ -19,10 +22,15 @@ export interface UserPolicies {
   readonly userNameMustBeEmail: boolean;
   /** When non-empty, userName's domain must be one of these (`contoso.com`, or `*.contoso.com` for subdomains). */
   readonly allowedDomains: readonly string[];
-  /** A user's userName cannot change after creation: 400 `mutability` (default false). */
+  /** A user's userName cannot change after creation: 400 `mutability`. */
   readonly userNameImmutable: boolean;
-  /** On create, a missing displayName becomes "givenName familyName" (default true). */
+  /** On create, a missing displayName becomes "givenName familyName". */
   readonly deriveDisplayName: boolean;
+  /**
+   * `userType` must name a role exactly (400 `invalidValue` otherwise). When false, any `userType`
+   * is accepted and stored as sent; one that names no role gives the user the default role.
+   */
+  readonly userTypeMustNameRole: boolean;
   /** The role (`userType`) of users created or replaced without one (default `Employee`). */
   readonly defaultRole: string;
 }
@@ -39,30 +47,78 @@ export interface UserRules {
   readonly roleNames: readonly string[];
 }
 
-/** The policies of an organization that never changed them. */
-export const DEFAULT_POLICIES: UserPolicies = Object.freeze({
-  userNameMustBeEmail: true,
-  allowedDomains: Object.freeze([]) as readonly string[],
-  userNameImmutable: false,
-  deriveDisplayName: true,
-  defaultRole: 'Employee',
-});
+const NO_DOMAINS = Object.freeze([]) as readonly string[];
+
+/**
+ * Named starting points for an organization's policies. `rfc-open` accepts any unique userName and
+ * any userType (RFC 7643 §4.1.1), as generic SCIM clients and test suites expect; `email-identity`
+ * is the rule set of products whose users sign in with their work e-mail: userName is an e-mail
+ * address (from the allowed domains, once an admin lists them) that never changes, userType names a
+ * role, and displayName is derived from the name.
+ */
+export const POLICY_PRESETS = Object.freeze({
+  'rfc-open': Object.freeze({
+    userNameMustBeEmail: false,
+    allowedDomains: NO_DOMAINS,
+    userNameImmutable: false,
+    deriveDisplayName: false,
+    userTypeMustNameRole: false,
+    defaultRole: 'Employee',
+  }),
+  'email-identity': Object.freeze({
+    userNameMustBeEmail: true,
+    allowedDomains: NO_DOMAINS,
+    userNameImmutable: true,
+    deriveDisplayName: true,
+    userTypeMustNameRole: true,
+    defaultRole: 'Employee',
+  }),
+} satisfies Record<string, UserPolicies>);
+
+/** The name of a policy preset. */
+export type PolicyPresetName = keyof typeof POLICY_PRESETS;
+
+/** Every preset name, in the order help texts list them. */
+export const POLICY_PRESET_NAMES = Object.keys(POLICY_PRESETS) as PolicyPresetName[];
+
+/** The preset a new organization gets when neither the request nor the deployment names one. */
+export const DEFAULT_POLICY_PRESET: PolicyPresetName = 'rfc-open';
+
+/** True for the name of a policy preset. */
+export const isPolicyPresetName = (value: unknown): value is PolicyPresetName =>
+  typeof value === 'string' && Object.hasOwn(POLICY_PRESETS, value);
+
+/** The preset's policies; 400 `invalidValue` for an unknown name. */
+export function presetPolicies(name: unknown): UserPolicies {
+  if (!isPolicyPresetName(name)) {
+    throw invalid(`preset must be one of ${POLICY_PRESET_NAMES.map((n) => `"${n}"`).join(', ')}, not ${JSON.stringify(name)}`);
+  }
+  return POLICY_PRESETS[name];
+}
+
+/** What an absent stored policy means (organizations store every policy when they are created). */
+export const DEFAULT_POLICIES: UserPolicies = POLICY_PRESETS[DEFAULT_POLICY_PRESET];
 
 const MAX_DOMAINS = 100;
 const DOMAIN = /^(\*\.)?(?=.{1,253}$)[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)+$/u;
 
-const invalid = (detail: string): ScimError => new ScimError(400, 'invalidValue', detail);
+function invalid(detail: string): ScimError {
+  return new ScimError(400, 'invalidValue', detail);
+}
+
+type BooleanPolicy = 'userNameMustBeEmail' | 'userNameImmutable' | 'deriveDisplayName' | 'userTypeMustNameRole';
 
 /** The user policies stored in `settings.policies`, with defaults for anything absent. */
 export function policiesOf(settings: Readonly<Record<string, unknown>>): UserPolicies {
   const stored = (settings['policies'] ?? {}) as Partial<Record<keyof UserPolicies, unknown>>;
-  const bool = (key: 'userNameMustBeEmail' | 'userNameImmutable' | 'deriveDisplayName') =>
+  const bool = (key: BooleanPolicy) =>
     typeof stored[key] === 'boolean' ? (stored[key] as boolean) : DEFAULT_POLICIES[key];
   return {
     userNameMustBeEmail: bool('userNameMustBeEmail'),
     allowedDomains: Array.isArray(stored.allowedDomains) ? stored.allowedDomains.filter((d): d is string => typeof d === 'string') : [],
     userNameImmutable: bool('userNameImmutable'),
     deriveDisplayName: bool('deriveDisplayName'),
+    userTypeMustNameRole: bool('userTypeMustNameRole'),
     defaultRole: typeof stored.defaultRole === 'string' ? stored.defaultRole : DEFAULT_POLICIES.defaultRole,
   };
 }
@@ -90,15 +146,19 @@ export function parseAllowedDomains(value: unknown): string[] {
   return [...new Set(domains)];
 }
 
-/** Validates a partial policy change; unknown keys are refused so typos do not pass silently. */
+/**
+ * Validates a partial policy change; unknown keys are refused so typos do not pass silently. A
+ * `preset` sets every user policy to the preset's value first; the other keys then override it.
+ */
 export function validatePolicyChange(input: Readonly<Record<string, unknown>>): Partial<PolicyView> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = input['preset'] === undefined ? {} : { ...presetPolicies(input['preset']) };
   for (const [key, value] of Object.entries(input)) {
-    if (value === undefined) continue;
+    if (value === undefined || key === 'preset') continue;
     switch (key) {
       case 'userNameMustBeEmail':
       case 'userNameImmutable':
       case 'deriveDisplayName':
+      case 'userTypeMustNameRole':
         out[key] = checkBoolean(key, value);
         break;
       case 'allowedDomains':
@@ -113,7 +173,7 @@ export function validatePolicyChange(input: Readonly<Record<string, unknown>>): 
         out[key] = value;
         break;
       default:
-        throw invalid(`unknown policy "${key}"; known: userNameMustBeEmail, allowedDomains, userNameImmutable, deriveDisplayName, defaultRole, compatibilityProfile`);
+        throw invalid(`unknown policy "${key}"; known: preset, userNameMustBeEmail, allowedDomains, userNameImmutable, deriveDisplayName, userTypeMustNameRole, defaultRole, compatibilityProfile`);
     }
   }
   return out as Partial<PolicyView>;
@@ -214,7 +274,11 @@ export function createPolicyService(deps: PolicyServiceDeps) {
           resourceId: ctx.orgId,
           requestId: ctx.requestId ?? null,
           sourceIp: ctx.sourceIp ?? null,
-          changes: { before: pick(before, keys), after: pick(after, keys) },
+          changes: {
+            ...(input['preset'] === undefined ? {} : { preset: input['preset'] }),
+            before: pick(before, keys),
+            after: pick(after, keys),
+          },
         });
         return after;
       });

@@ -1,5 +1,5 @@
 /**
- * The organization policies applied to a User write (issue 5 items 4–5), as pure functions over
+ * The organization policies applied to a User write, as pure functions over
  * canonical resources (RFC 7643 §4.1). The user service calls `applyUserPolicies` after schema
  * validation on create, replace and patch. A rule checks only a value the write sets or changes:
  * a stored value that predates a policy does not block unrelated updates (such as deactivation).
@@ -77,8 +77,9 @@ function applyDisplayName(resource: ScimResource, policies: UserPolicies, write:
 
 /**
  * Applies the organization's rules to a user about to be written: checks userName (e-mail, allowed
- * domains, immutability), sets a missing `userType` to the default role or checks that it names a
- * role exactly, and derives displayName on create. Returns the resource to store.
+ * domains, immutability), sets a missing `userType` to the default role, checks that a changed
+ * `userType` names a role exactly when the policy asks for it, and derives displayName on create.
+ * Returns the resource to store.
  */
 export function applyUserPolicies(resource: ScimResource, rules: UserRules, write: UserWrite, before?: ScimResource): ScimResource {
   const { policies } = rules;
@@ -86,8 +87,32 @@ export function applyUserPolicies(resource: ScimResource, rules: UserRules, writ
   let out = resource;
   if (isBlank(out['userType'])) {
     out = { ...out, userType: policies.defaultRole };
-  } else if (before === undefined || before['userType'] !== out['userType']) {
+  } else if (policies.userTypeMustNameRole && (before === undefined || before['userType'] !== out['userType'])) {
     checkUserType(out['userType'], rules.roleNames);
   }
   return applyDisplayName(out, policies, write, before);
+}
+
+/** A user's role and where it came from: its `userType`, or the default role when that names none. */
+export interface RoleAssignment {
+  readonly role: string;
+  readonly assignedBy: 'userType' | 'defaultRole';
+}
+
+/** The role a user holds: the role its `userType` names, else the organization's default role. */
+export function roleOf(userType: unknown, rules: UserRules): RoleAssignment {
+  if (typeof userType === 'string' && rules.roleNames.includes(userType)) return { role: userType, assignedBy: 'userType' };
+  return { role: rules.policies.defaultRole, assignedBy: 'defaultRole' };
+}
+
+/**
+ * What the revision history notes when a write leaves a user with a `userType` that names no role
+ * (accepted because the organization does not require one): the value sent and the role given.
+ * Undefined when the userType names a role, is absent, or did not change.
+ */
+export function roleMappingOf(after: ScimResource, before: ScimResource | undefined, rules: UserRules): Readonly<Record<string, unknown>> | undefined {
+  const userType = after['userType'];
+  if (isBlank(userType) || before?.['userType'] === userType) return undefined;
+  const { role, assignedBy } = roleOf(userType, rules);
+  return assignedBy === 'defaultRole' ? { userType, role, reason: 'userType names no role of the organization; the user has the default role' } : undefined;
 }

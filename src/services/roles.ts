@@ -1,7 +1,8 @@
 /**
- * Roles (DESIGN.md §3, issue 5 item 4): the predefined `Admin`, `Editor`, `Viewer` and `Employee`
- * plus custom roles per organization. A user's role is its SCIM `userType` (RFC 7643 §4.1.1), which
- * must name a role exactly; the policy rules (policy-rules.ts) enforce that on every write. A role
+ * Roles (DESIGN.md §3): the predefined `Admin`, `Editor`, `Viewer` and `Employee` plus custom roles
+ * per organization. A user's role is the role its SCIM `userType` (RFC 7643 §4.1.1) names; under the
+ * `userTypeMustNameRole` policy every write must name one exactly, otherwise a userType that names
+ * none gives the user the organization's default role (policy-rules.ts `roleOf`). A role
  * that users hold cannot be renamed or deleted, because the identity provider keeps sending its name.
  * Every change is recorded in the revision history.
  */
@@ -11,6 +12,7 @@ import type { RoleRecord, UserRecord } from '../store/rows.ts';
 import type { Store } from '../store/store.ts';
 import type { OperationContext } from './context.ts';
 import { policiesOf } from './policies.ts';
+import { roleOf, type RoleAssignment } from './policy-rules.ts';
 
 /** The role of users who are not "members" (the members view leaves them out). */
 export const EMPLOYEE_ROLE = 'Employee';
@@ -26,9 +28,14 @@ export interface RoleServiceDeps {
   readonly onChange?: (orgId: string) => void;
 }
 
+/** A user of the members view with the role it holds and whether its userType named that role. */
+export interface MemberUser extends UserRecord {
+  readonly role: RoleAssignment;
+}
+
 /** A page of the members view. */
 export interface MembersPage {
-  readonly users: readonly UserRecord[];
+  readonly users: readonly MemberUser[];
   readonly nextCursor?: string;
 }
 
@@ -146,12 +153,17 @@ export function createRoleService(deps: RoleServiceDeps) {
     },
 
     /**
-     * The members view: users whose role (`userType`) is set and is not `Employee`, in id order,
-     * `count` at a time with a cursor (RFC 9865). One indexed query per page.
+     * The members view: users whose `userType` is set and is not `Employee`, in id order, `count` at
+     * a time with a cursor (RFC 9865), each with the role it holds — a userType that names no role
+     * shows with the default role it was given. One indexed query per page.
      */
     async members(orgId: string, page: { readonly count: number; readonly cursor?: string }): Promise<MembersPage> {
+      const org = await store.organizations.get(orgId);
+      if (!org) throw new ScimError(404, undefined, `Organization "${orgId}" not found`);
+      const rules = { policies: policiesOf(org.settings), roleNames: (await store.roles.list(orgId)).map((r) => r.name) };
       const result = await store.users.list(orgId, { filter: MEMBERS_FILTER, count: page.count, cursor: page.cursor ?? '', includeTotal: false });
-      return result.nextCursor === undefined ? { users: result.resources } : { users: result.resources, nextCursor: result.nextCursor };
+      const users = result.resources.map((user) => ({ ...user, role: roleOf(user.userType, rules) }));
+      return result.nextCursor === undefined ? { users } : { users, nextCursor: result.nextCursor };
     },
   };
 }

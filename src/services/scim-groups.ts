@@ -181,7 +181,7 @@ export function createGroupService(deps: GroupServiceDeps) {
 
     async list(ctx: OperationContext, query: ScimListQuery, options: GroupReadOptions = {}) {
       const schemas = await deps.schemasFor(ctx.orgId);
-      const page = await store.groups.list(ctx.orgId, toStoreQuery(query, schemas, limits));
+      const page = await store.groups.list(ctx.orgId, toStoreQuery(query, schemas, { ...limits, bareWords: !(ctx.strict ?? false) }));
       const resources = await Promise.all(page.resources.map((r) => view(store, r, options)));
       return { ...page, resources };
     },

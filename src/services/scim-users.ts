@@ -17,7 +17,7 @@ import { diffResources, hiddenAttributesOf } from './changes.ts';
 import type { OperationContext } from './context.ts';
 import { toStoreQuery } from './listing.ts';
 import type { UserRules } from './policies.ts';
-import { applyUserPolicies, type UserWrite } from './policy-rules.ts';
+import { applyUserPolicies, roleMappingOf, type UserWrite } from './policy-rules.ts';
 import { recordChange } from './record-change.ts';
 
 export interface UserView {
@@ -91,16 +91,18 @@ export function createUserService(deps: UserServiceDeps) {
     return withGroupsOf(record, await tx.users.groupsOf(record.orgId, record.id));
   }
 
-  async function record(ctx: OperationContext, tx: Store, schemas: ResourceSchemas, before: UserRecord | undefined, after: UserRecord | undefined) {
+  async function record(ctx: OperationContext, tx: Store, schemas: ResourceSchemas, before: UserRecord | undefined, after: UserRecord | undefined, rules?: UserRules) {
     const changes = diffResources(before?.resource, after?.resource, hiddenAttributesOf(schemas));
     const subject = (after ?? before) as UserRecord;
     const type = lifecycleEvent(before, after);
     if (type === 'user.updated' && changes.changed.length === 0) return;
+    // A userType that names no role is kept as sent; the history says which role the user got.
+    const roleMapping = after && rules ? roleMappingOf(after.resource, before?.resource, rules) : undefined;
     await recordChange(tx, ctx, {
       action: type,
       resourceType: 'User',
       resourceId: subject.id,
-      changes,
+      changes: roleMapping ? { ...changes, roleMapping } : changes,
       // The resource as SCIM returns it: after the change, or before it for a delete.
       event: { resource: subject.resource, changed: changes.changed },
     });
@@ -123,10 +125,11 @@ export function createUserService(deps: UserServiceDeps) {
   return {
     async create(ctx: OperationContext, body: unknown): Promise<UserView> {
       const schemas = await deps.schemasFor(ctx.orgId);
-      const input = withPolicies(await rulesOf(ctx), validateResource(body, schemas, { strict: ctx.strict ?? false }), 'create');
+      const rules = await rulesOf(ctx);
+      const input = withPolicies(rules, validateResource(body, schemas, { strict: ctx.strict ?? false }), 'create');
       return store.transaction(async (tx) => {
         const created = await tx.users.create(ctx.orgId, input);
-        await record(ctx, tx, schemas, undefined, created);
+        await record(ctx, tx, schemas, undefined, created, rules);
         return view(tx, created, {});
       });
     },
@@ -143,7 +146,7 @@ export function createUserService(deps: UserServiceDeps) {
         const valid = validateResource(body, schemas, { strict: ctx.strict ?? false, existing: before.resource });
         const input = withPolicies(rules, valid, 'replace', before.resource);
         const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { ...writeOptions(expectedVersion), current: before }), 'User', id);
-        await record(ctx, tx, schemas, before, after);
+        await record(ctx, tx, schemas, before, after, rules);
         return view(tx, after, { withGroups: true });
       });
     },
@@ -164,7 +167,7 @@ export function createUserService(deps: UserServiceDeps) {
         const valid = validateResource(result.resource, schemas, { strict: ctx.strict ?? false, existing: before.resource });
         const input = withPolicies(rules, valid, 'patch', before.resource);
         const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { expectedVersion: before.version, current: before }), 'User', id);
-        await record(ctx, tx, schemas, before, after);
+        await record(ctx, tx, schemas, before, after, rules);
         return view(tx, after, { withGroups: true });
       });
     },
@@ -180,7 +183,7 @@ export function createUserService(deps: UserServiceDeps) {
 
     async list(ctx: OperationContext, query: ScimListQuery, options: ReadOptions = {}) {
       const schemas = await deps.schemasFor(ctx.orgId);
-      const page = await store.users.list(ctx.orgId, toStoreQuery(query, schemas, limits));
+      const page = await store.users.list(ctx.orgId, toStoreQuery(query, schemas, { ...limits, bareWords: !(ctx.strict ?? false) }));
       if (!options.withGroups || page.resources.length === 0) {
         return { ...page, resources: page.resources.map((r) => viewOf(r, r.resource)) };
       }

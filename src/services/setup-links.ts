@@ -1,5 +1,5 @@
 /**
- * Setup links (issue 5, item 9): an operator hands a customer admin a time-limited link whose
+ * Setup links: an operator hands a customer admin a time-limited link whose
  * token lets its holder manage one organization's SCIM toggle, API keys and revision history —
  * without an account. The token is random (256 bits) and only its SHA-256 is stored; the link can
  * be revoked before it expires. Creating and revoking links is recorded in the organization's history.

@@ -46,7 +46,7 @@ interface Context extends AttributeContext {
  * expression references the table by its real name. Throws ScimError 400 `invalidFilter` — with
  * the matcher's own detail for type errors — for anything it cannot express exactly.
  */
-export function compileFilter(
+export function filterToSql(
   filter: Filter,
   target: FilterTarget,
   schemas: ResourceSchemas,

@@ -66,7 +66,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The weak ETag of a version number (RFC 7644 §3.14), also stored as `meta.version`. */
-export const etagOf = (version: number): string => `W/"${version}"`;
+export const metaVersionOf = (version: number): string => `W/"${version}"`;
 
 /** The resource as stored: computed and secret attributes removed, `id` and `meta` set. */
 export function storedResource(resource: ScimResource, id: string, meta: StoredMeta): ScimResource {
@@ -80,7 +80,7 @@ export function storedResource(resource: ScimResource, id: string, meta: StoredM
     resourceType: meta.resourceType,
     created: meta.created,
     lastModified: meta.lastModified,
-    version: etagOf(meta.version),
+    version: metaVersionOf(meta.version),
   };
   return out;
 }

@@ -210,7 +210,7 @@ export interface JobRecord {
   readonly updatedAt: string;
 }
 
-/** An operator: the vendor's staff member who manages every organization (issue 5, item 9). */
+/** An operator: the vendor's staff member who manages every organization. */
 export interface OperatorRecord {
   readonly id: string;
   readonly email: string;
@@ -264,7 +264,7 @@ export interface MailLogRecord {
   readonly error: string | null;
 }
 
-/** SCIM request counts of one organization in one UTC hour (provisioning activity, issue 5). */
+/** SCIM request counts of one organization in one UTC hour (provisioning activity). */
 export interface ActivityHourRecord {
   readonly orgId: string;
   /** `YYYY-MM-DDTHH`, UTC. */

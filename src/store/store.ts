@@ -519,7 +519,7 @@ export interface Store {
    * A number that differs from the one the previous call returned whenever another process (the
    * CLI, another scimd instance) may have committed changes to organizations, roles, API keys or extension schemas
    * since then. Caches of those compare it before every use, so such a change takes effect on the
-   * next request (issue 5: revocation and the SCIM toggle). Synchronous and cheap: no round trip.
+   * next request (revocation and the SCIM toggle). Synchronous and cheap: no round trip.
    */
   configVersion(): number;
   /** Cheap round trip for readiness checks. */

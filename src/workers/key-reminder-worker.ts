@@ -1,5 +1,5 @@
 /**
- * The key-expiry reminder worker (issue 5, item 3): every interval it runs the sweep that enqueues
+ * The key-expiry reminder worker: every interval it runs the sweep that enqueues
  * due reminders, then leases and delivers them (src/services/key-reminders.ts explains why each
  * mail goes out exactly once). Runs never overlap; `stop()` waits for the current one to finish.
  */

@@ -1,5 +1,5 @@
 /**
- * The administration story of issue 5 through the real `scimd` binary on one temporary DATA_DIR,
+ * The administration story (organizations, keys, roles, policies, history) through the real `scimd` binary on one temporary DATA_DIR,
  * next to a running `scimd serve` on the same SQLite database: create an organization and a SCIM
  * key with the CLI, provision users with `userType` roles, read and export the revision history,
  * rotate the key, toggle SCIM, read the provisioning activity, and delete the organization.
@@ -31,7 +31,7 @@ describe('scimd administration commands', () => {
   });
 
   it('creates an organization and a SCIM key with an expiry, printing JSON for scripts', async () => {
-    const org = await scimd('org', 'create', '--name', 'Acme', '--json');
+    const org = await scimd('org', 'create', '--name', 'Acme', '--preset', 'email-identity', '--json');
     assert.equal(org.code, 0, org.stderr);
     const created = json<{ id: string; tenantUrl: string; scimEnabled: boolean; slug: string }>(org.stdout);
     assert.deepEqual([created.tenantUrl, created.scimEnabled, created.slug], ['https://scim.example.test/scim/v2', true, 'acme']);

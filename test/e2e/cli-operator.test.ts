@@ -1,5 +1,5 @@
 /**
- * Operators and setup links through the real `scimd` binary (issue 5, items 8 and 9): create an
+ * Operators and setup links through the real `scimd` binary: create an
  * operator and a setup link with the CLI, then use both against a running `scimd serve` on the same
  * SQLite database — the operator logs in to the admin API, the customer admin's link manages the
  * organization's keys — and revoke the link from the CLI.

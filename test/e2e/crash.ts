@@ -40,6 +40,8 @@ export interface CrashReport {
 }
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+/** How long a start may take: generous, because a busy machine slows the restart, not the check. */
+const START_TIMEOUT_MS = 180_000;
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /** mulberry32: a small seeded PRNG, so a run's choices repeat. */
@@ -189,7 +191,7 @@ export async function crashRun(options: CrashOptions): Promise<CrashReport> {
   let integrity = 'n/a';
   try {
     for (let round = 1; round <= options.kills; round += 1) {
-      const served = await serveScimd(env);
+      const served = await serveScimd(env, [], START_TIMEOUT_MS);
       const call = client(served, tenant.token);
       await check(call, round);
       let alive = true;
@@ -207,7 +209,7 @@ export async function crashRun(options: CrashOptions): Promise<CrashReport> {
       if (failure !== undefined) throw failure;
       log(`${options.db} kill ${round}/${options.kills} after ${window} ms: ${acknowledged} acknowledged, ${interrupted} interrupted so far`);
     }
-    const served = await serveScimd(env);
+    const served = await serveScimd(env, [], START_TIMEOUT_MS);
     await check(client(served, tenant.token), options.kills + 1);
     await served.stop();
     if (db.sqlitePath !== undefined) {

@@ -1,5 +1,5 @@
 /**
- * Changes made by another process reach this process's caches on the next request (issue 5:
+ * Changes made by another process reach this process's caches on the next request (
  * "revoke takes effect on the next request", the SCIM toggle "effective on the next request").
  * Two stores on one database stand for the server and the CLI (or a second instance): the server's
  * key and policy caches hold entries for 10 s and 60 s, far longer than each test waits, so only
@@ -91,7 +91,8 @@ for (const openPair of pairs) {
       const time = manualClock();
       const server = adminServices(pair.server, time.clock);
       const other = adminServices(pair.other, time.clock);
-      const org = await other.orgs.create(ADMIN, { name: `Acme ${Math.random()}` });
+      // The email-identity preset: a userType must name a role, so role changes are visible to SCIM writes.
+      const org = await other.orgs.create(ADMIN, { name: `Acme ${Math.random()}`, preset: 'email-identity' });
       const admin = { orgId: org.id, actor: ADMIN, requestId: 'req-cli' };
       const created = await other.keys.create(admin, { type: 'scim', description: 'Entra' });
       await settled(pair.server);

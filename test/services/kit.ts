@@ -60,12 +60,12 @@ export function adminServices(store: SqlStore, clock: () => Date) {
   return { keys, policies, roles, orgs, users };
 }
 
-/** A fresh store on `dialect` with one organization; `scim` is a SCIM-key context in it. */
-export async function adminFixture(dialect: TestDialect) {
+/** A fresh store on `dialect` with one organization (of `preset`); `scim` is a SCIM-key context in it. */
+export async function adminFixture(dialect: TestDialect, options: { readonly preset?: string } = {}) {
   const time = manualClock();
   const store = await dialect.open({ clock: time.clock });
   const services = adminServices(store, time.clock);
-  const org = await services.orgs.create(ADMIN, { name: 'Acme' });
+  const org = await services.orgs.create(ADMIN, { name: 'Acme', ...options });
   const admin: OperationContext = { orgId: org.id, actor: ADMIN, requestId: 'req-admin', sourceIp: '192.0.2.1' };
   const scim: OperationContext = { orgId: org.id, actor: scimActor('key-1', 'Entra'), requestId: 'req-scim', sourceIp: '203.0.113.5' };
   return { store, time, org, admin, scim, ...services, close: () => dialect.close(store) };

@@ -12,7 +12,7 @@ import { userSchemas } from '../../src/core/schema/resource-types.ts';
 import { URN } from '../../src/core/urns.ts';
 import type { Database } from '../../src/store/database.ts';
 import { extensionIndexStatement } from '../../src/store/extension-index.ts';
-import { compileFilter } from '../../src/store/filter-to-sql.ts';
+import { filterToSql } from '../../src/store/filter-to-sql.ts';
 import { CUSTOM_SCHEMA, CUSTOM_URN, generateDataSet } from './filter-dataset.ts';
 import { loadDataSet, openPostgres, openSqlite } from './filter-databases.ts';
 import type { TestDatabase } from './filter-databases.ts';
@@ -25,7 +25,7 @@ const CASES = [
 ] as const;
 
 async function plan(db: TestDatabase, filter: string): Promise<string> {
-  const where = compileFilter(parseFilter(filter), 'users', schemas, db.caps);
+  const where = filterToSql(parseFilter(filter), 'users', schemas, db.caps);
   if (db.caps.name === 'postgres') {
     return db.db.transaction().execute(async (trx: Kysely<Database>) => {
       await sql`set local enable_seqscan = off`.execute(trx);
@@ -55,7 +55,7 @@ describe('filters on extension attributes and expression indexes', () => {
   for (const { filter, index } of CASES) {
     it(`answers ${filter} through ${index.name} once it exists, with the same users`, async () => {
       for (const db of dbs) {
-        const ids = async () => (await db.db.selectFrom('users').select('id').where('org_id', '=', ORG).where(compileFilter(parseFilter(filter), 'users', schemas, db.caps)).orderBy('id').execute()).map((r) => r.id);
+        const ids = async () => (await db.db.selectFrom('users').select('id').where('org_id', '=', ORG).where(filterToSql(parseFilter(filter), 'users', schemas, db.caps)).orderBy('id').execute()).map((r) => r.id);
         const withoutIndex = await ids();
         assert.doesNotMatch(await plan(db, filter), new RegExp(index.name), db.caps.name);
         await extensionIndexStatement(db.caps, index).execute(db.db);

@@ -11,7 +11,7 @@ import { matchFilter } from '../../src/core/filter/match.ts';
 import { isScimError } from '../../src/core/scim-error.ts';
 import { groupSchemas, userSchemas } from '../../src/core/schema/resource-types.ts';
 import type { ResourceSchemas, ScimResource } from '../../src/core/schema/types.ts';
-import { compileFilter } from '../../src/store/filter-to-sql.ts';
+import { filterToSql } from '../../src/store/filter-to-sql.ts';
 import { CUSTOM_SCHEMA, createRandom, generateDataSet } from './filter-dataset.ts';
 import { loadDataSet, openDatabases, storedGroup, storedUser } from './filter-databases.ts';
 import type { TestDatabase } from './filter-databases.ts';
@@ -50,7 +50,7 @@ function matcherResources(): { users: ScimResource[]; groups: ScimResource[] } {
 }
 
 async function sqlIds(target: TestDatabase, table: 'users' | 'groups', text: string, schemas: ResourceSchemas): Promise<string[]> {
-  const where = compileFilter(parseFilter(text), table, schemas, target.caps);
+  const where = filterToSql(parseFilter(text), table, schemas, target.caps);
   const rows = await target.db
     .selectFrom(table)
     .select('id')

@@ -13,7 +13,7 @@ import { parseFilter } from '../../src/core/filter/parser.ts';
 import { isScimError } from '../../src/core/scim-error.ts';
 import { groupSchemas, userSchemas } from '../../src/core/schema/resource-types.ts';
 import { postgresCapabilities, sqliteCapabilities } from '../../src/store/capabilities.ts';
-import { compileFilter } from '../../src/store/filter-to-sql.ts';
+import { filterToSql } from '../../src/store/filter-to-sql.ts';
 import type { FilterSqlLimits } from '../../src/store/filter-to-sql.ts';
 
 interface ErrorFixture {
@@ -31,7 +31,7 @@ function assertRejected(filter: Filter, target: 'users' | 'groups', expected: Om
   const schemas = target === 'users' ? userSchemas() : groupSchemas();
   for (const caps of [sqliteCapabilities, postgresCapabilities]) {
     assert.throws(
-      () => compileFilter(filter, target, schemas, caps, limits),
+      () => filterToSql(filter, target, schemas, caps, limits),
       (error: unknown) => {
         assert.ok(isScimError(error), `expected a ScimError, got ${String(error)}`);
         assert.equal(error.status, expected.status);
@@ -77,6 +77,6 @@ describe('filters the SQL compiler refuses', () => {
 
   it('accepts the same filter when it stays within the limits', () => {
     const text = Array.from({ length: 10 }, (_, i) => `emails.value eq "u${i}@example.com"`).join(' or ');
-    assert.doesNotThrow(() => compileFilter(parseFilter(text), 'users', userSchemas(), sqliteCapabilities));
+    assert.doesNotThrow(() => filterToSql(parseFilter(text), 'users', userSchemas(), sqliteCapabilities));
   });
 });

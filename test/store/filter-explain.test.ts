@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import { parseFilter } from '../../src/core/filter/parser.ts';
 import { groupSchemas, userSchemas } from '../../src/core/schema/resource-types.ts';
 import type { Database } from '../../src/store/database.ts';
-import { compileFilter } from '../../src/store/filter-to-sql.ts';
+import { filterToSql } from '../../src/store/filter-to-sql.ts';
 import { generateDataSet } from './filter-dataset.ts';
 import { loadDataSet, openPostgres, openSqlite } from './filter-databases.ts';
 import type { TestDatabase } from './filter-databases.ts';
@@ -37,7 +37,7 @@ const HOT: readonly { filter: string; target: 'users' | 'groups'; postgres: RegE
 
 function whereOf(entry: (typeof HOT)[number], db: TestDatabase) {
   const schemas = entry.target === 'users' ? userSchemas() : groupSchemas();
-  return compileFilter(parseFilter(entry.filter), entry.target, schemas, db.caps);
+  return filterToSql(parseFilter(entry.filter), entry.target, schemas, db.caps);
 }
 
 async function postgresPlan(db: TestDatabase, entry: (typeof HOT)[number]): Promise<string> {

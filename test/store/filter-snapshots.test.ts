@@ -23,7 +23,7 @@ import { groupSchemas, userSchemas } from '../../src/core/schema/resource-types.
 import { postgresCapabilities, sqliteCapabilities } from '../../src/store/capabilities.ts';
 import type { SqlCapabilities } from '../../src/store/capabilities.ts';
 import type { Database } from '../../src/store/database.ts';
-import { compileFilter } from '../../src/store/filter-to-sql.ts';
+import { filterToSql } from '../../src/store/filter-to-sql.ts';
 import { sortExpression } from '../../src/store/sort.ts';
 
 interface Compiled {
@@ -94,7 +94,7 @@ function compileCase(entry: Omit<Snapshot, 'sqlite' | 'postgres'>, db: Kysely<Da
   const schemas = entry.target === 'users' ? userSchemas() : groupSchemas();
   const base = db.selectFrom(entry.target).select('id').where('org_id', '=', 'org-1');
   if (entry.filter !== undefined) {
-    const query = base.where(compileFilter(parseFilter(entry.filter), entry.target, schemas, caps)).compile();
+    const query = base.where(filterToSql(parseFilter(entry.filter), entry.target, schemas, caps)).compile();
     return { sql: query.sql, parameters: query.parameters };
   }
   const path = splitAttributePath(entry.sortBy ?? '');

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sql } from 'kysely';
-import { appliedMigrations, migrateToLatest } from '../../src/store/migrations/migrate.ts';
+import { Migrator, sql } from 'kysely';
+import { appliedMigrations, migrateToLatest, migrations } from '../../src/store/migrations/migrate.ts';
+import { policiesOf } from '../../src/services/policies.ts';
 import { testDialects } from './harness.ts';
 
 for (const dialect of await testDialects()) {
@@ -20,10 +21,11 @@ for (const dialect of await testDialects()) {
           { name: '0006-events-webhooks', status: 'Success' },
           { name: '0007-schema-extensions', status: 'Success' },
           { name: '0008-sync-state', status: 'Success' },
+          { name: '0010-explicit-policies', status: 'Success' },
           { name: '0011-active-by-default', status: 'Success' },
           { name: '0012-sync-logs', status: 'Success' },
         ]);
-        assert.deepEqual(await appliedMigrations(store), ['0001-initial', '0002-administration', '0003-operators-and-mail', '0004-provisioning-activity', '0005-change-announcements', '0006-events-webhooks', '0007-schema-extensions', '0008-sync-state', '0011-active-by-default', '0012-sync-logs']);
+        assert.deepEqual(await appliedMigrations(store), ['0001-initial', '0002-administration', '0003-operators-and-mail', '0004-provisioning-activity', '0005-change-announcements', '0006-events-webhooks', '0007-schema-extensions', '0008-sync-state', '0010-explicit-policies', '0011-active-by-default', '0012-sync-logs']);
         const again = await migrateToLatest(store);
         assert.equal(again.error, undefined);
         assert.deepEqual(again.results, [], 'a second run has nothing to do');
@@ -56,6 +58,38 @@ for (const dialect of await testDialects()) {
         assert.deepEqual([fixed?.active, fixed?.resource['active'], fixed?.version], [true, true, absent.version]);
         const kept = await store.users.get(org.id, off.id);
         assert.deepEqual([kept?.active, kept?.resource['active']], [false, false]);
+      } finally {
+        await dialect.close(store);
+      }
+    });
+
+    it('keeps the e-mail rules of organizations created before policy presets existed', async () => {
+      const store = await dialect.open({}, false);
+      try {
+        const migrator = new Migrator({
+          db: store.kysely,
+          provider: { getMigrations: async () => migrations(store.ddl) },
+          migrationTableName: 'scimd_migration',
+          migrationLockTableName: 'scimd_migration_lock',
+        });
+        assert.equal((await migrator.migrateTo('0005-change-announcements')).error, undefined);
+        const untouched = await store.organizations.create({ name: 'Old', slug: 'old', settings: { compatibilityProfile: 'lenient' } });
+        const changed = await store.organizations.create({ name: 'Tuned', slug: 'tuned', settings: { policies: { userNameMustBeEmail: false, allowedDomains: ['contoso.com'] } } });
+        assert.equal((await migrateToLatest(store)).error, undefined);
+        const old = await store.organizations.get(untouched.id);
+        assert.deepEqual(policiesOf(old?.settings ?? {}), {
+          userNameMustBeEmail: true,
+          allowedDomains: [],
+          userNameImmutable: false,
+          deriveDisplayName: true,
+          userTypeMustNameRole: true,
+          defaultRole: 'Employee',
+        });
+        assert.equal(old?.settings['compatibilityProfile'], 'lenient', 'other settings stay');
+        const tuned = policiesOf((await store.organizations.get(changed.id))?.settings ?? {});
+        assert.equal(tuned.userNameMustBeEmail, false, 'a stored choice wins over the old default');
+        assert.deepEqual(tuned.allowedDomains, ['contoso.com']);
+        assert.equal(tuned.userTypeMustNameRole, true);
       } finally {
         await dialect.close(store);
       }

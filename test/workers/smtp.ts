@@ -5,7 +5,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { createSmtpTransport, type MailTransport } from '../../src/services/mail.ts';
+import { createSmtpTransport } from '../../src/mail/smtp-transport.ts';
+import type { MailTransport } from '../../src/services/mail.ts';
 
 /** One received message. */
 export interface ReceivedMail {

@@ -92,6 +92,22 @@ describe('admin commands in-process', () => {
     assert.equal((await cli('org', 'policy', orgId, '--user-name-email', 'maybe')).code, 2);
   });
 
+  it('creates an organization with a policy preset, and refuses an unknown preset', async () => {
+    const open = JSON.parse((await cli('org', 'create', '--name', 'Open', '--json')).out.join('\n')) as { policies: Record<string, unknown> };
+    assert.equal(open.policies['userNameMustBeEmail'], false);
+    const created = await cli('org', 'create', '--name', 'Initech', '--preset', 'email-identity');
+    assert.equal(created.code, 0, created.err.join('\n'));
+    for (const rule of ['userName must be e-mail', 'userType must name role', 'userName immutable', 'Derive displayName']) {
+      assert.ok(created.out.some((line) => new RegExp(`^${rule}: +on$`).test(line)), `${rule} in ${created.out.join('\n')}`);
+    }
+    const typo = await cli('org', 'create', '--name', 'Typo', '--preset', 'email');
+    assert.deepEqual([typo.code, typo.err], [1, ['scimd: preset must be one of "rfc-open", "email-identity", not "email"']]);
+    const switched = await cli('org', 'policy', orgId, '--preset', 'email-identity', '--user-name-immutable', 'off', '--json');
+    const view = JSON.parse(switched.out.join('\n')) as Record<string, unknown>;
+    assert.deepEqual([view['userNameMustBeEmail'], view['userNameImmutable'], view['userTypeMustNameRole']], [true, false, true]);
+    await cli('org', 'policy', orgId, '--preset', 'rfc-open');
+  });
+
   it('renames the organization and manages custom roles by name', async () => {
     assert.deepEqual((await cli('org', 'rename', orgId, '--name', 'Globex Corp')).out, [`Renamed ${orgId} to "Globex Corp"`]);
     assert.deepEqual((await cli('role', 'create', '--org', orgId, '--name', 'Auditor')).code, 0);

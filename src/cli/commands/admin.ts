@@ -6,13 +6,7 @@
  */
 import { userInfo } from 'node:os';
 import { storeConfigOf, type Config } from '../../config.ts';
-import { createActivityService } from '../../services/activity.ts';
-import { createApiKeyService } from '../../services/api-keys.ts';
-import { createAuditService } from '../../services/audit.ts';
 import type { Actor, OperationContext } from '../../services/context.ts';
-import { createOrganizationService } from '../../services/organizations.ts';
-import { createPolicyService } from '../../services/policies.ts';
-import { createRoleService } from '../../services/roles.ts';
 import { createSchemaExtensionService } from '../../services/schema-extensions.ts';
 import { createStore } from '../../store/create-store.ts';
 import { migrateToLatest } from '../../store/migrations/migrate.ts';
@@ -72,22 +66,26 @@ async function openStore(config: Config): Promise<SqlStore> {
   return store;
 }
 
-/** The services of one command run over one store. */
-export function adminSession(config: Config, store: SqlStore) {
-  const keys = createApiKeyService({ store, cacheTtlMs: 0, flushIntervalMs: 0 });
-  const policies = createPolicyService({ store, cacheTtlMs: 0 });
+/**
+ * The services of one command run over one store, built by the composition root's `buildScimd`
+ * (loaded when a command needs it, so `scimd --help` does not load the HTTP stack).
+ */
+export async function adminSession(config: Config, store: SqlStore) {
+  const { buildScimd } = await import('../../build-scimd.ts');
+  // A command reads what other processes changed a moment ago: no lookup caches.
+  const { services } = buildScimd({ ...config, apiKeys: { ...config.apiKeys, cacheTtlMs: 0 } }, store);
   return {
     config,
     store,
     actor: cliActor(),
     tenantUrl: tenantUrlOf(config),
-    keys,
-    policies,
-    orgs: createOrganizationService({ store }),
-    roles: createRoleService({ store }),
+    keys: services.apiKeys,
+    policies: services.policies,
+    orgs: services.organizations,
+    roles: services.roles,
     schemas: createSchemaExtensionService({ store }),
-    audit: createAuditService({ store }),
-    activity: createActivityService({ store, flushIntervalMs: 0 }),
+    audit: services.audit,
+    activity: services.activity,
     /** The operation context of a change to `orgId` made from the command line. */
     ctx(orgId: string): OperationContext {
       return { orgId, actor: this.actor };
@@ -95,13 +93,13 @@ export function adminSession(config: Config, store: SqlStore) {
   };
 }
 
-export type AdminSession = ReturnType<typeof adminSession>;
+export type AdminSession = Awaited<ReturnType<typeof adminSession>>;
 
 /** Opens the database named by the flags/environment, runs `work`, and always closes it. */
 export async function withAdmin<T>(values: Readonly<Record<string, unknown>>, work: (session: AdminSession) => Promise<T>): Promise<T> {
   const config = configFromFlags(values);
   const store = await openStore(config);
-  const session = adminSession(config, store);
+  const session = await adminSession(config, store);
   try {
     return await work(session);
   } finally {

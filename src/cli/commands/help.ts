@@ -18,6 +18,7 @@ Commands:
               delete, rotate, replay
   events      The event feed: tail --org <id> [--follow]
   sync        Provisioning client: run, init, test-connection, job, runs, expr
+  validate    Check a SCIM endpoint as Entra and Okta do: validate <TenantURL> <token> [--profile] [--json]
               Run "scimd help <command>" (or "scimd <command> --help") for its options;
               add --json for scripts.
 

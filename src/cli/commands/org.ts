@@ -12,7 +12,7 @@ import { ADMIN_OPTIONS, UsageError, onOff, positional, printJson, required, with
 /** `scimd org --help`. */
 export const ORG_USAGE = `Usage: scimd org <subcommand> [options]
 
-  create --name <name> [--slug <slug>] [--scim on|off] [--quiet]
+  create --name <name> [--slug <slug>] [--scim on|off] [--preset rfc-open|email-identity] [--quiet]
                                                         Create an organization (SCIM on by default);
                                                         --quiet prints only its id, for scripts
   list                                                  List organizations
@@ -20,21 +20,26 @@ export const ORG_USAGE = `Usage: scimd org <subcommand> [options]
   rename <orgId> --name <name>                          Rename (id, slug and Tenant URL stay)
   delete <orgId> --yes                                  Delete it with ALL its data
   scim on|off <orgId>                                   Turn SCIM provisioning on or off
-  policy <orgId> [--user-name-email on|off] [--allowed-domains <d1,d2|none>]
-         [--user-name-immutable on|off] [--derive-display-name on|off]
+  policy <orgId> [--preset rfc-open|email-identity] [--user-name-email on|off]
+         [--allowed-domains <d1,d2|none>] [--user-name-immutable on|off]
+         [--derive-display-name on|off] [--user-type-must-name-role on|off]
          [--default-role <role>] [--profile lenient|strict]   Show or change the policies
   activity <orgId> [--bucket hour|day] [--from <date>] [--to <date>] [--all]
                                                         Provisioning activity: totals, then the
                                                         hours (days) that had any; --all: every one
 
 Every subcommand takes --json (machine-readable output), --database-url, --data-dir and
---public-url (for the Tenant URL shown).`;
+--public-url (for the Tenant URL shown). A new organization gets the policies of --preset, else of
+SCIMD_DEFAULT_POLICY_PRESET (rfc-open: any userName and userType; email-identity: e-mail userName
+that never changes, userType must name a role, displayName from the name).`;
 
 const POLICY_FLAGS = {
   'user-name-email': { type: 'string' },
   'allowed-domains': { type: 'string' },
   'user-name-immutable': { type: 'string' },
   'derive-display-name': { type: 'string' },
+  'user-type-must-name-role': { type: 'string' },
+  preset: { type: 'string' },
   'default-role': { type: 'string' },
   profile: { type: 'string' },
 } as const;
@@ -89,6 +94,7 @@ function policyFields(p: PolicyView): [string, string][] {
     ['Allowed domains', p.allowedDomains.length === 0 ? 'any' : p.allowedDomains.join(', ')],
     ['userName immutable', p.userNameImmutable ? 'on' : 'off'],
     ['Derive displayName', p.deriveDisplayName ? 'on' : 'off'],
+    ['userType must name role', p.userTypeMustNameRole ? 'on' : 'off'],
     ['Default role', p.defaultRole],
     ['Compatibility profile', p.compatibilityProfile],
   ];
@@ -107,9 +113,11 @@ async function listAll(session: AdminSession): Promise<OrganizationView[]> {
 /** The policy change the flags ask for (empty when none was given). */
 function policyChange(values: Values): Record<string, unknown> {
   const change: Record<string, unknown> = {};
+  if (values.preset !== undefined) change['preset'] = values.preset;
   if (values['user-name-email'] !== undefined) change['userNameMustBeEmail'] = onOff(values['user-name-email'], '--user-name-email');
   if (values['user-name-immutable'] !== undefined) change['userNameImmutable'] = onOff(values['user-name-immutable'], '--user-name-immutable');
   if (values['derive-display-name'] !== undefined) change['deriveDisplayName'] = onOff(values['derive-display-name'], '--derive-display-name');
+  if (values['user-type-must-name-role'] !== undefined) change['userTypeMustNameRole'] = onOff(values['user-type-must-name-role'], '--user-type-must-name-role');
   if (values['allowed-domains'] !== undefined) {
     const list = values['allowed-domains'].trim();
     change['allowedDomains'] = list === '' || list === 'none' ? [] : list.split(',').map((d) => d.trim());
@@ -164,10 +172,15 @@ function done(io: CliIo, s: AdminSession, values: Values, org: OrganizationView,
 
 const create: Handler = async (io, s, values) => {
   const scimEnabled = values.scim === undefined ? true : onOff(values.scim, '--scim');
-  const org = await s.orgs.create(s.actor, { name: required(values.name, 'name'), scimEnabled, ...(values.slug ? { slug: values.slug } : {}) });
-  if (values.quiet) io.out(org.id);
-  else if (values.json) printJson(io, orgJson(org, s.tenantUrl));
-  else printOrg(io, org, s.tenantUrl);
+  const input = { name: required(values.name, 'name'), scimEnabled, ...(values.slug ? { slug: values.slug } : {}), ...(values.preset ? { preset: values.preset } : {}) };
+  const org = await s.orgs.create(s.actor, input);
+  if (values.quiet) {
+    io.out(org.id);
+    return 0;
+  }
+  const policies = await s.policies.get(org.id);
+  if (values.json) printJson(io, { ...orgJson(org, s.tenantUrl), policies });
+  else printOrg(io, org, s.tenantUrl, policies);
   return 0;
 };
 

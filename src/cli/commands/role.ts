@@ -50,14 +50,14 @@ async function members(io: CliIo, s: AdminSession, orgId: string, json: boolean)
   const users = [];
   for (let cursor: string | undefined; ; ) {
     const page = await s.roles.members(orgId, { count: 500, ...(cursor === undefined ? {} : { cursor }) });
-    users.push(...page.users.map((u) => ({ id: u.id, userName: u.userName, displayName: u.displayName, role: u.userType, active: u.active })));
+    users.push(...page.users.map((u) => ({ id: u.id, userName: u.userName, displayName: u.displayName, userType: u.userType, role: u.role.role, active: u.active })));
     if (page.nextCursor === undefined) break;
     cursor = page.nextCursor;
   }
   if (json) return (printJson(io, users), 0);
   const lines = renderTable(users, [
     { header: 'userName', value: (u) => u.userName },
-    { header: 'role', value: (u) => u.role },
+    { header: 'role', value: (u) => (u.userType === u.role ? u.role : `${u.role} (userType "${u.userType ?? ''}" names no role)`) },
     { header: 'active', value: (u) => u.active },
     { header: 'displayName', value: (u) => u.displayName },
     { header: 'id', value: (u) => u.id },

@@ -1,6 +1,6 @@
 /**
  * `scimd setup-link …`: an operator hands a customer admin a time-limited link to manage one
- * organization's SCIM toggle, keys and history (issue 5, item 9). The URL and token are printed
+ * organization's SCIM toggle, keys and history. The URL and token are printed
  * once; list shows the links without tokens; revoke ends one early.
  */
 import { parseArgs } from 'node:util';

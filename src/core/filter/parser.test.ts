@@ -82,6 +82,19 @@ describe('parseFilter limits', () => {
     assertScimError(() => parseFilter('userName eq "abc"', { maxLength: 10 }), 400, 'invalidFilter', 'at position 11');
   });
 
+  it('reads a bare word as a string only when bareWords is on, keeping true/false/null and the error positions', () => {
+    const userType = attributePath('userType');
+    assert.deepEqual(parseFilter('userType eq Employee', { bareWords: true }), compare(userType, 'eq', 'Employee'));
+    assert.deepEqual(
+      parseFilter('userName eq bjensen@example.com and active eq true', { bareWords: true }),
+      and(compare(attributePath('userName'), 'eq', 'bjensen@example.com'), compare(attributePath('active'), 'eq', true)),
+    );
+    assert.deepEqual(parseFilter('emails[type eq work]', { bareWords: true }), valuePath(attributePath('emails'), compare(attributePath('type'), 'eq', 'work')));
+    assertScimError(() => parseFilter('userType eq Employee'), 400, 'invalidFilter', 'at position 13: expected a value after "eq"');
+    assertScimError(() => parseFilter("userType eq 'Employee'", { bareWords: true }), 400, 'invalidFilter', 'at position 13: expected a value after "eq"');
+    assertScimError(() => parseFilter('userType eq Employee extra', { bareWords: true }), 400, 'invalidFilter', 'at position 22: expected "and", "or" or the end');
+  });
+
   it('reads long and/or chains without treating them as nesting', () => {
     const terms = Array.from({ length: 200 }, (_, i) => `id eq "${i}"`);
     const filter = parseFilter(terms.join(' or '));

@@ -29,6 +29,16 @@ export interface FilterLimits {
   readonly maxDepth?: number;
 }
 
+/** How `parseFilter` reads a filter: its limits, and whether the lenient profile's leniencies apply. */
+export interface FilterOptions extends FilterLimits {
+  /**
+   * Read a bare word after a comparison operator as a string (`userType eq Employee` as
+   * `userType eq "Employee"`), as hand-written requests and some clients send it. `true`, `false`
+   * and `null` keep their meaning. Off by default (RFC 7644 §3.4.2.2 requires quotes).
+   */
+  readonly bareWords?: boolean;
+}
+
 /** The limits `parseFilter` applies when none are given. */
 export const DEFAULT_FILTER_LIMITS: Readonly<Required<FilterLimits>> = Object.freeze({ maxLength: 4096, maxDepth: 32 });
 
@@ -74,6 +84,7 @@ export class FilterParser {
     readonly fail: Failure,
     private readonly maxDepth: number,
     private readonly noun: string,
+    private readonly bareWords = false,
   ) {}
 
   peek(offset = 0): Token {
@@ -246,6 +257,7 @@ export class FilterParser {
     if (isKeyword(token, 'true')) return true;
     if (isKeyword(token, 'false')) return false;
     if (isKeyword(token, 'null')) return null;
+    if (this.bareWords && (token.kind === 'word' || (token.kind === 'bad' && !/['+]/.test(token.text)))) return token.text;
     const expected = `expected a value after "${op}" (a quoted string, a number, true, false or null), found ${this.describe(token)}`;
     if (token.kind === 'word' || token.kind === 'bad' || token.kind === 'subAttribute') {
       const bare = token.text.replace(/^'(.*)'$/, '$1');
@@ -258,16 +270,16 @@ export class FilterParser {
 /**
  * Parses a SCIM filter (RFC 7644 §3.4.2.2) into the frozen AST of nodes.ts.
  * Throws `ScimError(400, 'invalidFilter')` whose detail names the 1-based position and what was
- * expected, for syntax errors, an empty filter, or a filter beyond `limits`.
+ * expected, for syntax errors, an empty filter, or a filter beyond the limits of `options`.
  */
-export function parseFilter(text: string, limits: FilterLimits = {}): Filter {
-  const maxLength = limits.maxLength ?? DEFAULT_FILTER_LIMITS.maxLength;
-  const maxDepth = limits.maxDepth ?? DEFAULT_FILTER_LIMITS.maxDepth;
+export function parseFilter(text: string, options: FilterOptions = {}): Filter {
+  const maxLength = options.maxLength ?? DEFAULT_FILTER_LIMITS.maxLength;
+  const maxDepth = options.maxDepth ?? DEFAULT_FILTER_LIMITS.maxDepth;
   const fail = failWith('invalidFilter', 'filter');
   if (text.length > maxLength) {
     fail(maxLength + 1, `the filter is ${text.length} characters long, over the limit of ${maxLength} (maxLength)`);
   }
-  const parser = new FilterParser(tokenize(text, fail), fail, maxDepth, 'filter');
+  const parser = new FilterParser(tokenize(text, fail), fail, maxDepth, 'filter', options.bareWords ?? false);
   if (parser.peek().kind === 'end') {
     fail(1, 'the filter is empty; expected an expression such as userName eq "bjensen"');
   }

@@ -6,7 +6,7 @@
 import { getIgnoreCase, isPlainObject } from '../json.ts';
 import { badRequest } from '../scim-error.ts';
 import { readAttribute, writeAttribute, type PatchContext } from './context.ts';
-import { coerceComplex, coerceElements, coerceSimple } from './coerce-value.ts';
+import { coerceComplex, coercePatchElements, coerceSimple } from './coerce-value.ts';
 import { asList, mergeComplex, orUnassigned, withSub } from './complex-values.ts';
 import { jsonEqual } from './json-values.ts';
 import { appendElements, enforceSinglePrimary, removeElements } from './multi-valued.ts';
@@ -16,7 +16,7 @@ import type { AttributeTarget } from './resolve-target.ts';
 type Write = 'add' | 'replace';
 
 function writeMultiValued(context: PatchContext, target: AttributeTarget, op: Write, current: unknown, value: unknown): void {
-  const items = coerceElements(value, target.attribute, target.label, context.strict);
+  const items = coercePatchElements(value, target.attribute, target.label, context.strict);
   const { list, written } = appendElements(op === 'add' ? asList(current) : [], items, target.attribute);
   const next = orUnassigned(enforceSinglePrimary(list, written, target.attribute, context.strict));
   assertImmutableAllows(target.label, target.attribute, orUnassigned(asList(current)), next);
@@ -61,7 +61,7 @@ export function writeWholeAttribute(context: PatchContext, target: AttributeTarg
 export function removeWholeAttribute(context: PatchContext, target: AttributeTarget, value: unknown): void {
   const current = readAttribute(context.resource, target);
   if (target.attribute.multiValued && value !== undefined && value !== null) {
-    const items = coerceElements(value, target.attribute, target.label, context.strict);
+    const items = coercePatchElements(value, target.attribute, target.label, context.strict);
     const next = orUnassigned(removeElements(asList(current), items, target.attribute));
     assertImmutableAllows(target.label, target.attribute, orUnassigned(asList(current)), next);
     writeAttribute(context, target, next);

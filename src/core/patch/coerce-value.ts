@@ -77,13 +77,13 @@ export function coerceComplex(
 }
 
 /** One element of a multi-valued attribute (complex or simple); `null` members are not allowed. */
-export function coerceElement(value: unknown, attribute: AttributeDefinition, label: string, strict: boolean): unknown {
+export function coercePatchElement(value: unknown, attribute: AttributeDefinition, label: string, strict: boolean): unknown {
   if (attribute.type === 'complex') return withoutNulls(coerceComplex(value, attribute, label, strict));
   return coerceSimple(value, attribute, label, strict);
 }
 
 /** The elements of a multi-valued attribute; a single value is wrapped unless strict. */
-export function coerceElements(
+export function coercePatchElements(
   value: unknown,
   attribute: AttributeDefinition,
   label: string,
@@ -93,11 +93,11 @@ export function coerceElements(
     if (strict) {
       throw badRequest('invalidValue', `Attribute "${label}" is multi-valued and needs an array, got ${describeValue(value)}`);
     }
-    return [coerceElement(value, attribute, label, strict)];
+    return [coercePatchElement(value, attribute, label, strict)];
   }
   return value
     .filter((item) => item !== null)
-    .map((item) => coerceElement(item, attribute, label, strict))
+    .map((item) => coercePatchElement(item, attribute, label, strict))
     .filter((item) => !isPlainObject(item) || Object.keys(item).length > 0);
 }
 

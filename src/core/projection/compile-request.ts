@@ -3,7 +3,7 @@
  * the resource type's schemas: names case-insensitive, `attr.sub`, URN-qualified names, and a bare
  * schema URN meaning that whole schema. Names the schemas do not define are ignored.
  */
-import { attributePath } from '../filter/nodes.ts';
+import { attributePath, type ValuePathNode } from '../filter/nodes.ts';
 import { findSchema, resolveAttribute } from '../schema/resolve.ts';
 import type { AttributeDefinition, ResourceSchemas } from '../schema/types.ts';
 
@@ -11,6 +11,8 @@ import type { AttributeDefinition, ResourceSchemas } from '../schema/types.ts';
 export interface ProjectionRequest {
   readonly attributes?: readonly string[];
   readonly excludedAttributes?: readonly string[];
+  /** Value filters on multi-valued attributes (`emails[type eq "work"]`, see value-filters.ts). */
+  readonly valueFilters?: readonly ValuePathNode[];
 }
 
 /** Named sub-attributes (lower-case), or `'all'` when the attribute itself was named. */

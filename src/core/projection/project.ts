@@ -11,6 +11,7 @@ import { attributePath } from '../filter/nodes.ts';
 import type { AttributeDefinition, ResourceSchemas, ScimResource } from '../schema/types.ts';
 import { attributeKey, compileRequest } from './compile-request.ts';
 import type { CompiledRequest, ProjectionRequest } from './compile-request.ts';
+import { applyValueFilters } from './value-filters.ts';
 
 export type { ProjectionRequest } from './compile-request.ts';
 
@@ -92,10 +93,12 @@ function projectBlock(
  * Returns a NEW resource holding what a response may show for `request` (RFC 7644 §3.9). Attribute
  * names are case-insensitive and may be `attr.sub`, URN-qualified, or a bare schema URN (the whole
  * extension). When both lists are given, `attributes` wins. An extension block left empty is
- * removed and its URN dropped from `schemas`.
+ * removed and its URN dropped from `schemas`. `valueFilters` keep only the matching values of
+ * their attributes.
  */
-export function project(resource: ScimResource, schemas: ResourceSchemas, request: ProjectionRequest = {}): ScimResource {
+export function project(source: ScimResource, schemas: ResourceSchemas, request: ProjectionRequest = {}): ScimResource {
   const compiled = compileRequest(schemas, request);
+  const resource = request.valueFilters?.length ? applyValueFilters(source, schemas, request.valueFilters) : source;
   const extensionIds = new Map(schemas.extensions.map((s) => [s.id.toLowerCase(), s]));
   const core: Record<string, unknown> = {};
   const blocks: Record<string, unknown> = {};

@@ -1,4 +1,4 @@
-/** Provisioning activity (issue 5, item 7): counts per hour or day, the last success, the last errors. */
+/** Provisioning activity: counts per hour or day, the last success, the last errors. */
 import { z } from 'zod';
 import type { AdminContext } from './deps.ts';
 import { defineRoute, type AdminRoute } from './route.ts';

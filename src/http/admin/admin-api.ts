@@ -1,5 +1,5 @@
 /**
- * The admin API under `/api/v1` (issue 5, item 8): JSON, SCIM-shaped errors, authenticated by
+ * The admin API under `/api/v1`: JSON, SCIM-shaped errors, authenticated by
  * `api` keys with scopes, operator sessions or setup links (principal.ts), described by the OpenAPI
  * 3.1 document at `/api/v1/openapi.json` that is generated from the very route list registered here
  * and browsable at `/api/v1/docs` (api-docs.ts).
@@ -79,11 +79,11 @@ function fallback(routes: readonly AdminRoute[]) {
 /** Registers the admin API on `app`; returns the registered routes (the OpenAPI route included). */
 export function registerAdminApi(app: Hono<AppEnv>, services: AdminServices, options: AdminApiOptions): readonly AdminRoute[] {
   const admin: AdminContext = { ...services, origin: options.origin, maxPageSize: options.maxPageSize, defaultPageSize: options.defaultPageSize };
-  // The document describes the route that serves it, so it is built once the list is complete.
-  const built: { document?: unknown } = {};
+  // The document describes the route that serves it, so it is built once the list is complete —
+  // on its first request, not at start-up (converting every zod schema costs start-up time).
+  let document: unknown;
   const routes = [...adminRoutes(admin)];
-  routes.push(openApiRoute(() => built.document));
-  built.document = buildOpenApiDocument(routes, { version: ADMIN_API_VERSION, basePath: ADMIN_PREFIX });
+  routes.push(openApiRoute(() => (document ??= buildOpenApiDocument(routes, { version: ADMIN_API_VERSION, basePath: ADMIN_PREFIX }))));
   const authenticate = createAdminAuthenticator({ operators: services.operators, setupLinks: services.setupLinks, apiKeys: services.apiKeys, clientIp: options.clientIp });
   registerAdminRoutes(app, ADMIN_PREFIX, routes, { authenticate, maxBodyBytes: options.maxBodyBytes, clientIp: options.clientIp });
   registerApiDocs(app, ADMIN_PREFIX);

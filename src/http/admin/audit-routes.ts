@@ -1,5 +1,5 @@
 /**
- * The revision history (issue 5, item 6): a filtered page with a cursor, and the export as CSV or
+ * The revision history: a filtered page with a cursor, and the export as CSV or
  * JSON streamed chunk by chunk (the service reads keyset batches, the response pulls one chunk at
  * a time), so exporting a million events holds only a batch in memory.
  */

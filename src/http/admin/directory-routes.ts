@@ -1,5 +1,5 @@
 /**
- * Read access to the provisioned directory for the host application (issue 5, item 8): users
+ * Read access to the provisioned directory for the host application: users
  * (with a SCIM filter), groups without their member lists, a group's members page by page, the
  * members view (users whose role is not Employee), and one user's own history. Every listing pages
  * with an opaque cursor (RFC 9865), so the last page of a million users costs what the first does;
@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { OperationContext } from '../../services/context.ts';
-import type { ResourcePage } from '../../services/directory.ts';
+import type { DirectoryPage } from '../../services/directory.ts';
 import { pageSize, type AdminContext } from './deps.ts';
 import { defineRoute, type AdminRoute } from './route.ts';
 import { AuditEventList, MemberList, ResourceList, ScimResource } from './schemas.ts';
@@ -31,7 +31,7 @@ function directoryQuery(admin: AdminContext, query: z.infer<typeof ListQuery>) {
   };
 }
 
-function resourcePage(page: ResourcePage) {
+function resourcePage(page: DirectoryPage) {
   return {
     items: page.resources,
     ...(page.totalResults === undefined ? {} : { totalResults: page.totalResults }),
@@ -81,10 +81,10 @@ function userRoutes(admin: AdminContext): AdminRoute[] {
       tag: TAG,
       access: { kind: 'org', scope: 'users:read' },
       query: PageQuery,
-      responses: { 200: { description: 'Users whose role (userType) is not Employee', schema: ResourceList } },
+      responses: { 200: { description: 'Users whose userType is set and is not Employee, each with `role`: the role held and whether its userType named it (`assignedBy`)', schema: ResourceList } },
       async handle({ params, query }) {
         const page = await admin.roles.members(params['orgId'] ?? '', { count: pageSize(admin, query.count), ...(query.cursor ? { cursor: query.cursor } : {}) });
-        return { status: 200, body: { items: page.users.map((u) => u.resource), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+        return { status: 200, body: { items: page.users.map((u) => ({ ...u.resource, role: u.role })), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
       },
     }),
   ];

@@ -1,5 +1,5 @@
 /**
- * API keys (issue 5, item 2): list without secrets, generate (the secret is in this one response),
+ * API keys: list without secrets, generate (the secret is in this one response),
  * show, revoke. A caller that is not an operator can only grant scopes it holds itself, so a key or
  * a setup link cannot mint a key more powerful than itself.
  */

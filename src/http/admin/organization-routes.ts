@@ -1,5 +1,5 @@
 /**
- * Organizations (issue 5, item 1): operators list, create and delete them; a caller with the
+ * Organizations: operators list, create and delete them; a caller with the
  * organization's scopes reads it, renames it, flips its SCIM toggle and changes its policies and
  * notification addresses.
  */

@@ -1,16 +1,15 @@
 /**
- * Who is calling the admin API (issue 5, items 8 and 9), from `Authorization: Bearer <token>` or
+ * Who is calling the admin API, from `Authorization: Bearer <token>` or
  * the session cookie: an operator session (`scimd_session_…`, every organization), a setup link
  * (`scimd_setup_…`, one organization's toggle, keys and history), or an `api` key (one
- * organization, its scopes). A `scim` key gets 403: it may provision and nothing else. Failures are
- * the same SCIM error bodies as on the SCIM API.
+ * organization, its scopes; the key service decides whether the key may be used, see
+ * services/key-authorization.ts). Failures are the same SCIM error bodies as on the SCIM API.
  */
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { ScimError } from '../../core/scim-error.ts';
-import type { Authenticator, KeyPrincipal } from '../../services/authenticator.ts';
+import type { Authenticator } from '../../services/authenticator.ts';
 import type { Actor } from '../../services/context.ts';
-import { createAllowlistCache } from '../../services/ip-allowlist.ts';
 import { operatorActor, SESSION_TOKEN_PREFIX, type OperatorService } from '../../services/operators.ts';
 import { SETUP_TOKEN_PREFIX, type SetupLinkService } from '../../services/setup-links.ts';
 import { bearerSecret } from '../auth.ts';
@@ -55,19 +54,8 @@ export function holds(principal: AdminPrincipal, orgId: string, scope: Scope): b
   return principal.orgId === orgId && principal.scopes.has(scope);
 }
 
-function checkKey(principal: KeyPrincipal, ip: string | undefined, allowlistOf: ReturnType<typeof createAllowlistCache>): void {
-  if (principal.keyType !== 'api') {
-    throw new ScimError(403, undefined, 'This key is a SCIM key; it can only provision users and groups. The admin API needs a key of type API');
-  }
-  if (principal.ipAllowlist.length > 0 && (ip === undefined || !allowlistOf(principal.ipAllowlist).allows(ip))) {
-    throw new ScimError(403, undefined, `This key may not be used from ${ip ?? 'an unknown address'}; it has an IP allow-list`);
-  }
-}
-
 /** Creates the function that identifies the caller of an admin request, or throws 401/403. */
 export function createAdminAuthenticator(deps: AdminAuthDeps) {
-  const allowlistOf = createAllowlistCache();
-
   async function operator(token: string, via: 'cookie' | 'bearer'): Promise<AdminPrincipal> {
     const session = await deps.operators.authenticate(token);
     if (!session) throw unauthorized('The session has expired or was ended; log in again with POST /api/v1/session');
@@ -84,9 +72,11 @@ export function createAdminAuthenticator(deps: AdminAuthDeps) {
   }
 
   async function apiKey(c: Context<AppEnv>, secret: string): Promise<AdminPrincipal> {
-    const result = await deps.apiKeys.authenticate(secret);
-    if (!result.ok) throw unauthorized(`The bearer token is not a valid key (${result.reason}); use an API key, a session token or a setup-link token`);
-    checkKey(result.principal, deps.clientIp(c), allowlistOf);
+    const result = await deps.apiKeys.authorize(secret, deps.clientIp(c), 'api');
+    if (!result.ok) {
+      if (result.status === 401) throw unauthorized(`The bearer token is not a valid key (${result.reason}); use an API key, a session token or a setup-link token`);
+      throw new ScimError(403, undefined, result.detail);
+    }
     const { orgId, keyId, keyDescription, scopes } = result.principal;
     return { kind: 'apiKey', orgId, keyId, description: keyDescription, scopes: effectiveScopes(scopes) };
   }

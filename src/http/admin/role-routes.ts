@@ -1,4 +1,4 @@
-/** Roles (issue 5, item 4): the predefined ones and custom ones; a role users hold cannot change. */
+/** Roles: the predefined ones and custom ones; a role users hold cannot change. */
 import type { AdminContext } from './deps.ts';
 import { defineRoute, type AdminRoute } from './route.ts';
 import { NewRole, Role, RoleList, RoleRename } from './schemas.ts';

@@ -6,6 +6,7 @@
  * Every schema a route uses is registered under a component name in `adminSchemas`.
  */
 import { z } from 'zod';
+import { POLICY_PRESET_NAMES, type PolicyPresetName } from '../../services/policies.ts';
 
 /** Component name and description of each registered schema. */
 export const adminSchemas = z.registry<{ id: string; description?: string }>();
@@ -50,10 +51,12 @@ export const Organization = named(
   }),
 );
 export const OrganizationList = page('OrganizationList', 'organizations', Organization);
+const PresetName = z.enum(POLICY_PRESET_NAMES as [PolicyPresetName, ...PolicyPresetName[]]);
 export const NewOrganization = named('NewOrganization', 'A new organization; the slug is derived from the name when omitted.', z.strictObject({
   name: z.string(),
   slug: z.string().optional(),
   scimEnabled: z.boolean().optional(),
+  preset: PresetName.optional().describe('The policy preset to start from (default: the deployment\'s SCIMD_DEFAULT_POLICY_PRESET)'),
 }));
 export const OrganizationRename = named('OrganizationRename', 'A new name (the id, slug and Tenant URL stay).', z.strictObject({ name: z.string() }));
 export const ScimToggle = named('ScimToggle', 'Settings → Security: SCIM provisioning on or off.', z.strictObject({ enabled: z.boolean() }));
@@ -63,10 +66,15 @@ export const Policies = named('Policies', 'The organization\'s user policies and
   allowedDomains: z.array(z.string()),
   userNameImmutable: z.boolean(),
   deriveDisplayName: z.boolean(),
+  userTypeMustNameRole: z.boolean(),
   defaultRole: z.string(),
   compatibilityProfile: z.enum(['lenient', 'strict']),
 }));
-export const PolicyChange = named('PolicyChange', 'The policies to change; the others keep their values.', Policies.partial());
+export const PolicyChange = named(
+  'PolicyChange',
+  'The policies to change; the others keep their values. `preset` first sets every user policy to the preset\'s values.',
+  Policies.partial().extend({ preset: PresetName.optional() }),
+);
 
 export const Notifications = named('Notifications', 'Where key-expiry reminders go.', z.strictObject({ emails: z.array(z.string()) }));
 

@@ -1,5 +1,5 @@
 /**
- * What a caller of the admin API may do (issue 5, item 8). Every route names one scope. An `api`
+ * What a caller of the admin API may do. Every route names one scope. An `api`
  * key holds the scopes it was created with; `x:write` includes `x:read`, and `org:write` includes
  * `org:scim` (the SCIM toggle). A setup link holds SETUP_LINK_SCOPES — its organization's toggle,
  * keys and history — and an operator holds every scope in every organization.

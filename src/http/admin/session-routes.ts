@@ -1,4 +1,4 @@
-/** `/session`: operators log in and out; any caller can ask who it is (issue 5, item 9). */
+/** `/session`: operators log in and out; any caller can ask who it is. */
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env.ts';

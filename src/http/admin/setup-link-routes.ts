@@ -1,5 +1,5 @@
 /**
- * Setup links (issue 5, item 9) and the mail log (item 3). Operators create, list and revoke an
+ * Setup links and the mail log. Operators create, list and revoke an
  * organization's setup links; whoever may read the organization's mail log sees what scimd mailed.
  */
 import { setupLinkUrl, parseDuration } from '../../services/setup-links.ts';

@@ -1,6 +1,6 @@
 /**
- * Reports the outcome of every authenticated SCIM request to the provisioning-activity service
- * (issue 5 item 7): a success, or an error with the SCIM error body (RFC 7644 §3.12) the client
+ * Reports the outcome of every authenticated SCIM request to the provisioning-activity service:
+ * a success, or an error with the SCIM error body (RFC 7644 §3.12) the client
  * received. Registered before the bearer auth, so a 403 for a disabled organization or an IP outside
  * the allow-list is seen too; requests whose key is unknown belong to no organization and are skipped.
  */

@@ -9,6 +9,7 @@ import type { ListQuery } from '../../core/messages/search-request.ts';
 import type { ProjectionRequest } from '../../core/projection/compile-request.ts';
 import { parseAttributeList } from '../../core/projection/parse-attribute-list.ts';
 import { project } from '../../core/projection/project.ts';
+import { selectValueFilters } from '../../core/projection/value-filters.ts';
 import { spliceDefaultView } from '../../core/projection/stored-view.ts';
 import type { ResourceSchemas, ScimResource } from '../../core/schema/types.ts';
 import { etagOf, versionFromEtag } from '../../services/context.ts';
@@ -16,11 +17,27 @@ import type { AppEnv } from '../env.ts';
 import { JsonText } from '../respond.ts';
 import type { ResourceEndpoint, ResourcePage, ResourceView } from './resources.ts';
 
-/** The `attributes` / `excludedAttributes` query parameters (names case-insensitive). */
+/**
+ * The `attributes` / `excludedAttributes` query parameters (names case-insensitive). In the
+ * lenient profile `attributes` may hold value filters (`emails[type eq "work"]`).
+ */
 export function projectionOf(c: Context<AppEnv>): ProjectionRequest {
   const params = c.req.query();
   const get = (name: string) => Object.entries(params).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
-  return { attributes: parseAttributeList(get('attributes')), excludedAttributes: parseAttributeList(get('excludedAttributes')) };
+  return projectionRequestOf(get('attributes'), get('excludedAttributes'), !(c.get('operation')?.strict ?? false));
+}
+
+/** A projection request from the two parameters' text; `lenient` takes value filters out of `attributes`. */
+export function projectionRequestOf(attributes: string | undefined, excludedAttributes: string | undefined, lenient: boolean): ProjectionRequest {
+  return withValueFilters({ attributes: parseAttributeList(attributes), excludedAttributes: parseAttributeList(excludedAttributes) }, lenient);
+}
+
+/** `request` with the value filters of its `attributes` taken out (lenient profile only; strict ignores such names). */
+export function withValueFilters(request: ProjectionRequest, lenient: boolean): ProjectionRequest {
+  const included = request.attributes ?? [];
+  if (!lenient || !included.some((name) => name.includes('['))) return request;
+  const { names, valueFilters } = selectValueFilters(included, { bareWords: true });
+  return { attributes: names, excludedAttributes: request.excludedAttributes ?? [], valueFilters };
 }
 
 /** True when the client named attributes to return or leave out. */
@@ -33,8 +50,23 @@ export function locationOf(baseUrl: string, endpoint: ResourceEndpoint, id: stri
   return `${baseUrl}/${endpoint.segment}/${encodeURIComponent(id)}`;
 }
 
-/** Adds `meta.location` and applies the projection. */
-export function present(
+/**
+ * The computed attribute (a group's `members`, a user's `groups`) with each value's `$ref`, the URL
+ * of the member or group (RFC 7643 §4.1.2, §4.2), which /Schemas advertises as returned by default.
+ */
+function withReferences(values: unknown, endpoint: ResourceEndpoint, baseUrl: string): unknown {
+  if (!Array.isArray(values)) return values;
+  return values.map((item: unknown) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
+    const { value, ...rest } = item as Record<string, unknown>;
+    if (typeof value !== 'string') return item;
+    const segment = endpoint.computed === 'groups' || rest['type'] === 'Group' ? 'Groups' : 'Users';
+    return { value, $ref: `${baseUrl}/${segment}/${encodeURIComponent(value)}`, ...rest };
+  });
+}
+
+/** Adds `meta.location` and the `$ref`s of the computed attribute, and applies the projection. */
+export function presentResource(
   view: ResourceView,
   endpoint: ResourceEndpoint,
   schemas: ResourceSchemas,
@@ -43,12 +75,13 @@ export function present(
 ): ScimResource {
   const resource = view.resource;
   const meta = typeof resource['meta'] === 'object' && resource['meta'] !== null ? resource['meta'] : {};
-  const located = { ...resource, meta: { ...meta, location: locationOf(baseUrl, endpoint, String(resource['id'])) } };
-  return project(located, schemas, request);
+  const located: ScimResource = { ...resource, meta: { ...meta, location: locationOf(baseUrl, endpoint, String(resource['id'])) } };
+  const computed = resource[endpoint.computed];
+  return project(computed === undefined ? located : { ...located, [endpoint.computed]: withReferences(computed, endpoint, baseUrl) }, schemas, request);
 }
 
 /**
- * `present` as JSON text. When the request names no attributes and the store handed over the
+ * `presentResource` as JSON text. When the request names no attributes and the store handed over the
  * resource's JSON text, the text is spliced (core `spliceDefaultView`) instead of parsed, projected
  * and serialised again; the splice declines whenever projection would change anything else.
  */
@@ -63,11 +96,11 @@ export function presentJson(
     const computed = view.resource[endpoint.computed];
     const spliced = spliceDefaultView(view.storedJson, schemas, {
       location: locationOf(baseUrl, endpoint, String(view.resource['id'])),
-      ...(computed === undefined ? {} : { computed: { name: endpoint.computed, json: JSON.stringify(computed) } }),
+      ...(computed === undefined ? {} : { computed: { name: endpoint.computed, json: JSON.stringify(withReferences(computed, endpoint, baseUrl)) } }),
     });
     if (spliced !== undefined) return spliced;
   }
-  return JSON.stringify(present(view, endpoint, schemas, baseUrl, request));
+  return JSON.stringify(presentResource(view, endpoint, schemas, baseUrl, request));
 }
 
 function envelope(page: ResourcePage, query: ListQuery, resources: readonly ScimResource[]): ListResponse {

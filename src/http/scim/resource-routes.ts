@@ -19,6 +19,7 @@ import {
   presentPageJson,
   projectionOf,
   resourceHeaders,
+  withValueFilters,
 } from './present.ts';
 import type { ResourceEndpoint, ResourceView } from './resources.ts';
 import { send, tracked, type ScimSetup } from './setup.ts';
@@ -34,12 +35,14 @@ async function expectedVersion(c: Context<AppEnv>, endpoint: ResourceEndpoint, i
 }
 
 /** Renders a listing (GET or `.search`) of one endpoint. */
-async function listing(c: Context<AppEnv>, setup: ScimSetup, endpoint: ResourceEndpoint, query: ListQuery): Promise<Response> {
+async function listing(c: Context<AppEnv>, setup: ScimSetup, endpoint: ResourceEndpoint, request: ListQuery): Promise<Response> {
   const ctx = c.get('operation');
+  const projection = withValueFilters(request, !(ctx.strict ?? false));
+  const query = { ...request, attributes: projection.attributes ?? [] };
   const page = await endpoint.list(ctx, query);
   const schemas = endpoint.schemas(ctx.orgId);
   const base = setup.baseUrl(c);
-  return send(c, 200, presentPageJson(page, query, (view) => presentJson(view, endpoint, schemas, base, query)));
+  return send(c, 200, presentPageJson(page, query, (view) => presentJson(view, endpoint, schemas, base, projection)));
 }
 
 function pagingOptions(setup: ScimSetup, ctx: OperationContext) {

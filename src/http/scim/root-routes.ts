@@ -10,7 +10,7 @@ import { parseSearchRequest, type ListQuery } from '../../core/messages/search-r
 import { serviceProviderConfig } from '../../core/messages/service-provider-config.ts';
 import { ScimError, badRequest } from '../../core/scim-error.ts';
 import type { AppEnv } from '../env.ts';
-import { present } from './present.ts';
+import { presentResource } from './present.ts';
 import { bodyOf } from './resource-routes.ts';
 import type { ResourceEndpoint, ResourcePage } from './resources.ts';
 import { send, type ScimSetup } from './setup.ts';
@@ -51,7 +51,7 @@ function registerSearch(app: Hono<AppEnv>, setup: ScimSetup, prefix: string): vo
     const base = setup.baseUrl(c);
     const resources = blocks.flatMap(({ endpoint, page }) => {
       const schemas = endpoint.schemas(ctx.orgId);
-      return page.resources.map((view) => present(view, endpoint, schemas, base, query));
+      return page.resources.map((view) => presentResource(view, endpoint, schemas, base, query));
     });
     return send(c, 200, listResponse({ resources, totalResults: total, startIndex: query.startIndex }));
   });

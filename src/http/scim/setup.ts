@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import type { SchemaRegistry } from '../../core/schema/registry.ts';
+import type { BulkService } from '../../services/bulk.ts';
 import type { AppEnv } from '../env.ts';
 import type { HttpMetrics } from '../metrics.ts';
 import { scimResponse } from '../respond.ts';
@@ -24,6 +25,8 @@ export interface HttpLimits {
 export interface ScimSetup {
   readonly users: ResourceEndpoint;
   readonly groups: ResourceEndpoint;
+  /** The Bulk use case over the same services, its writes counted in `metrics`. */
+  readonly bulk: BulkService;
   readonly limits: HttpLimits;
   readonly registryFor: (orgId: string) => SchemaRegistry;
   /** `https://host/scim/v2` for this request, without a trailing slash. */

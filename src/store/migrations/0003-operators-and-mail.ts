@@ -1,5 +1,5 @@
 /**
- * Migration 0003: the people and messages around administration (issue 5, items 3 and 9) —
+ * Migration 0003: the people and messages around administration —
  * operators (the vendor's staff) with their login sessions, setup links that let a customer admin
  * manage one organization, and the mail log of every notification scimd sends or records.
  * Operators and sessions belong to the deployment, not to a tenant, so they have no `org_id`;

@@ -1,5 +1,5 @@
 /**
- * Migration 0004: provisioning activity (issue 5 item 7). `scim_activity` holds one row per
+ * Migration 0004: provisioning activity. `scim_activity` holds one row per
  * organization and UTC hour with the number of successful and failed SCIM requests and the latest
  * time of each — written in batches from memory, so no request pays for a write. `scim_errors`
  * keeps samples of failed SCIM requests with the SCIM error body the client received (RFC 7644

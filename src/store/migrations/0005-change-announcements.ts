@@ -1,6 +1,6 @@
 /**
  * Migration 0005: changes to organizations, roles and API keys announce themselves to every scimd
- * process (issue 5: revocation and the SCIM toggle take effect on the next request, also when the
+ * process (revocation and the SCIM toggle take effect on the next request, also when the
  * CLI or another instance made them). Where the dialect needs statements for that (PostgreSQL's
  * NOTIFY triggers, see postgres/ddl.ts), they are installed here; SQLite needs none.
  */

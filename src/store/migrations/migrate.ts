@@ -13,6 +13,7 @@ import { changeAnnouncementsMigration } from './0005-change-announcements.ts';
 import { eventsWebhooksMigration } from './0006-events-webhooks.ts';
 import { schemaExtensionsMigration } from './0007-schema-extensions.ts';
 import { syncStateMigration } from './0008-sync-state.ts';
+import { explicitPoliciesMigration } from './0010-explicit-policies.ts';
 import { activeByDefaultMigration } from './0011-active-by-default.ts';
 import { syncLogsMigration } from './0012-sync-logs.ts';
 import type { DdlDetails } from './ddl.ts';
@@ -28,6 +29,7 @@ export function migrations(ddl: DdlDetails): Record<string, Migration> {
     '0006-events-webhooks': eventsWebhooksMigration(ddl),
     '0007-schema-extensions': schemaExtensionsMigration(ddl),
     '0008-sync-state': syncStateMigration(ddl),
+    '0010-explicit-policies': explicitPoliciesMigration(ddl),
     '0011-active-by-default': activeByDefaultMigration(ddl),
     '0012-sync-logs': syncLogsMigration(ddl),
   };

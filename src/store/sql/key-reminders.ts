@@ -1,5 +1,5 @@
 /**
- * The key-expiry sweep's one query (issue 5, item 3): keys of every organization whose expiry falls
+ * The key-expiry sweep's one query: keys of every organization whose expiry falls
  * in a window and that have no reminder job of a kind yet. The NOT EXISTS probe uses the jobs
  * table's unique (org_id, kind, dedupe_key) index, so keys already handled cost one index lookup.
  */

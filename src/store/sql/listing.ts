@@ -9,7 +9,7 @@ import type { Filter } from '../../core/filter/nodes.ts';
 import { groupSchemas, userSchemas } from '../../core/schema/resource-types.ts';
 import type { ResourceSchemas } from '../../core/schema/types.ts';
 import { decodeCursor, encodeCursor, type CursorPosition } from '../cursor.ts';
-import { compileFilter } from '../filter-to-sql.ts';
+import { filterToSql } from '../filter-to-sql.ts';
 import { indexedEquality } from '../filter-to-sql-layout.ts';
 import { resolveAttribute } from '../../core/schema/resolve.ts';
 import type { ListQuery } from '../store.ts';
@@ -31,7 +31,7 @@ const defaultSchemas = (target: ListTarget): ResourceSchemas => (target === 'use
 function whereClause(ctx: SqlContext, target: ListTarget, orgId: string, filter: Filter | undefined, schemas: ResourceSchemas) {
   const org = sql<SqlBool>`${sql.ref(`${target}.org_id`)} = ${orgId}`;
   if (filter === undefined) return org;
-  const compiled: Expression<SqlBool> = compileFilter(filter, target, schemas, ctx.caps);
+  const compiled: Expression<SqlBool> = filterToSql(filter, target, schemas, ctx.caps);
   return sql<SqlBool>`${org} and (${compiled})`;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Operators and their sessions over Kysely (issue 5, item 9). E-mails are unique case-insensitively
+ * Operators and their sessions over Kysely. E-mails are unique case-insensitively
  * through the `email_lc` column; sessions are found by the SHA-256 of their bearer token.
  */
 import type { Selectable } from 'kysely';

@@ -1,4 +1,4 @@
-/** Setup links over Kysely (issue 5, item 9): a token hash, an expiry, and a revocation time. */
+/** Setup links over Kysely: a token hash, an expiry, and a revocation time. */
 import type { Selectable } from 'kysely';
 import type { SetupLinksTable } from '../database.ts';
 import type { SetupLinkRecord } from '../rows.ts';

@@ -8,11 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import type { Hono } from 'hono';
-import { createApp } from '../../../src/http/app.ts';
 import { adminRoutes } from '../../../src/http/admin/admin-api.ts';
 import type { AdminContext } from '../../../src/http/admin/deps.ts';
 import { honoPath, type AdminRoute } from '../../../src/http/admin/route.ts';
 import { ErrorBody } from '../../../src/http/admin/schemas.ts';
+import { createApp } from '../../../src/http/app.ts';
 import type { AppEnv } from '../../../src/http/env.ts';
 import { createActivityService } from '../../../src/services/activity.ts';
 import { createApiKeyService, type ApiKeyService, type NewApiKeyInput } from '../../../src/services/api-keys.ts';

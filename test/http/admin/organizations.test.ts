@@ -27,6 +27,36 @@ for (const dialect of await testDialects()) {
       assertError(await h.call('DELETE', `/organizations/${id}`), 404, undefined, /not found/);
     });
 
+    it('creates an organization with a policy preset, and refuses an unknown preset', async () => {
+      const open = await h.call('POST', '/organizations', { body: { name: 'Open Co' } });
+      assert.equal((await h.call('GET', `/organizations/${open.json.id}/policies`)).json.userNameMustBeEmail, false);
+      const strict = await h.call('POST', '/organizations', { body: { name: 'Email Co', preset: 'email-identity' } });
+      assert.equal(strict.status, 201);
+      const view = (await h.call('GET', `/organizations/${strict.json.id}/policies`)).json;
+      assert.deepEqual([view.userNameMustBeEmail, view.userNameImmutable, view.userTypeMustNameRole, view.deriveDisplayName], [true, true, true, true]);
+      assertError(await h.call('POST', '/organizations', { body: { name: 'Typo Co', preset: 'email' } }), 400, 'invalidValue', /body\.preset/);
+      assertError(await h.call('PATCH', `/organizations/${open.json.id}/policies`, { body: { preset: 'email' } }), 400, 'invalidValue', /body\.preset/);
+    });
+
+    it('accepts the RFC 7643 example user "bjensen" over SCIM on a fresh organization and refuses it under email-identity', async () => {
+      const open = await h.call('POST', '/organizations', { body: { name: 'RFC Co' } });
+      const openKey = await h.key({ type: 'scim', description: 'Generic client' }, open.json.id);
+      const bjensen = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'bjensen', userType: 'Contractor', name: { givenName: 'Barbara', familyName: 'Jensen' } };
+      const created = await h.call('POST', '/scim/v2/Users', { token: openKey, body: bjensen });
+      assert.equal(created.status, 201);
+      assert.equal(created.json.userName, 'bjensen');
+      assert.equal(created.json.userType, 'Contractor', 'kept as sent');
+      const members = await h.call('GET', `/organizations/${open.json.id}/members`);
+      assert.deepEqual(members.json.items.find((u: { id: string }) => u.id === created.json.id)?.role, { role: 'Employee', assignedBy: 'defaultRole' });
+      const history = await h.call('GET', `/organizations/${open.json.id}/audit?action=user.created`);
+      assert.equal(history.json.items[0].changes.roleMapping.role, 'Employee');
+
+      const strict = await h.call('POST', '/organizations', { body: { name: 'Email Identity Co', preset: 'email-identity' } });
+      const strictKey = await h.key({ type: 'scim', description: 'Generic client' }, strict.json.id);
+      const refused = await h.call('POST', '/scim/v2/Users', { token: strictKey, body: bjensen });
+      assertError(refused, 400, 'invalidValue', /userName "bjensen" is not an e-mail address/);
+    });
+
     it('validates bodies field by field and refuses unknown fields', async () => {
       assertError(await h.call('POST', '/organizations', { body: { name: '' } }), 400, 'invalidValue', /^name is required$/);
       assertError(await h.call('POST', '/organizations', { body: { nmae: 'x' } }), 400, 'invalidValue', /^Invalid request body: body\.name: .*; body: Unrecognized key: "nmae"$/);
@@ -77,8 +107,11 @@ for (const dialect of await testDialects()) {
 
     it('shows and changes policies, which the SCIM API then enforces', async () => {
       const policies = await h.call('GET', `/organizations/${h.acme}/policies`);
-      assert.equal(policies.json.userNameMustBeEmail, true);
-      const changed = await h.call('PATCH', `/organizations/${h.acme}/policies`, { body: { allowedDomains: ['acme.test'] } });
+      assert.equal(policies.json.userNameMustBeEmail, false, 'a new organization is rfc-open');
+      assert.equal(policies.json.userTypeMustNameRole, false);
+      const changed = await h.call('PATCH', `/organizations/${h.acme}/policies`, { body: { preset: 'email-identity', userNameImmutable: false, allowedDomains: ['acme.test'] } });
+      assert.equal(changed.json.userNameMustBeEmail, true);
+      assert.equal(changed.json.userTypeMustNameRole, true);
       assert.deepEqual(changed.json.allowedDomains, ['acme.test']);
       const scim = await h.key({ type: 'scim', description: 'Okta' });
       const outside = await h.call('POST', '/scim/v2/Users', { token: scim, body: { ...SCIM_USER, userName: 'x@elsewhere.test' } });
