@@ -26,6 +26,7 @@ import { createRoleService } from './services/roles.ts';
 import { createEventService } from './services/events.ts';
 import { createSchemaExtensionService } from './services/schema-extensions.ts';
 import { createSchemaRegistries } from './services/schema-registries.ts';
+import { createSyncNotices } from './services/sync-notices.ts';
 import { createGroupService } from './services/scim-groups.ts';
 import { createUserService } from './services/scim-users.ts';
 import { createSetupLinkService } from './services/setup-links.ts';
@@ -106,6 +107,7 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
   const operators = createOperatorService({ store, clock, sessionTtlMs: config.operatorSessionTtlHours * 60 * 60 * 1000 });
   const audit = createAuditService({ store, clock });
   const events = buildEvents(config, store, mail, logger);
+  const syncNotices = createSyncNotices({ store, mail });
   const services = {
     organizations,
     apiKeys,
@@ -169,6 +171,7 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
       store,
       env: process.env,
       onCycle: (summary) => logger.info({ sync: summary }, 'sync cycle finished'),
+      onBlocked: (orgId, summary) => syncNotices.deletionsHeld(orgId, summary),
       onFailure: (job, error) => logger.error({ err: error, jobId: job.id }, 'sync cycle failed'),
       onRunError: logError('sync worker run failed'),
     }),

@@ -319,6 +319,26 @@ export interface SyncRunsTable {
   error: string | null;
 }
 
+export interface SyncLogsTable {
+  job: string;
+  id: string;
+  run_id: string;
+  at: string;
+  object_type: string;
+  source_key: string;
+  target_id: string | null;
+  action: string;
+  status: string;
+  reason: string | null;
+  error_code: string | null;
+  modified: SqlJson;
+}
+
+export interface SyncDeletionApprovalsTable {
+  job: string;
+  approved_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -341,6 +361,8 @@ export interface Database {
   sync_links: SyncLinksTable;
   sync_watermarks: SyncWatermarksTable;
   sync_runs: SyncRunsTable;
+  sync_logs: SyncLogsTable;
+  sync_deletion_approvals: SyncDeletionApprovalsTable;
   event_sequences: EventSequencesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -32,7 +32,7 @@ import type {
   WebhookEndpointRecord,
   WebhookEndpointStatus,
 } from './rows.ts';
-import type { SyncStateStore } from './sync-state.ts';
+import type { SyncLogStore, SyncStateStore } from './sync-state.ts';
 
 /**
  * A list/search request (RFC 7644 §3.4.2): filter, sorting, and either index paging
@@ -508,6 +508,8 @@ export interface Store {
   readonly schemaExtensions: SchemaExtensionStore;
   /** The provisioning engine's links, watermarks, runs and stored jobs. */
   readonly syncState: SyncStateStore;
+  /** The provisioning logs: one entry per object per cycle that did something or failed. */
+  readonly syncLogs: SyncLogStore;
   /**
    * Runs `fn` in one database transaction: commits when it resolves, rolls back when it throws.
    * Calling `transaction` on the `tx` store joins the same transaction.

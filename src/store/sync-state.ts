@@ -35,7 +35,8 @@ export interface SyncWatermarkRecord {
   readonly fingerprint: string;
 }
 
-export type SyncRunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+/** `blocked`: stopped before exceeding the accidental-deletion threshold, waiting for approval. */
+export type SyncRunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'blocked';
 
 export interface SyncRunRecord {
   readonly job: string;
@@ -80,4 +81,61 @@ export interface SyncStateStore {
   /** Enabled jobs whose next run is due at `now`. */
   dueJobs(now: string, limit: number): Promise<readonly SyncJobRecord[]>;
   setNextRun(name: string, at: string): Promise<void>;
+  /** Records an approval to exceed the job's deletion threshold once (kept until cleared). */
+  approveDeletions(job: string): Promise<void>;
+  /** When the pending approval was given, if there is one. */
+  deletionApproval(job: string): Promise<string | undefined>;
+  clearDeletionApproval(job: string): Promise<void>;
+}
+
+/** A provisioning-log entry's action and status (Entra's vocabulary). */
+export type SyncLogAction = 'Create' | 'Update' | 'Disable' | 'Delete' | 'Other';
+export type SyncLogStatus = 'Success' | 'Failure' | 'Skipped' | 'Warning';
+
+/** One attribute a provisioning action changed: its value before and after (undefined: absent). */
+export interface SyncModifiedProperty {
+  readonly name: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+/** One provisioning-log entry: what a cycle did (or failed to do) to one object. */
+export interface SyncLogEntry {
+  readonly job: string;
+  readonly id: string;
+  readonly runId: string;
+  readonly at: string;
+  readonly objectType: SyncObjectType;
+  /** The source key (the object's identity in the source). */
+  readonly sourceKey: string;
+  readonly targetId: string | null;
+  readonly action: SyncLogAction;
+  readonly status: SyncLogStatus;
+  readonly reason: string | null;
+  /** A stable code for the status reason (e.g. SCIM_409, TARGET_AUTH, OUT_OF_SCOPE). */
+  readonly errorCode: string | null;
+  readonly modified: readonly SyncModifiedProperty[];
+}
+
+export interface SyncLogQuery {
+  readonly job: string;
+  readonly status?: SyncLogStatus;
+  readonly action?: SyncLogAction;
+  readonly runId?: string;
+  /** Source key or target id. */
+  readonly identity?: string;
+  /** ISO timestamps, inclusive lower and exclusive upper bound. */
+  readonly since?: string;
+  readonly until?: string;
+  readonly limit: number;
+}
+
+/** The provisioning logs: appended by cycles, queried newest first, pruned by age. */
+export interface SyncLogStore {
+  append(entries: readonly SyncLogEntry[]): Promise<void>;
+  query(query: SyncLogQuery): Promise<readonly SyncLogEntry[]>;
+  /** How many entries a run has per action and status (e.g. the counts so far of a running cycle). */
+  counts(job: string, runId: string): Promise<readonly { readonly action: SyncLogAction; readonly status: SyncLogStatus; readonly count: number }[]>;
+  /** Deletes the job's entries older than `before`; returns how many. */
+  prune(job: string, before: string): Promise<number>;
 }

@@ -118,6 +118,10 @@ export const configSchema = z.strictObject({
     .default({ create: true, update: true, disable: true, delete: false }),
   /** Objects leaving scope are left alone instead of deactivated (Entra's SkipOutOfScopeDeletions). */
   skipOutOfScopeDeletions: z.boolean().default(false),
+  /** A cycle that would disable or delete more objects than this stops and waits for approval. */
+  deletionThreshold: z.number().int().min(0).default(500),
+  /** How long provisioning-log entries are kept. */
+  logs: z.strictObject({ retentionDays: positive.max(3650).default(30) }).default({ retentionDays: 30 }),
 });
 
 export type SyncConfig = z.output<typeof configSchema>;

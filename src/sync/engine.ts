@@ -39,10 +39,25 @@ export interface CycleDeps {
   readonly dryRun?: boolean;
   /** Ignore watermarks and re-evaluate every object. */
   readonly initial?: boolean;
+  /** The deletion threshold was approved (`scimd sync approve-deletions`): go past it this once. */
+  readonly deletionsApproved?: boolean;
+  /** The cycle's id (a new UUID when absent); provisioning logs record it with each entry. */
+  readonly runId?: string;
 }
 
 /** Stops the cycle: a job-level failure (credentials, wrong URL, unreadable source). */
 class CycleAbort extends Error {}
+
+/** Stops the cycle before it disables or deletes more objects than the threshold allows. */
+class DeletionsHeld extends Error {
+  constructor(
+    readonly objectType: SyncObjectType,
+    readonly count: number,
+    readonly threshold: number,
+  ) {
+    super(`the cycle would disable or delete ${count} ${objectType === 'User' ? 'users' : 'groups'}, more than the deletion threshold of ${threshold}; nothing was changed. Check the source, then run "scimd sync approve-deletions" to let the next cycle proceed`);
+  }
+}
 
 interface TypeRun {
   readonly type: SyncObjectType;
@@ -60,6 +75,17 @@ const hashOf = (object: SourceObject) =>
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** A stable code for a failed object's error: the target's HTTP status, or what kind of failure it was. */
+const errorCodeOf = (error: unknown) =>
+  error instanceof TargetError ? (error.status !== undefined ? `SCIM_${error.status}` : `TARGET_${error.kind.toUpperCase()}`) : 'SYNC_ERROR';
+
+/** Before → after of each written attribute (before taken from `previous`, absent when it is undefined). */
+const modifiedOf = (changes: ReadonlyMap<string, unknown>, previous?: (path: string) => unknown) =>
+  [...changes].map(([name, after]) => {
+    const before = previous?.(name);
+    return before === undefined ? { name, after } : { name, before, after };
+  });
+
 async function forEachConcurrent<T>(items: readonly T[], workers: number, stop: () => boolean, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -74,7 +100,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
   const clock = deps.clock ?? (() => new Date());
   const dryRun = deps.dryRun ?? false;
   const started = clock().getTime();
-  const runId = randomUUID();
+  const runId = deps.runId ?? randomUUID();
   const tally = createTally();
   const stats0 = { ...deps.target.http.stats };
   const pending: NewSyncLink[] = [];
@@ -164,7 +190,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     }
     if (!dryRun) await deps.target.patchAttributes('Users', link.targetId, new Map([['active', false]]));
     await save(run, { ...link, state: 'disabled', sourceHash: hash, exported: { ...link.exported, active: false }, lastError: null });
-    record({ objectType: run.type, sourceKey: key, action: 'disable', status: 'success', reason, targetId: link.targetId, changed: ['active'] });
+    record({ objectType: run.type, sourceKey: key, action: 'disable', status: 'success', reason, targetId: link.targetId, changed: ['active'], modified: [{ name: 'active', before: link.exported['active'] ?? true, after: false }] });
   }
 
   async function update(run: TypeRun, object: SourceObject, link: SyncLinkRecord, hash: string): Promise<void> {
@@ -180,7 +206,8 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     const changed = [...(config.actions.update ? changes.keys() : []), ...(wrote ? ['members'] : [])];
     if (changed.length === 0) return record({ objectType: run.type, sourceKey: object.key, action: 'unchanged', status: 'success', targetId });
     const action = changes.get('active') === false ? 'disable' : 'update';
-    record({ objectType: run.type, sourceKey: object.key, action, status: 'success', targetId, changed });
+    const modified = config.actions.update ? modifiedOf(changes, (path) => link.exported[path]) : [];
+    record({ objectType: run.type, sourceKey: object.key, action, status: 'success', targetId, changed, modified });
   }
 
   async function findMatch(run: TypeRun, values: Map<string, unknown>): Promise<{ hit?: Record<string, unknown>; by?: string; tried: boolean }> {
@@ -205,7 +232,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     if (members !== undefined) await writeMembers(targetId, [], members.ids);
     const exported = Object.fromEntries(values);
     await save(run, { ...link, targetId, state: exported['active'] === false ? 'disabled' : 'active', exported, sourceHash: members?.unresolved ? null : hash, members: members?.ids ?? null, lastError: null });
-    record({ objectType: run.type, sourceKey: object.key, action: 'link', status: 'success', targetId, matchedBy: by, changed: [...changes.keys()] });
+    record({ objectType: run.type, sourceKey: object.key, action: 'link', status: 'success', targetId, matchedBy: by, changed: [...changes.keys()], modified: modifiedOf(changes, (path) => getPath(hit, path)) });
   }
 
   async function matchOrCreate(run: TypeRun, object: SourceObject, previous: SyncLinkRecord | undefined, hash: string): Promise<void> {
@@ -234,7 +261,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     const members = run.type === 'Group' ? memberIds(object) : undefined;
     if (members !== undefined) await writeMembers(targetId, [], members.ids);
     await save(run, { ...link, targetId, state: values.get('active') === false ? 'disabled' : 'active', exported: Object.fromEntries(values), sourceHash: members?.unresolved ? null : hash, members: members?.ids ?? null, lastError: null });
-    record({ objectType: run.type, sourceKey: object.key, action: 'create', status: 'success', targetId, changed: [...values.keys(), ...(members?.ids.length ? ['members'] : [])] });
+    record({ objectType: run.type, sourceKey: object.key, action: 'create', status: 'success', targetId, changed: [...values.keys(), ...(members?.ids.length ? ['members'] : [])], modified: modifiedOf(values) });
   }
 
   async function reconcile(run: TypeRun, object: SourceObject, reevaluate: boolean): Promise<void> {
@@ -267,8 +294,27 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
         return;
       }
       if (!dryRun) await save(run, { ...(link ?? baseLink(run, object.key)), sourceHash: null, lastError: message(error) });
-      record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'failure', reason: message(error) });
+      record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), ...(link?.targetId ? { targetId: link.targetId } : {}) });
     }
+  }
+
+  // ---- the deletion threshold ------------------------------------------------------------
+  /** How many target objects this type's pass would disable or delete (decided before any write). */
+  function plannedDeletions(run: TypeRun, snapshot: SourceSnapshot): number {
+    const disables = run.type === 'User' && config.actions.disable;
+    const deactivates = (state: string) => (config.actions.delete && run.type === 'Group') || (disables && !config.skipOutOfScopeDeletions && state === 'active');
+    let count = 0;
+    for (const object of snapshot.objects) {
+      const link = run.links.get(object.key);
+      if (!link?.targetId || link.state !== 'active') continue;
+      if (!inScope(expressionAttributes(object), run.section.scope)) count += deactivates(link.state) ? 1 : 0;
+      else if (object.softDeleted && disables) count += 1;
+    }
+    for (const link of run.links.values()) {
+      if (snapshot.keys.has(link.sourceKey) || link.state === 'deleted' || !link.targetId) continue;
+      if (config.actions.delete || deactivates(link.state)) count += 1;
+    }
+    return count;
   }
 
   // ---- one object type -------------------------------------------------------------------
@@ -283,6 +329,8 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
       throw new CycleAbort(`reading the ${run.type.toLowerCase()} source failed: ${message(error)}`);
     }
     run.snapshot = snapshot;
+    const planned = plannedDeletions(run, snapshot);
+    if (planned > config.deletionThreshold && deps.deletionsApproved !== true && !dryRun) throw new DeletionsHeld(run.type, planned, config.deletionThreshold);
     let done = 0;
     const total = snapshot.objects.length;
     await forEachConcurrent(snapshot.objects, config.target.concurrency, stopped, async (object) => {
@@ -304,11 +352,12 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
           await save(run, { ...link, state: 'deleted', lastError: null });
           record({ objectType: run.type, sourceKey: link.sourceKey, action: 'delete', status: 'success', reason: 'removed from the source', targetId: link.targetId });
         } else {
-          await deactivate(run, link, link.sourceHash, 'removed from the source');
+          // A hash no source object has: an object that comes back unchanged is updated (reactivated).
+          await deactivate(run, link, 'removed', 'removed from the source');
         }
       } catch (error) {
         if (error instanceof TargetError && (error.kind === 'auth' || error.kind === 'endpoint')) fatal ??= error.message;
-        else record({ objectType: run.type, sourceKey: link.sourceKey, action: 'skip', status: 'failure', reason: message(error) });
+        else record({ objectType: run.type, sourceKey: link.sourceKey, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), targetId: link.targetId! });
       }
     }
     await flush(true);
@@ -333,6 +382,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
   const kind = deps.initial || usersWatermark === undefined || usersWatermark.fingerprint !== fingerprint ? 'initial' : 'incremental';
   if (!dryRun) await deps.state.startRun({ job: config.name, id: runId, kind });
   let error: string | undefined;
+  let held: DeletionsHeld | undefined;
   let counts = { users: 0, groups: 0 };
   try {
     userRun = await prepare('User', config.users);
@@ -344,13 +394,14 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
       counts = { ...counts, groups: groupRun.snapshot?.objects.length ?? 0 };
     }
   } catch (failure) {
-    if (!(failure instanceof CycleAbort) && !(failure instanceof SourceError)) throw failure;
+    if (failure instanceof DeletionsHeld) held = failure;
+    else if (!(failure instanceof CycleAbort) && !(failure instanceof SourceError)) throw failure;
     error = failure.message;
   } finally {
     await flush(true).catch(() => undefined);
   }
   error ??= fatal;
-  const status = error !== undefined ? 'failed' : deps.signal?.aborted ? 'interrupted' : 'succeeded';
+  const status = held !== undefined ? 'blocked' : error !== undefined ? 'failed' : deps.signal?.aborted ? 'interrupted' : 'succeeded';
   const stats = deps.target.http.stats;
   const summary: CycleSummary = {
     job: config.name,
@@ -365,6 +416,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     ...counts,
     durationMs: clock().getTime() - started,
     ...(error === undefined ? {} : { error }),
+    ...(held === undefined ? {} : { heldDeletions: { objectType: held.objectType, count: held.count, threshold: held.threshold } }),
   };
   if (!dryRun) await deps.state.finishRun(config.name, runId, { status, summary, error: error ?? null });
   return summary;

@@ -18,6 +18,10 @@ export interface ObjectOutcome {
   /** The matching attribute that linked an existing target object. */
   readonly matchedBy?: string;
   readonly reason?: string;
+  /** A stable code for a failure's reason (SCIM_<status>, TARGET_<kind>). */
+  readonly errorCode?: string;
+  /** The attributes written, with their values before and after (before absent on create). */
+  readonly modified?: readonly { readonly name: string; readonly before?: unknown; readonly after?: unknown }[];
   /** True when the action was planned but not sent (`--dry-run`). */
   readonly dryRun?: boolean;
 }
@@ -26,7 +30,8 @@ export interface CycleSummary {
   readonly job: string;
   readonly runId: string;
   readonly kind: 'initial' | 'incremental';
-  readonly status: 'succeeded' | 'failed' | 'interrupted';
+  /** `blocked`: stopped before more disables/deletes than the deletion threshold allows. */
+  readonly status: 'succeeded' | 'failed' | 'interrupted' | 'blocked';
   readonly dryRun: boolean;
   readonly created: number;
   readonly updated: number;
@@ -45,6 +50,8 @@ export interface CycleSummary {
   readonly groups: number;
   readonly durationMs: number;
   readonly error?: string;
+  /** For a blocked cycle: how many disables and deletes it would have made, and of which type. */
+  readonly heldDeletions?: { readonly objectType: SyncObjectType; readonly count: number; readonly threshold: number };
 }
 
 export type Recorder = (outcome: ObjectOutcome) => void;

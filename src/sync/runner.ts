@@ -3,16 +3,22 @@
  * cycle at a time or on the schedule (initial, then incremental cycles every interval until the
  * signal aborts). The CLI and the server's worker both use it, over the same state store.
  */
-import type { SyncStateStore } from '../store/sync-state.ts';
+import { randomUUID } from 'node:crypto';
+import type { SyncLogStore, SyncStateStore } from '../store/sync-state.ts';
 import type { SyncJob } from './config.ts';
 import { runCycle, type CycleDeps } from './engine.ts';
-import type { CycleSummary } from './outcome.ts';
+import { createLogWriter } from './logs.ts';
+import type { CycleSummary, ObjectOutcome } from './outcome.ts';
 import { createSource } from './sources/index.ts';
 import { createScimTarget } from './target/scim-target.ts';
 
 export interface RunnerDeps {
   readonly state: SyncStateStore;
+  /** Where provisioning logs go (none are written without it, nor on dry runs). */
+  readonly logs?: SyncLogStore;
   readonly clock?: () => Date;
+  /** Told when a cycle stopped at the deletion threshold (the CLI prints it, the server mails it). */
+  readonly onBlocked?: (summary: CycleSummary) => Promise<void> | void;
   /** How waits are made (Retry-After, backoff, the schedule); tests pass a fake. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -49,8 +55,27 @@ export function createSyncRunner(job: SyncJob, deps: RunnerDeps) {
   const users = createSource(config.source, 'Users');
   const groups = config.groups === undefined ? undefined : createSource(config.groups.source, 'Groups');
 
-  const cycle = (options: CycleOptions = {}): Promise<CycleSummary> =>
-    runCycle(job, { state: deps.state, target, users, ...(groups === undefined ? {} : { groups }), ...(deps.clock === undefined ? {} : { clock: deps.clock }), ...options });
+  const cycle = async (options: CycleOptions = {}): Promise<CycleSummary> => {
+    const runId = randomUUID();
+    const clock = deps.clock === undefined ? {} : { clock: deps.clock };
+    const writer =
+      deps.logs === undefined || options.dryRun === true ? undefined : createLogWriter({ store: deps.logs, job: config.name, runId, retentionDays: config.logs.retentionDays, ...clock });
+    const onOutcome = (outcome: ObjectOutcome) => {
+      writer?.record(outcome);
+      options.onOutcome?.(outcome);
+    };
+    const approved = options.dryRun !== true && (await deps.state.deletionApproval(config.name)) !== undefined;
+    const summary = await runCycle(job, { state: deps.state, target, users, ...(groups === undefined ? {} : { groups }), ...clock, ...options, runId, onOutcome, deletionsApproved: approved });
+    const held = summary.heldDeletions;
+    if (held !== undefined) {
+      writer?.add({ objectType: held.objectType, sourceKey: '*', targetId: null, action: 'Other', status: 'Warning', reason: summary.error ?? 'deletion threshold exceeded', errorCode: 'DELETION_THRESHOLD', modified: [] });
+    }
+    // An approval is spent by the first cycle that completes after it.
+    if (approved && summary.status === 'succeeded') await deps.state.clearDeletionApproval(config.name);
+    await writer?.finish();
+    if (held !== undefined) await deps.onBlocked?.(summary);
+    return summary;
+  };
 
   return {
     job,

@@ -32,6 +32,8 @@ export interface SyncWorkerOptions {
   /** How long a cycle may run before another instance may take it over (1 hour by default). */
   readonly leaseMs?: number;
   readonly onCycle?: (summary: CycleSummary) => void;
+  /** A cycle of the organization's job stopped at the deletion threshold (the runtime mails it). */
+  readonly onBlocked?: (orgId: string, summary: CycleSummary) => Promise<void>;
   readonly onFailure?: (job: JobRecord, error: unknown) => void;
   readonly onRunError?: (error: unknown) => void;
 }
@@ -56,7 +58,12 @@ export function createSyncWorker(options: SyncWorkerOptions) {
       if (stored === undefined || !stored.enabled) return;
       try {
         const { text, path } = stored.config as StoredSyncConfig;
-        const sync = createSyncRunner(parseSyncConfig(text, path, options.env), { state: store.syncState, clock });
+        const sync = createSyncRunner(parseSyncConfig(text, path, options.env), {
+          state: store.syncState,
+          logs: store.syncLogs,
+          clock,
+          ...(options.onBlocked === undefined ? {} : { onBlocked: (summary: CycleSummary) => options.onBlocked!(stored.orgId, summary) }),
+        });
         try {
           options.onCycle?.(await sync.cycle({ signal: controller.signal }));
         } finally {

@@ -56,5 +56,37 @@ for (const dialect of await testDialects()) {
       assert.equal(await store.syncState.deleteJob('b'), true);
       assert.deepEqual((await store.syncState.listJobs()).map((j) => j.name), ['a']);
     });
+
+    it('keeps one deletion approval per job until it is cleared', async () => {
+      assert.equal(await store.syncState.deletionApproval('held'), undefined);
+      await store.syncState.approveDeletions('held');
+      await store.syncState.approveDeletions('held');
+      assert.match((await store.syncState.deletionApproval('held')) ?? '', /^\d{4}-/);
+      assert.equal(await store.syncState.deletionApproval('other'), undefined);
+      await store.syncState.clearDeletionApproval('held');
+      assert.equal(await store.syncState.deletionApproval('held'), undefined);
+    });
+
+    it('appends provisioning logs, queries them by status, action, identity and time, and prunes old ones', async () => {
+      const base = { job: 'logs', runId: 'r1', objectType: 'User' as const, targetId: null, reason: null, errorCode: null, modified: [] };
+      await store.syncLogs.append([
+        { ...base, id: 'a', at: '2026-01-01T00:00:00.000Z', sourceKey: 'k1', targetId: 't1', action: 'Create', status: 'Success', modified: [{ name: 'userName', after: 'u1' }] },
+        { ...base, id: 'b', at: '2026-01-02T00:00:00.000Z', sourceKey: 'k2', action: 'Other', status: 'Failure', reason: 'boom', errorCode: 'SCIM_400' },
+        { ...base, id: 'c', runId: 'r2', at: '2026-01-03T00:00:00.000Z', sourceKey: 'k1', targetId: 't1', action: 'Disable', status: 'Success', modified: [{ name: 'active', before: true, after: false }] },
+        ...Array.from({ length: 250 }, (_, i) => ({ ...base, job: 'other', id: `o${i}`, at: '2026-01-01T00:00:00.000Z', sourceKey: `x${i}`, action: 'Update' as const, status: 'Success' as const })),
+      ]);
+      const all = await store.syncLogs.query({ job: 'logs', limit: 10 });
+      assert.deepEqual(all.map((e) => e.id), ['c', 'b', 'a']);
+      assert.deepEqual(all[0]?.modified, [{ name: 'active', before: true, after: false }]);
+      assert.deepEqual((await store.syncLogs.query({ job: 'logs', status: 'Failure', limit: 10 })).map((e) => [e.id, e.errorCode, e.reason]), [['b', 'SCIM_400', 'boom']]);
+      assert.deepEqual((await store.syncLogs.query({ job: 'logs', action: 'Disable', limit: 10 })).map((e) => e.id), ['c']);
+      assert.deepEqual((await store.syncLogs.query({ job: 'logs', identity: 't1', limit: 10 })).map((e) => e.id), ['c', 'a']);
+      assert.deepEqual((await store.syncLogs.query({ job: 'logs', since: '2026-01-02T00:00:00.000Z', limit: 10 })).map((e) => e.id), ['c', 'b']);
+      assert.deepEqual((await store.syncLogs.query({ job: 'logs', runId: 'r2', limit: 10 })).map((e) => e.id), ['c']);
+      assert.equal((await store.syncLogs.query({ job: 'other', limit: 1000 })).length, 250);
+      assert.deepEqual(await store.syncLogs.counts('logs', 'r1'), [{ action: 'Create', status: 'Success', count: 1 }, { action: 'Other', status: 'Failure', count: 1 }]);
+      assert.equal(await store.syncLogs.prune('logs', '2026-01-03T00:00:00.000Z'), 2);
+      assert.deepEqual((await store.syncLogs.query({ job: 'logs', limit: 10 })).map((e) => e.id), ['c']);
+    });
   });
 }

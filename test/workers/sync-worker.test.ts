@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CycleSummary } from '../../src/sync/outcome.ts';
+import { createMailService } from '../../src/services/mail.ts';
+import { createSyncNotices, SYNC_DELETIONS_HELD } from '../../src/services/sync-notices.ts';
 import { createSyncWorker } from '../../src/workers/sync-worker.ts';
 import { GROUP_MAPPINGS, startScimd, stateStore, tempDir, USER_MAPPINGS, type ServedScimd } from '../sync/harness.ts';
 
@@ -59,5 +61,28 @@ describe('sync worker (scimd serve)', () => {
     assert.equal((await state.store.syncState.runs('stored', 10)).length, 2);
     await a.stop();
     await b.stop();
+  });
+
+  it("holds an organization's job at the deletion threshold and mails its notification addresses", async () => {
+    await files.write('held.csv', 'id,mail,givenName,surname\n1,hal@corp.example,Hal,H\n2,ida@corp.example,Ida,I\n');
+    const config = { name: 'held', source: { type: 'csv', path: 'held.csv', key: 'id' }, target: { url: scimd.url, token: 'env:TOKEN' }, users: { mappings: USER_MAPPINGS }, deletionThreshold: 1 };
+    const org = await state.store.organizations.create({ name: 'Held', slug: 'held', settings: { notificationEmails: ['ops@held.example'] } });
+    await state.store.syncState.putJob({ orgId: org.id, name: 'held', config: { text: JSON.stringify(config), path: `${files.dir}/held.json` }, enabled: true, intervalMinutes: 30, nextRunAt: clock().toISOString() });
+    const notices = createSyncNotices({ store: state.store, mail: createMailService({ store: state.store, from: 'scimd@test.example' }) });
+    const cycles: CycleSummary[] = [];
+    const worker = createSyncWorker({ store: state.store, env: { TOKEN: scimd.token }, clock, onCycle: (s) => cycles.push(s), onBlocked: (orgId, summary) => notices.deletionsHeld(orgId, summary) });
+    await worker.runOnce();
+    assert.equal(cycles.at(-1)?.created, 2);
+    await files.write('held.csv', 'id,mail,givenName,surname\n');
+    now += 30 * 60_000;
+    await worker.runOnce();
+    assert.equal(cycles.at(-1)?.status, 'blocked');
+    const mails = await state.store.mailLog.list(org.id, { limit: 10 });
+    assert.equal(mails.length, 1);
+    assert.equal(mails[0]?.kind, SYNC_DELETIONS_HELD);
+    assert.deepEqual(mails[0]?.recipients, ['ops@held.example']);
+    assert.match(mails[0]?.subject ?? '', /"held" is on hold: it would disable or delete 2 users \(threshold 1\)/);
+    assert.match(mails[0]?.body ?? '', /approve-deletions/);
+    await worker.stop();
   });
 });

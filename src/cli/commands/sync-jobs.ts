@@ -13,6 +13,9 @@ import { createSyncRunner } from '../../sync/runner.ts';
 import { createSource } from '../../sync/sources/index.ts';
 import { starterConfig } from '../../sync/starter.ts';
 import { createScimTarget } from '../../sync/target/scim-target.ts';
+import { createSmtpTransport } from '../../mail/smtp-transport.ts';
+import { createMailService } from '../../services/mail.ts';
+import { createSyncNotices } from '../../services/sync-notices.ts';
 import type { CliIo } from '../io.ts';
 import { waitForShutdownSignal } from '../signals.ts';
 import { ADMIN_OPTIONS, CommandError, UsageError, printJson, required, withAdmin } from './admin.ts';
@@ -50,7 +53,7 @@ const OPTIONS = {
 /** Waits for Ctrl-C / SIGTERM (injected by the CLI; tests pass their own). */
 export type SignalWaiter = () => Promise<string>;
 
-async function loadJob(path: string | undefined): Promise<SyncJob> {
+export async function loadJob(path: string | undefined): Promise<SyncJob> {
   const file = required(path, 'config');
   let text: string;
   try {
@@ -86,7 +89,23 @@ function progressLine(): ((p: { objectType: string; done: number; total: number 
 async function run(values: Values, io: CliIo, waitForSignal: SignalWaiter): Promise<number> {
   const job = await loadJob(values.config);
   return withAdmin(values, async (session) => {
-    const runner = createSyncRunner(job, { state: session.store.syncState });
+    const onBlocked = async (summary: CycleSummary) => {
+      // The notice goes to stderr (and the provisioning log); a job also stored in an organization
+      // mails its notification addresses too (SMTP_URL, or the mail log).
+      io.err(`scimd: ${summary.job} held: ${summary.error ?? 'deletion threshold exceeded'}`);
+      const stored = await session.store.syncState.getJob(summary.job);
+      if (stored === undefined) return;
+      const transport = session.config.smtpUrl === undefined ? undefined : createSmtpTransport(session.config.smtpUrl);
+      const mail = createMailService({ store: session.store, from: session.config.mailFrom, transport });
+      try {
+        await createSyncNotices({ store: session.store, mail }).deletionsHeld(stored.orgId, summary);
+      } catch (error) {
+        io.err(`scimd: the notice mail could not be sent: ${(error as Error).message}`);
+      } finally {
+        mail.close();
+      }
+    };
+    const runner = createSyncRunner(job, { state: session.store.syncState, logs: session.store.syncLogs, onBlocked });
     const controller = new AbortController();
     void waitForSignal().then(() => {
       if (!values.json) io.err('scimd: stopping after the objects in flight (the next run resumes)…');

@@ -7,12 +7,14 @@ import type { CliIo } from '../io.ts';
 import { UsageError } from './admin.ts';
 import { SYNC_EXPR_USAGE, syncExprCommand } from './sync-expr.ts';
 import { SYNC_JOB_SUBCOMMANDS, SYNC_JOB_USAGE } from './sync-jobs.ts';
+import { SYNC_OPS_SUBCOMMANDS, SYNC_OPS_USAGE } from './sync-ops.ts';
 
 export const SYNC_USAGE = `Usage: scimd sync <subcommand> [options]
 
 Subcommands:
   expr      Evaluate an attribute-mapping expression (Entra's language) against a sample object
 ${SYNC_JOB_USAGE}
+${SYNC_OPS_USAGE}
 
 Run "scimd sync <subcommand> --help" for its options.`;
 
@@ -27,6 +29,7 @@ type SyncSubcommand = (args: readonly string[], deps: SyncCommandIo) => Promise<
 const SUBCOMMANDS = new Map<string, { readonly run: SyncSubcommand; readonly usage: string }>([
   ['expr', { run: syncExprCommand, usage: SYNC_EXPR_USAGE }],
   ...SYNC_JOB_SUBCOMMANDS,
+  ...SYNC_OPS_SUBCOMMANDS,
 ]);
 
 /** Runs `scimd sync <subcommand> …`; returns the exit code. */

@@ -22,7 +22,7 @@ import { outboxEventStore } from './outbox-events.ts';
 import { roleStore } from './roles.ts';
 import { schemaExtensionStore } from './schema-extensions.ts';
 import { setupLinkStore } from './setup-links.ts';
-import { syncStateStore } from './sync-state.ts';
+import { syncLogStore, syncStateStore } from './sync-state.ts';
 import { userStore } from './users.ts';
 import { webhookStore } from './webhooks.ts';
 
@@ -57,6 +57,7 @@ const SUB_STORES: { readonly [K in SubStoreName]: (ctx: SqlContext) => Store[K] 
   activity: activityStore,
   schemaExtensions: schemaExtensionStore,
   syncState: syncStateStore,
+  syncLogs: syncLogStore,
 };
 
 /**

@@ -1,7 +1,7 @@
 /** The sync state sub-store (see src/store/sync-state.ts): plain Kysely shared by both dialects. */
 import type { Selectable } from 'kysely';
-import type { SyncJobsTable, SyncLinksTable, SyncRunsTable } from '../database.ts';
-import type { SyncJobRecord, SyncLinkRecord, SyncLinkState, SyncObjectType, SyncRunRecord, SyncRunStatus, SyncStateStore } from '../sync-state.ts';
+import type { SyncJobsTable, SyncLinksTable, SyncLogsTable, SyncRunsTable } from '../database.ts';
+import type { SyncJobRecord, SyncLinkRecord, SyncLinkState, SyncLogAction, SyncLogEntry, SyncLogStatus, SyncLogStore, SyncModifiedProperty, SyncObjectType, SyncRunRecord, SyncRunStatus, SyncStateStore } from '../sync-state.ts';
 import { chunks, decodeBool, decodeJson, encodeBool, encodeJson, type SqlContext } from './context.ts';
 
 function linkOf(ctx: SqlContext, row: Selectable<SyncLinksTable>): SyncLinkRecord {
@@ -170,6 +170,90 @@ export function syncStateStore(ctx: SqlContext): SyncStateStore {
     },
     async setNextRun(name, at) {
       await ctx.db.updateTable('sync_jobs').set({ next_run_at: at, updated_at: ctx.now() }).where('name', '=', name).execute();
+    },
+    async approveDeletions(job) {
+      await ctx.db
+        .insertInto('sync_deletion_approvals')
+        .values({ job, approved_at: ctx.now() })
+        .onConflict((oc) => oc.column('job').doUpdateSet((eb) => ({ approved_at: eb.ref('excluded.approved_at') })))
+        .execute();
+    },
+    async deletionApproval(job) {
+      const row = await ctx.db.selectFrom('sync_deletion_approvals').select('approved_at').where('job', '=', job).executeTakeFirst();
+      return row?.approved_at;
+    },
+    async clearDeletionApproval(job) {
+      await ctx.db.deleteFrom('sync_deletion_approvals').where('job', '=', job).execute();
+    },
+  };
+}
+
+function logOf(ctx: SqlContext, row: Selectable<SyncLogsTable>): SyncLogEntry {
+  return {
+    job: row.job,
+    id: row.id,
+    runId: row.run_id,
+    at: row.at,
+    objectType: row.object_type as SyncObjectType,
+    sourceKey: row.source_key,
+    targetId: row.target_id,
+    action: row.action as SyncLogAction,
+    status: row.status as SyncLogStatus,
+    reason: row.reason,
+    errorCode: row.error_code,
+    modified: (decodeJson(ctx.caps, row.modified) ?? []) as SyncModifiedProperty[],
+  };
+}
+
+/** The provisioning-log sub-store. */
+export function syncLogStore(ctx: SqlContext): SyncLogStore {
+  return {
+    async append(entries) {
+      for (const part of chunks(entries, 200)) {
+        const rows = part.map((e) => ({
+          job: e.job,
+          id: e.id,
+          run_id: e.runId,
+          at: e.at,
+          object_type: e.objectType,
+          source_key: e.sourceKey,
+          target_id: e.targetId,
+          action: e.action,
+          status: e.status,
+          reason: e.reason,
+          error_code: e.errorCode,
+          modified: encodeJson(e.modified),
+        }));
+        await ctx.db.insertInto('sync_logs').values(rows).execute();
+      }
+    },
+    async query(q) {
+      let query = ctx.db.selectFrom('sync_logs').selectAll().where('job', '=', q.job);
+      if (q.status !== undefined) query = query.where('status', '=', q.status);
+      if (q.action !== undefined) query = query.where('action', '=', q.action);
+      if (q.runId !== undefined) query = query.where('run_id', '=', q.runId);
+      if (q.since !== undefined) query = query.where('at', '>=', q.since);
+      if (q.until !== undefined) query = query.where('at', '<', q.until);
+      const identity = q.identity;
+      if (identity !== undefined) query = query.where((eb) => eb.or([eb('source_key', '=', identity), eb('target_id', '=', identity)]));
+      const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+      return rows.map((row) => logOf(ctx, row));
+    },
+    async counts(job, runId) {
+      const rows = await ctx.db
+        .selectFrom('sync_logs')
+        .select((eb) => ['action', 'status', eb.fn.countAll<string | number>().as('n')])
+        .where('job', '=', job)
+        .where('run_id', '=', runId)
+        .groupBy(['action', 'status'])
+        .orderBy('action')
+        .orderBy('status')
+        .execute();
+      return rows.map((r) => ({ action: r.action as SyncLogAction, status: r.status as SyncLogStatus, count: Number(r.n) }));
+    },
+    async prune(job, before) {
+      const result = await ctx.db.deleteFrom('sync_logs').where('job', '=', job).where('at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
   };
 }
