@@ -4,75 +4,28 @@
  * Connection, initial cycle, idle cycle, a minimal PATCH, deactivation and member changes.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import express from 'express';
-import SCIMMY from 'scimmy';
-import SCIMMYRouters from 'scimmy-routers';
 import { createSyncRunner } from '../../src/sync/runner.ts';
 import { GROUP_MAPPINGS, jobOf, stateStore, tempDir, USER_MAPPINGS } from './harness.ts';
+import { createScimmyPeer, type Doc } from './scimmy-peer.ts';
 
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const TOKEN = 'scimmy-secret';
 
-/** The handler chain SCIMMY.Resources.declare returns, typed once for both resources. */
-interface Declared {
-  egress(handler: (resource: Doc) => unknown): Declared;
-  ingress(handler: (resource: Doc, instance: Doc) => unknown): Declared;
-  degress(handler: (resource: Doc) => unknown): Declared;
-}
-
-/** An in-memory SCIMMY server for Users and Groups. */
+/** An in-memory SCIMMY server for Users and Groups that records every request it receives. */
 function scimmyApp() {
-  const stores = { User: new Map<string, Doc>(), Group: new Map<string, Doc>() };
   const requests: { method: string; path: string; body: unknown }[] = [];
-  for (const [name, resource] of [['User', SCIMMY.Resources.User], ['Group', SCIMMY.Resources.Group]] as const) {
-    const store = stores[name];
-    (SCIMMY.Resources.declare(resource) as unknown as Declared)
-      .egress((res: Doc) => {
-        if (res.id) {
-          const found = store.get(res.id);
-          if (found === undefined) throw new SCIMMY.Types.Error(404, null as never, `${name} ${res.id} not found`);
-          return found;
-        }
-        const all = [...store.values()];
-        return res.filter ? res.filter.match(all) : all;
-      })
-      .ingress((res: Doc, instance: Doc) => {
-        const unique = name === 'User' ? 'userName' : 'displayName';
-        const clash = [...store.values()].find((d) => d.id !== res.id && String(d[unique]).toLowerCase() === String(instance[unique]).toLowerCase());
-        if (clash) throw new SCIMMY.Types.Error(409, 'uniqueness', `${unique} taken`);
-        const id = res.id ?? randomUUID();
-        const now = new Date().toISOString();
-        const doc = { ...JSON.parse(JSON.stringify(instance)), id, meta: { created: store.get(id)?.meta?.created ?? now, lastModified: now } };
-        store.set(id, doc);
-        return doc;
-      })
-      .degress((res: Doc) => {
-        store.delete(res.id);
-      });
-  }
-  const app = express();
-  app.use((req, _res, next) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => requests.push({ method: req.method, path: req.url, body: body === '' ? undefined : JSON.parse(body) }));
-    next();
+  const peer = createScimmyPeer({
+    token: TOKEN,
+    before: (req, _res, next) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => requests.push({ method: req.method, path: req.url, body: body === '' ? undefined : JSON.parse(body) }));
+      next();
+    },
   });
-  app.use(
-    '/scim',
-    new SCIMMYRouters({
-      type: 'bearer',
-      docUri: 'https://example.test/auth',
-      handler: (request: express.Request) => {
-        if (request.header('Authorization') !== `Bearer ${TOKEN}`) throw new Error('Authorization failed');
-        return 'sync';
-      },
-    }),
-  );
-  return { app, stores, requests };
+  return { ...peer, requests };
 }
 
 describe('sync: CSV → SCIMMY (an independent SCIM server)', () => {

@@ -5,71 +5,18 @@
  * and a bad token fails Test Connection with a hint.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import express from 'express';
-import SCIMMY from 'scimmy';
-import SCIMMYRouters from 'scimmy-routers';
 import { runCli } from '../../src/cli/main.ts';
 import { validateScimEndpoint } from '../../src/sync/validate/checks.ts';
 import { startScimd, type ServedScimd } from '../sync/harness.ts';
+import { createScimmyPeer, type Doc } from '../sync/scimmy-peer.ts';
 
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const SCIMMY_TOKEN = 'scimmy-validate-secret';
 
-interface Declared {
-  egress(handler: (resource: Doc) => unknown): Declared;
-  ingress(handler: (resource: Doc, instance: Doc) => unknown): Declared;
-  degress(handler: (resource: Doc) => unknown): Declared;
-}
-
-/** SCIMMY with in-memory Users and Groups behind its express routers, bearer token required. */
-function scimmyServer() {
-  const stores = { User: new Map<string, Doc>(), Group: new Map<string, Doc>() };
-  // Users carry the enterprise extension, as a vendor offering Entra's manager mapping would configure.
-  SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false);
-  for (const [name, resource] of [['User', SCIMMY.Resources.User], ['Group', SCIMMY.Resources.Group]] as const) {
-    const store = stores[name];
-    (SCIMMY.Resources.declare(resource) as unknown as Declared)
-      .egress((res: Doc) => {
-        if (res.id) {
-          const found = store.get(res.id);
-          if (found === undefined) throw new SCIMMY.Types.Error(404, null as never, `${name} ${res.id} not found`);
-          return found;
-        }
-        const all = [...store.values()];
-        return res.filter ? res.filter.match(all) : all;
-      })
-      .ingress((res: Doc, instance: Doc) => {
-        const unique = name === 'User' ? 'userName' : 'displayName';
-        const clash = [...store.values()].find((d) => d.id !== res.id && String(d[unique]).toLowerCase() === String(instance[unique]).toLowerCase());
-        if (clash) throw new SCIMMY.Types.Error(409, 'uniqueness', `${unique} taken`);
-        const id = res.id ?? randomUUID();
-        const now = new Date().toISOString();
-        const doc = { ...JSON.parse(JSON.stringify(instance)), id, meta: { created: store.get(id)?.meta?.created ?? now, lastModified: now } };
-        store.set(id, doc);
-        return doc;
-      })
-      .degress((res: Doc) => {
-        store.delete(res.id);
-      });
-  }
-  const app = express();
-  app.use(
-    '/scim',
-    new SCIMMYRouters({
-      type: 'bearer',
-      docUri: 'https://example.test/auth',
-      handler: (request: express.Request) => {
-        if (request.header('Authorization') !== `Bearer ${SCIMMY_TOKEN}`) throw new Error('Authorization failed');
-        return 'validate';
-      },
-    }),
-  );
-  return { app, stores };
-}
+/** SCIMMY with the enterprise extension declared and a bearer token required. */
+const scimmyServer = () => createScimmyPeer({ token: SCIMMY_TOKEN, enterprise: true });
 
 /** Runs the CLI in-process and captures stdout and stderr. */
 async function cli(args: string[]) {
