@@ -23,7 +23,8 @@ const user = (n: number, role: string, active = true) => ({
 /** Waits until the page shows its heading and no loading state, then checks it with axe. */
 async function check(page: Page, name: string, heading: string | RegExp): Promise<void> {
   await page.getByRole('heading', { level: 1, name: heading }).first().waitFor();
-  await page.waitForFunction("!document.querySelector('.state[role=status]')");
+  // A locator wait, not waitForFunction: polling a string predicate needs eval, which the console's CSP refuses.
+  await page.locator('.state[role=status]').first().waitFor({ state: 'detached' });
   const violations = await seriousViolations(page);
   assert.deepEqual(violations, [], `${name}: ${JSON.stringify(violations, null, 2)}`);
   await screenshot(page, name);
