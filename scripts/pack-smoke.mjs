@@ -26,6 +26,8 @@ function serve(cwd) {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME ?? work, PORT: '0', DATA_DIR: join(cwd, 'data'), LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'inherit'],
+    // Its own process group: npx runs scimd as a grandchild, and the whole group is stopped at the end.
+    detached: true,
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no "Tenant URL:" line within 60 s')), 60_000);
@@ -65,8 +67,19 @@ try {
 } finally {
   if (server) {
     server.child.removeAllListeners('exit');
-    server.child.kill('SIGTERM');
-    await new Promise((resolve) => server.child.once('exit', resolve));
+    const exited = server.child.exitCode !== null || server.child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => server.child.once('exit', resolve));
+    try {
+      process.kill(-server.child.pid, 'SIGTERM');
+    } catch {
+      // The group is already gone.
+    }
+    // Never hang CI on a child that does not report its exit: give up waiting after 10 s.
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    try {
+      process.kill(-server.child.pid, 'SIGKILL');
+    } catch {
+      // Stopped by SIGTERM, as it should be.
+    }
   }
   rmSync(work, { recursive: true, force: true });
 }
