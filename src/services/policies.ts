@@ -75,6 +75,12 @@ export const POLICY_PRESETS = Object.freeze({
   }),
 } satisfies Record<string, UserPolicies>);
 
+/** What each preset is for, in a sentence (the admin API and the console show it). */
+export const POLICY_PRESET_DESCRIPTIONS: Readonly<Record<keyof typeof POLICY_PRESETS, string>> = Object.freeze({
+  'rfc-open': 'Accepts every RFC 7643-valid user: any unique userName (such as "bjensen") and any userType, which is kept as sent.',
+  'email-identity': 'For products whose users sign in with their work e-mail: userName is an e-mail address that never changes, userType must name a role, displayName is built from the name.',
+});
+
 /** The name of a policy preset. */
 export type PolicyPresetName = keyof typeof POLICY_PRESETS;
 

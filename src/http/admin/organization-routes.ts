@@ -6,12 +6,13 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { OrganizationView } from '../../services/organizations.ts';
+import { POLICY_PRESET_DESCRIPTIONS, POLICY_PRESET_NAMES, POLICY_PRESETS } from '../../services/policies.ts';
 import { SCIM_PREFIX_PATH } from './paths.ts';
 import type { AppEnv } from '../env.ts';
 import { pageSize, type AdminContext } from './deps.ts';
 import { holds } from './principal.ts';
 import { defineRoute, type AdminRoute } from './route.ts';
-import { NewOrganization, Notifications, Organization, OrganizationList, OrganizationRename, PolicyChange, Policies, ScimToggle } from './schemas.ts';
+import { NewOrganization, Notifications, Organization, OrganizationList, OrganizationRename, PolicyChange, Policies, PolicyPresetList, ScimToggle } from './schemas.ts';
 
 const TAG = 'Organizations';
 const ORG = '/organizations/{orgId}';
@@ -136,6 +137,18 @@ function settingsRoutes(admin: AdminContext): AdminRoute[] {
       body: PolicyChange,
       responses: { 200: { description: 'The policies after the change', schema: Policies } },
       handle: async ({ params, body, operation }) => ({ status: 200, body: await admin.policies.update(operation(params['orgId'] ?? ''), body) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/policy-presets',
+      summary: 'List the policy presets',
+      tag: TAG,
+      access: { kind: 'any' },
+      responses: { 200: { description: 'Every preset with the user policies it sets', schema: PolicyPresetList } },
+      handle: async () => ({
+        status: 200,
+        body: { items: POLICY_PRESET_NAMES.map((name) => ({ name, description: POLICY_PRESET_DESCRIPTIONS[name], policies: { ...POLICY_PRESETS[name], allowedDomains: [...POLICY_PRESETS[name].allowedDomains] } })) },
+      }),
     }),
     defineRoute({
       method: 'get',

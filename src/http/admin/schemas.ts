@@ -76,6 +76,13 @@ export const PolicyChange = named(
   Policies.partial().extend({ preset: PresetName.optional() }),
 );
 
+export const PolicyPreset = named('PolicyPreset', 'A named set of user policies an organization can start from or be reset to (`PATCH …/policies {"preset": …}`).', z.strictObject({
+  name: PresetName,
+  description: z.string(),
+  policies: Policies.omit({ compatibilityProfile: true }),
+}));
+export const PolicyPresetList = named('PolicyPresetList', 'Every policy preset.', z.strictObject({ items: z.array(PolicyPreset) }));
+
 export const Notifications = named('Notifications', 'Where key-expiry reminders go.', z.strictObject({ emails: z.array(z.string()) }));
 
 export const ApiKey = named('ApiKey', 'An API key as listed: never its secret.', z.strictObject({

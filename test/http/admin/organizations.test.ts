@@ -105,6 +105,18 @@ for (const dialect of await testDialects()) {
       assert.equal(history.json.items[0].actorType, 'admin');
     });
 
+    it('lists the policy presets with what each sets, to any signed-in caller and to nobody else', async () => {
+      const presets = await h.call('GET', '/policy-presets');
+      assert.equal(presets.status, 200);
+      assert.deepEqual(presets.json.items.map((p: { name: string }) => p.name), ['rfc-open', 'email-identity']);
+      const email = presets.json.items[1];
+      assert.deepEqual(email.policies, { userNameMustBeEmail: true, allowedDomains: [], userNameImmutable: true, deriveDisplayName: true, userTypeMustNameRole: true, defaultRole: 'Employee' });
+      assert.match(email.description, /e-mail/);
+      const readOnly = await h.key({ type: 'api', description: 'reader', scopes: ['users:read'] });
+      assert.equal((await h.call('GET', '/policy-presets', { token: readOnly })).json.items[0].policies.userNameMustBeEmail, false);
+      assert.equal((await h.call('GET', '/policy-presets', { token: null })).status, 401);
+    });
+
     it('shows and changes policies, which the SCIM API then enforces', async () => {
       const policies = await h.call('GET', `/organizations/${h.acme}/policies`);
       assert.equal(policies.json.userNameMustBeEmail, false, 'a new organization is rfc-open');
