@@ -6,6 +6,9 @@ import { App } from './app';
 import { AuthProvider } from './auth';
 import './styles.css';
 
+// For bench/console-users.bench.ts: when the script started running (after download and parse).
+performance.mark('scimd:boot');
+
 const client = new QueryClient({
   defaultOptions: {
     queries: {

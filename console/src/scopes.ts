@@ -9,6 +9,8 @@ export const SCOPES: readonly { readonly name: string; readonly label: string }[
   { name: 'groups:read', label: 'Read groups and their members' },
   { name: 'roles:read', label: 'Read roles' },
   { name: 'roles:write', label: 'Create, rename and delete roles' },
+  { name: 'schemas:read', label: 'Read extension schemas' },
+  { name: 'schemas:write', label: 'Register, replace and remove extension schemas' },
   { name: 'audit:read', label: 'Read and export the revision history' },
   { name: 'mail:read', label: 'Read the mail log' },
   { name: 'activity:read', label: 'Read provisioning activity' },

@@ -124,6 +124,26 @@ export interface paths {
         patch: operations["patchOrganizationsByOrgIdPolicies"];
         trace?: never;
     };
+    "/policy-presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the policy presets
+         * @description Any authenticated caller.
+         */
+        get: operations["getPolicyPresets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organizations/{orgId}/notifications": {
         parameters: {
             query?: never;
@@ -783,6 +803,24 @@ export interface components {
             compatibilityProfile?: "lenient" | "strict";
             /** @enum {string} */
             preset?: "rfc-open" | "email-identity";
+        };
+        /** @description A named set of user policies an organization can start from or be reset to (`PATCH …/policies {"preset": …}`). */
+        PolicyPreset: {
+            /** @enum {string} */
+            name: "rfc-open" | "email-identity";
+            description: string;
+            policies: {
+                userNameMustBeEmail: boolean;
+                allowedDomains: string[];
+                userNameImmutable: boolean;
+                deriveDisplayName: boolean;
+                userTypeMustNameRole: boolean;
+                defaultRole: string;
+            };
+        };
+        /** @description Every policy preset. */
+        PolicyPresetList: {
+            items: components["schemas"]["PolicyPreset"][];
         };
         /** @description Where key-expiry reminders go. */
         Notifications: {
@@ -1904,6 +1942,53 @@ export interface operations {
             };
             /** @description The body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPolicyPresets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every preset with the user policies it sets */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyPresetList"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,6 @@
 /** An organization's workspace: its navigation (only what the caller may see) and its pages. */
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
 import { api, orgPath } from '../api/client';
 import type { Organization } from '../api/types';
 import { Frame } from '../components/frame';
@@ -61,13 +61,17 @@ export function OrgShell({ orgId, rest }: { orgId: string; rest: string }) {
     );
   else {
     const Page = current.page.component;
-    body = <Page org={org.data} params={current.params} />;
+    body = (
+      <Suspense fallback={<Loading what={`Loading ${current.page.title}`} />}>
+        <Page org={org.data} params={current.params} />
+      </Suspense>
+    );
   }
   return <Frame nav={nav}>{body}</Frame>;
 }
 
-/** `users` for both `users` and `users/:userId`. */
-const section = (page: OrgPage): string => page.path.split('/')[0] ?? page.path;
+/** `users` for both `users` and `users/:userId`; `settings/security` and `settings/schemas` stay apart. */
+const section = (page: OrgPage): string => page.path.split('/:')[0] ?? page.path;
 
 function findPage(visible: readonly OrgPage[], rest: string): { page: OrgPage; params: Record<string, string> } | undefined {
   for (const page of visible) {
