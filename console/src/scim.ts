@@ -51,3 +51,13 @@ export function userFilter(field: UserSearchField, text: string): string | undef
       return term;
   }
 }
+
+export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+/** The extension blocks of a resource (RFC 7643 §3.3): each top-level key that is a schema URN holding an object. */
+export function extensionsOf(resource: ScimResource): { urn: string; values: Record<string, unknown> }[] {
+  return Object.entries(resource)
+    .filter(([key, value]) => /^urn:/i.test(key) && value !== null && typeof value === 'object' && !Array.isArray(value))
+    .map(([urn, value]) => ({ urn, values: value as Record<string, unknown> }))
+    .sort((a, b) => (a.urn === ENTERPRISE_USER ? -1 : b.urn === ENTERPRISE_USER ? 1 : a.urn.localeCompare(b.urn)));
+}

@@ -7,6 +7,7 @@ import { useAuth } from '../auth';
 import { ConfirmDialog } from '../components/dialog';
 import { ErrorMessage, Loading, PageHeader, Switch } from '../components/ui';
 import type { OrgPageProps } from './org-shell';
+import { PresetChooser } from './policy-presets';
 
 export function SecurityPage({ org }: OrgPageProps) {
   return (
@@ -104,6 +105,8 @@ function PoliciesSection({ org }: { org: Organization }) {
       ) : policies.isError ? (
         <ErrorMessage error={policies.error} title="Could not load the policies" />
       ) : draft === null ? null : (
+        <>
+        <PresetChooser orgId={org.id} current={policies.data} editable={editable} />
         <form onSubmit={submit}>
           <fieldset disabled={!editable}>
             <legend className="sr-only">User policies</legend>
@@ -125,6 +128,10 @@ function PoliciesSection({ org }: { org: Organization }) {
             <div className="check">
               <input id="p-display" type="checkbox" checked={draft.deriveDisplayName} onChange={(e) => set('deriveDisplayName', e.target.checked)} />
               <label htmlFor="p-display">Build displayName from the given and family name when the identity provider sends none</label>
+            </div>
+            <div className="check">
+              <input id="p-user-type" type="checkbox" checked={draft.userTypeMustNameRole} onChange={(e) => set('userTypeMustNameRole', e.target.checked)} />
+              <label htmlFor="p-user-type">userType must name a role (otherwise it is kept as sent and the user gets the default role)</label>
             </div>
             <div className="field">
               <label htmlFor="p-role">Default role</label>
@@ -165,6 +172,7 @@ function PoliciesSection({ org }: { org: Organization }) {
           ) : null}
           {save.isError ? <ErrorMessage error={save.error} title="Could not save the policies" /> : null}
         </form>
+        </>
       )}
     </section>
   );

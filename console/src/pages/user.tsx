@@ -1,18 +1,25 @@
 /** One user: readable attributes, the raw SCIM JSON, groups, role and the user's own history. */
 import { useQuery } from '@tanstack/react-query';
 import { api, orgPath, query } from '../api/client';
-import type { AuditEventList, ScimResource } from '../api/types';
+import type { AuditEventList, SchemaExtensionList, ScimResource } from '../api/types';
 import { useAuth } from '../auth';
+import { ExtensionAttributes } from '../components/extension-attributes';
 import { HistoryTable } from '../components/history-table';
 import { Badge, Empty, ErrorMessage, Loading, PageHeader, Pager, Time, usePager } from '../components/ui';
 import { Link } from '../router';
-import { createdOf, groupsOf, isActive, personNameOf, primaryEmailOf, roleOf, updatedOf, userNameOf } from '../scim';
+import { createdOf, extensionsOf, groupsOf, isActive, personNameOf, primaryEmailOf, roleOf, updatedOf, userNameOf } from '../scim';
 import type { OrgPageProps } from './org-shell';
 
 export function UserPage({ org, params }: OrgPageProps) {
   const userId = params['userId'] ?? '';
   const { can } = useAuth();
   const user = useQuery({ queryKey: ['user', org.id, userId], queryFn: () => api<ScimResource>('GET', orgPath(org.id, `/users/${encodeURIComponent(userId)}`)) });
+  // Only for the schemas' names above their attributes; without the scope the URN's last parts are used.
+  const schemas = useQuery({
+    queryKey: ['schemas', org.id],
+    queryFn: () => api<SchemaExtensionList>('GET', orgPath(org.id, '/schemas')),
+    enabled: can('schemas:read'),
+  });
   const base = `/orgs/${encodeURIComponent(org.id)}`;
   if (user.isPending) return <Loading what="Loading the user" />;
   if (user.isError)
@@ -72,6 +79,7 @@ export function UserPage({ org, params }: OrgPageProps) {
           )}
         </section>
       </div>
+      <ExtensionAttributes extensions={extensionsOf(u)} schemas={schemas.data?.items} />
       <section className="card" aria-labelledby="user-raw">
         <h2 id="user-raw">Raw JSON</h2>
         <details>
