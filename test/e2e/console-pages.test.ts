@@ -10,8 +10,17 @@ import { browserSkipReason, screenshot, seriousViolations, signIn, startConsoleS
 
 const skip = browserSkipReason();
 
+const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+/** The first user carries the Enterprise User extension and the organization's own. */
+const extensionsOf = (n: number) =>
+  n === 0
+    ? { [ENTERPRISE]: { employeeNumber: '701984', department: 'Research', costCenter: 'R-7', manager: { value: 'boss-1' } }, [CUSTOM]: { CustomAttribute: '701984', licenceTier: 'pro', badge: 42 } }
+    : {};
+
 const user = (n: number, role: string, active = true) => ({
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  ...extensionsOf(n),
   userName: `user${n}@acme.test`,
   name: { givenName: ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Ken'][n % 6], familyName: ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Thompson'][n % 6] },
   emails: [{ value: `user${n}@acme.test`, type: 'work', primary: true }],
@@ -50,6 +59,17 @@ describe('every console page is accessible (axe) and photographed', { skip }, ()
     await s.admin('POST', `/organizations/${orgId}/keys`, token, { type: 'api', description: 'Billing service', scopes: ['users:read', 'groups:read'] });
     const old = await s.admin('POST', `/organizations/${orgId}/keys`, token, { type: 'scim', description: 'Okta (old)' });
     await s.admin('DELETE', `/organizations/${orgId}/keys/${old.json.key.id}`, token);
+    await s.admin('PUT', `/organizations/${orgId}/schemas/${CUSTOM}`, token, {
+      name: 'CustomExtensionName',
+      description: 'Custom attributes mapped in Microsoft Entra ID',
+      attributes: [{ name: 'CustomAttribute' }, { name: 'licenceTier', canonicalValues: ['free', 'pro', 'enterprise'] }, { name: 'badge', type: 'integer' }],
+    });
+    await s.admin('PUT', `/organizations/${orgId}/schemas/urn:example:params:scim:schemas:extension:acme:2.0:Group`, token, {
+      name: 'AcmeGroup',
+      attributes: [{ name: 'region' }],
+      resourceType: 'Group',
+      required: true,
+    });
     const ids: string[] = [];
     for (let n = 0; n < 8; n++) {
       const created = await s.scim('POST', '/Users', entra.json.secret, user(n, n % 3 === 0 ? 'Editor' : n === 5 ? 'Contractor' : 'Employee', n !== 7));
@@ -60,6 +80,7 @@ describe('every console page is accessible (axe) and photographed', { skip }, ()
     const group = await s.scim('POST', '/Groups', entra.json.secret, {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
       displayName: 'Engineering',
+      'urn:example:params:scim:schemas:extension:acme:2.0:Group': { region: 'EMEA' },
       externalId: 'grp-eng',
       members: ids.slice(0, 5).map((value) => ({ value })),
     });
@@ -91,6 +112,7 @@ describe('every console page is accessible (axe) and photographed', { skip }, ()
     const visits: [string, string, string | RegExp][] = [
       ['connect', `${base}/connect`, 'Connect'],
       ['security', `${base}/settings/security`, 'Settings → Security'],
+      ['schemas', `${base}/settings/schemas`, 'Settings → Schemas'],
       ['api-access', `${base}/api-access`, 'API Access'],
       ['users', `${base}/users`, 'Users'],
       ['user', `${base}/users/${userId}`, 'user0@acme.test'],
@@ -124,6 +146,23 @@ describe('every console page is accessible (axe) and photographed', { skip }, ()
     await page.getByRole('switch', { name: 'SCIM' }).click();
     await check(page, 'scim-off-confirm', 'Settings → Security');
     await page.keyboard.press('Escape');
+    await page.getByRole('radio', { name: 'email-identity' }).check();
+    await page.getByRole('button', { name: 'Apply preset' }).click();
+    await check(page, 'preset-confirm', 'Settings → Security');
+    await page.keyboard.press('Escape');
+    await page.goto(`${base}/settings/schemas`);
+    await page.getByRole('button', { name: 'Add schema' }).click();
+    await page.getByRole('dialog', { name: 'Add schema' }).getByLabel('Definition').fill('{"name": "Licences", "attributes": [{"name": "tier", "type": "float"}]}');
+    await page.getByRole('dialog', { name: 'Add schema' }).getByLabel('Schema URN').fill('urn:example:params:scim:schemas:extension:licences:2.0:User');
+    await page.getByRole('dialog', { name: 'Add schema' }).getByRole('button', { name: 'Add schema' }).click();
+    await page.getByText('Field: attributes[0].type').waitFor();
+    await check(page, 'schema-invalid', 'Settings → Schemas');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Remove CustomExtensionName' }).click();
+    await page.getByRole('button', { name: 'Remove schema', exact: true }).click();
+    await page.getByRole('dialog', { name: 'CustomExtensionName is in use' }).waitFor();
+    await check(page, 'schema-in-use', 'Settings → Schemas');
+    await page.keyboard.press('Escape');
     await page.goto(`${s.url}/console/orgs`);
     await page.getByRole('button', { name: 'Delete Globex' }).click();
     await check(page, 'delete-organization', 'Organizations');
@@ -137,6 +176,21 @@ describe('every console page is accessible (axe) and photographed', { skip }, ()
     await check(page, 'api-access-dark', 'API Access');
     await page.goto(`${s.url}/console/orgs/${orgId}/activity`);
     await check(page, 'activity-dark', 'Activity');
+    await context.close();
+  });
+
+  it('passes axe for an operator on a 390×844 screen: schemas and a user with extension attributes', async () => {
+    const context = await s.context({ width: 390, height: 844 });
+    const page = await context.newPage();
+    await signIn(page, s.url, `/console/orgs/${orgId}/settings/schemas`);
+    await check(page, 'schemas-mobile', 'Settings → Schemas');
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+    await page.getByRole('button', { name: 'Edit CustomExtensionName' }).click();
+    await check(page, 'schema-edit-mobile', 'Settings → Schemas');
+    await page.keyboard.press('Escape');
+    await page.goto(`${s.url}/console/orgs/${orgId}/users/${userId}`);
+    await check(page, 'user-extensions-mobile', 'user0@acme.test');
     await context.close();
   });
 

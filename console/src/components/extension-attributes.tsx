@@ -58,7 +58,7 @@ export function ExtensionAttributes({ extensions, schemas }: { extensions: reado
         return (
           <section key={urn} className="card" aria-labelledby={id}>
             <h2 id={id}>{titleOf(urn, schemas)}</h2>
-            <p className="hint mono wrap-anywhere">{urn}</p>
+            <p className="hint mono wrap-anywhere extension-urn">{urn}</p>
             <dl className="props">
               {Object.entries(values).map(([name, value]) => (
                 <Term key={name} name={name} value={value} />

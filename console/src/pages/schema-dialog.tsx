@@ -115,6 +115,22 @@ export function SchemaDialog({ orgId, editing, onClose }: { orgId: string; editi
           {schema && !readOnly ? (
             <p className="hint">Saving replaces the definition (version {schema.version} → {schema.version + 1}). Stored values of attributes you remove stay until each resource's next write.</p>
           ) : null}
+          <div id="schema-error">
+            {jsonError !== null ? (
+              <div className="alert alert-error" role="alert">
+                {jsonError}
+              </div>
+            ) : save.isError ? (
+              <>
+                <ErrorMessage error={save.error} title="The server refused the schema" />
+                {named ? (
+                  <p className="hint">
+                    Field: <code>{named.field}</code>
+                  </p>
+                ) : null}
+              </>
+            ) : null}
+          </div>
           <div className="field">
             <label htmlFor="schema-urn">Schema URN</label>
             <input
@@ -150,7 +166,7 @@ export function SchemaDialog({ orgId, editing, onClose }: { orgId: string; editi
               <textarea
                 id="schema-definition"
                 className="mono"
-                rows={14}
+                rows={10}
                 spellCheck={false}
                 readOnly={readOnly}
                 data-autofocus={schema && !readOnly ? true : undefined}
@@ -165,22 +181,6 @@ export function SchemaDialog({ orgId, editing, onClose }: { orgId: string; editi
               </p>
             </div>
           </fieldset>
-          <div id="schema-error">
-            {jsonError !== null ? (
-              <div className="alert alert-error" role="alert">
-                {jsonError}
-              </div>
-            ) : save.isError ? (
-              <>
-                <ErrorMessage error={save.error} title="The server refused the schema" />
-                {named ? (
-                  <p className="hint">
-                    Field: <code>{named.field}</code>
-                  </p>
-                ) : null}
-              </>
-            ) : null}
-          </div>
         </div>
         <div className="dialog-actions">
           <button type="button" className="button" onClick={close}>

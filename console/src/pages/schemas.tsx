@@ -70,7 +70,7 @@ export function SchemasPage({ org }: OrgPageProps) {
             <tbody>
               {schemas.data.items.map((schema) => (
                 <tr key={schema.id}>
-                  <td className="mono wrap-anywhere">{schema.id}</td>
+                  <td className="mono urn">{schema.id}</td>
                   <td>{schema.name}</td>
                   <td>{schema.resourceType}</td>
                   <td>{schema.required ? <Badge tone="warn">Required</Badge> : <Badge tone="muted">Optional</Badge>}</td>
