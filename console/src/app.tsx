@@ -1,8 +1,5 @@
-/** The console's shell: session bootstrapping, the sign-in gate and the page routes. */
+/** The console's shell: the sign-in gate and the page routes (boot.ts starts the first requests). */
 import { useEffect, useRef } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
-import { api, orgPath, storeSetupToken } from './api/client';
-import type { Organization } from './api/types';
 import { useAuth, useCaller } from './auth';
 import { Frame } from './components/frame';
 import { Loading } from './components/ui';
@@ -10,36 +7,16 @@ import { Link, match, navigate, useLocation } from './router';
 import { OrganizationsPage } from './pages/organizations';
 import { OrgShell } from './pages/org-shell';
 import { SignInPage } from './pages/sign-in';
-import { fetchUsers, usersKey } from './pages/users-query';
-
-/** Takes a setup link's token out of the URL fragment into sessionStorage (once, on load). */
-function adoptSetupToken(): void {
-  if (!window.location.pathname.replace(/\/+$/, '').endsWith('/console/setup')) return;
-  const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
-  if (token) storeSetupToken(token);
-  // The token must not stay in the address bar, the history or a bookmark.
-  window.history.replaceState(null, '', '/console/setup');
-}
 
 export function App() {
   const { state, refresh } = useAuth();
-  const client = useQueryClient();
   const started = useRef(false);
   useEffect(() => {
     if (started.current) return;
     started.current = true;
-    adoptSetupToken();
-    // A deep link into an organization: fetch it while the session is checked, not after.
-    const deep = /^\/console\/orgs\/([^/]+)(\/users)?\/?$/.exec(window.location.pathname) ?? /^\/console\/orgs\/([^/]+)/.exec(window.location.pathname);
-    const orgId = deep?.[1];
-    if (orgId !== undefined) {
-      const id = decodeURIComponent(orgId);
-      void client.prefetchQuery({ queryKey: ['org', id], queryFn: () => api<Organization>('GET', orgPath(id), undefined, { quiet401: true }) });
-      // The Users page's rows too: with all three in flight at once the page renders as soon as they are back.
-      if (deep?.[2] !== undefined) void client.prefetchQuery({ queryKey: usersKey(id, undefined, undefined), queryFn: () => fetchUsers(id, undefined, undefined, { quiet401: true }) });
-    }
+    // boot.ts already asked who the caller is; refresh() takes that answer.
     void refresh();
-  }, [refresh, client]);
+  }, [refresh]);
 
   if (state.status === 'loading') return <Loading what="Loading the console" />;
   if (state.status === 'signedOut') return <SignInPage message={state.message} />;

@@ -7,6 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, onUnauthorized, setupToken, storeSetupToken } from './api/client';
 import type { Caller } from './api/types';
+import { takeBootSession } from './boot';
 
 type AuthState =
   | { readonly status: 'loading' }
@@ -47,7 +48,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const refresh = useCallback(async () => {
     const wasSetupLink = setupToken() !== null;
     try {
-      const caller = await api<Caller>('GET', '/session', undefined, { quiet401: true });
+      const caller = await (takeBootSession() ?? api<Caller>('GET', '/session', undefined, { quiet401: true }));
       sessionStorage.setItem(HAD_SESSION, '1');
       setState({ status: 'signedIn', caller });
     } catch (error) {

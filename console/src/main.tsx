@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/client';
 import { App } from './app';
 import { AuthProvider } from './auth';
+import { boot } from './boot';
 import './styles.css';
 
 // For bench/console-users.bench.ts: when the script started running (after download and parse).
@@ -19,6 +20,8 @@ const client = new QueryClient({
     },
   },
 });
+
+boot(client);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
