@@ -61,3 +61,12 @@ export function extensionsOf(resource: ScimResource): { urn: string; values: Rec
     .map(([urn, value]) => ({ urn, values: value as Record<string, unknown> }))
     .sort((a, b) => (a.urn === ENTERPRISE_USER ? -1 : b.urn === ENTERPRISE_USER ? 1 : a.urn.localeCompare(b.urn)));
 }
+
+/** The value of `attribute` in the resource's `urn` extension block (names compare case-insensitively), written out short. */
+export function extensionValueOf(resource: ScimResource, urn: string, attribute: string): string {
+  const block = obj(Object.entries(resource).find(([key]) => key.toLowerCase() === urn.toLowerCase())?.[1]);
+  const value = Object.entries(block).find(([key]) => key.toLowerCase() === attribute.toLowerCase())?.[1];
+  const short = (v: unknown): string =>
+    v === undefined || v === null || v === '' ? '' : typeof v === 'object' ? (str(obj(v)['displayName']) ?? str(obj(v)['value']) ?? JSON.stringify(v)) : String(v);
+  return (Array.isArray(value) ? value.map(short).filter(Boolean).join(', ') : short(value)) || '—';
+}

@@ -130,6 +130,11 @@ describe('every console page is accessible (axe) and photographed', { skip }, ()
       await check(page, name, heading);
     }
 
+    await page.goto(`${base}/users`);
+    await page.getByLabel('Extra column').selectOption({ label: 'licenceTier (CustomExtensionName)' });
+    await page.getByRole('cell', { name: 'pro', exact: true }).waitFor();
+    await check(page, 'users-extension-column', 'Users');
+
     // The dialogs: generating a key, the secret shown once, turning SCIM off, deleting an organization.
     await page.goto(`${base}/api-access`);
     await page.getByRole('button', { name: 'Generate API Key' }).click();

@@ -89,6 +89,14 @@ describe('the console: extension schemas, extension attributes and policy preset
     assert.match(await enterprise.innerText(), /department\s+Finance/);
     assert.match(await enterprise.innerText(), /manager\s+value\s+boss-1/, 'a complex value as nested terms');
 
+    // The Users list can show an extension attribute as an extra column.
+    await page.goto(`${s.url}/console/orgs/${orgId}/users`);
+    await page.getByLabel('Extra column').selectOption({ label: 'costCenter (CustomExtensionName)' });
+    await page.getByRole('columnheader', { name: 'costCenter' }).waitFor();
+    await page.getByRole('row', { name: /bjensen@contoso\.test/ }).getByRole('cell', { name: 'CC-100' }).waitFor();
+    await page.getByLabel('Extra column').selectOption({ label: 'department (Enterprise User)' });
+    await page.getByRole('row', { name: /bjensen@contoso\.test/ }).getByRole('cell', { name: 'Finance' }).waitFor();
+
     // Replace: required from now on, version 2.
     await page.goto(`${s.url}/console/orgs/${orgId}/settings/schemas`);
     await page.getByRole('button', { name: 'Edit CustomExtensionName' }).click();

@@ -2,10 +2,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, orgPath, query } from '../api/client';
-import type { ResourceList } from '../api/types';
+import type { ResourceList, SchemaExtensionList } from '../api/types';
+import { useAuth } from '../auth';
 import { Badge, Empty, ErrorMessage, Loading, PageHeader, Pager, Time, usePager } from '../components/ui';
 import { Link } from '../router';
-import { isActive, personNameOf, roleOf, updatedOf, userFilter, userNameOf, type UserSearchField } from '../scim';
+import { ENTERPRISE_USER, extensionValueOf, isActive, personNameOf, roleOf, updatedOf, userFilter, userNameOf, type UserSearchField } from '../scim';
 import type { OrgPageProps } from './org-shell';
 import { fetchUsers, usersKey } from './users-query';
 
@@ -35,6 +36,18 @@ export function UsersPage({ org }: OrgPageProps) {
     queryFn: async () => (await api<ResourceList>('GET', orgPath(org.id, `/users${query({ filter, count: 1 })}`))).totalResults,
     enabled: users.isSuccess && !users.isPlaceholderData,
   });
+
+  // An optional extra column with an extension attribute; the organization's schemas are read only
+  // once the rows are there, so they never delay them.
+  const { can } = useAuth();
+  const schemas = useQuery({
+    queryKey: ['schemas', org.id],
+    queryFn: () => api<SchemaExtensionList>('GET', orgPath(org.id, '/schemas')),
+    enabled: users.isSuccess && can('schemas:read'),
+  });
+  const columns = extraColumns(schemas.data);
+  const [extra, setExtra] = useState('');
+  const column = columns.find((c) => c.key === extra);
 
   const shown = users.data !== undefined && users.data.items.length > 0;
   useEffect(() => {
@@ -76,6 +89,17 @@ export function UsersPage({ org }: OrgPageProps) {
         <button type="submit" className="button button-primary">
           Search
         </button>
+        <div className="field field-inline">
+          <label htmlFor="user-column">Extra column</label>
+          <select id="user-column" value={extra} onChange={(e) => setExtra(e.target.value)}>
+            <option value="">None</option>
+            {columns.map((c) => (
+              <option key={c.key} value={c.key}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </div>
       </form>
       {total.data === undefined ? null : (
         <p className="hint" role="status">
@@ -100,6 +124,7 @@ export function UsersPage({ org }: OrgPageProps) {
                 <th scope="col">Role</th>
                 <th scope="col">Active</th>
                 <th scope="col">Updated</th>
+                {column ? <th scope="col">{column.attribute}</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -114,6 +139,7 @@ export function UsersPage({ org }: OrgPageProps) {
                   <td>
                     <Time value={updatedOf(user)} />
                   </td>
+                  {column ? <td>{extensionValueOf(user, column.urn, column.attribute)}</td> : null}
                 </tr>
               ))}
             </tbody>
@@ -123,4 +149,15 @@ export function UsersPage({ org }: OrgPageProps) {
       <Pager pager={pager} nextCursor={users.data?.nextCursor} label="Users" />
     </>
   );
+}
+
+const ENTERPRISE_ATTRIBUTES = ['employeeNumber', 'costCenter', 'organization', 'division', 'department', 'manager'];
+
+/** The extension attributes a user row can show: the Enterprise User ones and those of the organization's User schemas. */
+function extraColumns(schemas: SchemaExtensionList | undefined): { key: string; urn: string; attribute: string; label: string }[] {
+  const enterprise = ENTERPRISE_ATTRIBUTES.map((attribute) => ({ urn: ENTERPRISE_USER, attribute, label: `${attribute} (Enterprise User)` }));
+  const custom = (schemas?.items ?? [])
+    .filter((s) => s.resourceType === 'User')
+    .flatMap((s) => s.attributes.filter((a) => a.returned !== 'never').map((a) => ({ urn: s.id, attribute: a.name, label: `${a.name} (${s.name})` })));
+  return [...enterprise, ...custom].map((c) => ({ ...c, key: `${c.urn}:${c.attribute}` }));
 }
