@@ -181,6 +181,8 @@ describe('every console page is accessible (axe) and photographed', { skip }, ()
     await check(page, 'api-access-dark', 'API Access');
     await page.goto(`${s.url}/console/orgs/${orgId}/activity`);
     await check(page, 'activity-dark', 'Activity');
+    await page.goto(`${s.url}/console/orgs/${orgId}/settings/schemas`);
+    await check(page, 'schemas-dark', 'Settings → Schemas');
     await context.close();
   });
 
