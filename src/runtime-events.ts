@@ -38,6 +38,8 @@ export function buildEvents(config: Config, store: Store, mail: MailService, log
     deliverer,
     intervalMs: events.pollMs,
     leaseMs: events.webhookLeaseMs,
+    // A range sends a resource's events one after another: their timeouts must fit in the lease.
+    chainLimit: Math.max(1, Math.floor(events.webhookLeaseMs / events.webhookTimeoutMs) - 1),
     onRunError: (error) => logger.error({ err: error }, 'webhook delivery round failed'),
     onAttempt: (deliveryId, outcome) => {
       if (outcome !== 'delivered') logger.warn({ deliveryId, outcome }, 'webhook attempt failed');
