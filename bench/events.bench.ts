@@ -136,9 +136,16 @@ async function writeRate(store: SqlStore, orgId: string): Promise<number> {
  * Write throughput without and with delivery, alternating (without, with, without, …) after a
  * warm-up so that JIT warm-up and the machine's drift fall on both sides; medians are compared.
  */
-async function writeCost(store: SqlStore, url: string): Promise<void> {
+async function writeCost(store: SqlStore, url: string, arrivals: Map<string, number>): Promise<void> {
   const ROUNDS = Number(process.env['ROUNDS'] ?? 3);
+  // Warm-up of both paths (the first run of each is slower while the JIT compiles it).
   await writeRate(store, await org(store, 'warm-up'));
+  const warm = await org(store, 'warm-up-webhook');
+  await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId: warm, actor: ADMIN }, { url });
+  const warmWorker = workerFor(store);
+  warmWorker.start();
+  await writeRate(store, warm);
+  await warmWorker.stop();
   const without: number[] = [];
   const withDelivery: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -146,9 +153,13 @@ async function writeCost(store: SqlStore, url: string): Promise<void> {
     const hooked = await org(store, `webhook-${round}`);
     await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId: hooked, actor: ADMIN }, { url });
     const worker = workerFor(store);
+    const before = arrivals.size;
     worker.start();
     withDelivery.push(await writeRate(store, hooked));
+    const during = arrivals.size - before;
     await worker.stop();
+    const written = await store.kysely.selectFrom('outbox_events').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', hooked).executeTakeFirstOrThrow();
+    console.log(`  round ${round + 1}: ${during} of ${Number(written.n)} events delivered while writing`);
   }
   const median = (values: number[]) => percentile(values, 50);
   const base = median(without);
@@ -166,7 +177,7 @@ try {
   if (PHASES.has('latency')) await latency(bench.store, receiver.url, receiver.arrivals, 250);
   if (PHASES.has('latency')) await latency(bench.store, receiver.url, receiver.arrivals, 20);
   if (PHASES.has('feed')) await feedPages(bench.store);
-  if (PHASES.has('write')) await writeCost(bench.store, receiver.url);
+  if (PHASES.has('write')) await writeCost(bench.store, receiver.url, receiver.arrivals);
 } finally {
   receiver.child.kill();
   await bench.dispose();
