@@ -371,8 +371,16 @@ export interface WebhookStore {
     orgId: string,
     page: { readonly endpointId?: string; readonly deliveryId?: string; readonly before?: string; readonly limit: number },
   ): Promise<readonly WebhookAttemptRecord[]>;
-  /** Queues events again (finished deliveries are reset, missing ones created); returns how many. */
-  replay(orgId: string, endpointId: string, selector: ReplaySelector): Promise<number>;
+  /**
+   * Queues events again (finished deliveries are reset, missing ones created); returns how many.
+   * A time range is read and queued `pageSize` events at a time (500 by default).
+   */
+  replay(orgId: string, endpointId: string, selector: ReplaySelector, options?: { readonly pageSize?: number }): Promise<number>;
+  /**
+   * Retention: deletes attempts made before `before`, deliveries finished (delivered or dead)
+   * before it, and pending deliveries created before it whose event no longer exists.
+   */
+  prune(before: string): Promise<{ readonly deliveries: number; readonly attempts: number }>;
 }
 
 export interface NewJob {

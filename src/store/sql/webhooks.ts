@@ -82,6 +82,12 @@ export function eventRecord(ctx: SqlContext, row: Record<string, unknown>): Outb
   };
 }
 
+/** The smallest UUIDv7 of the millisecond `ms` (ids below it were made before). */
+export function lowestIdAt(ms: number): string {
+  const h = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0').slice(-12);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-7000-8000-000000000000`;
+}
+
 const plus = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
 
 export const resourceKeyOf = (event: OutboxEventRecord): string => `${event.resourceType}/${event.resourceId ?? ''}`;
@@ -319,31 +325,70 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
       if (page.before !== undefined) query = query.where('id', '<', page.before);
       return (await query.orderBy('id', 'desc').limit(page.limit).execute()).map(attemptRecord);
     },
-    async replay(orgId, endpointId, selector) {
-      return atomic(ctx, async (c) => {
-        const row = await c.db.selectFrom('webhook_endpoints').selectAll().where('org_id', '=', orgId).where('id', '=', endpointId).executeTakeFirst();
-        if (!row) return 0;
-        const endpoint = endpointRecord(c, row);
-        if (selector.kind === 'dead') {
-          const now = c.now();
-          const result = await c.db
-            .updateTable('webhook_deliveries')
-            .set({ status: 'pending', attempts: 0, next_attempt_at: now, updated_at: now })
-            .where('org_id', '=', orgId)
-            .where('endpoint_id', '=', endpointId)
-            .where('status', '=', 'dead')
-            .executeTakeFirst();
-          return Number(result.numUpdatedRows);
-        }
-        let query = c.db.selectFrom('outbox_events').selectAll().where('org_id', '=', orgId);
-        if (selector.kind === 'events') query = query.where('id', 'in', selector.eventIds.length > 0 ? [...selector.eventIds] : ['']);
-        else {
-          query = query.where('occurred_at', '>=', selector.from);
-          if (selector.to !== undefined) query = query.where('occurred_at', '<', selector.to);
-        }
-        const events = (await query.orderBy('sequence').execute()).map((e) => eventRecord(c, e));
-        return requeue(c, endpoint, events);
-      });
+    async replay(orgId, endpointId, selector, options = {}) {
+      const row = await ctx.db.selectFrom('webhook_endpoints').selectAll().where('org_id', '=', orgId).where('id', '=', endpointId).executeTakeFirst();
+      if (!row) return 0;
+      const endpoint = endpointRecord(ctx, row);
+      if (selector.kind === 'dead') {
+        const now = ctx.now();
+        const result = await ctx.db
+          .updateTable('webhook_deliveries')
+          .set({ status: 'pending', attempts: 0, next_attempt_at: now, updated_at: now })
+          .where('org_id', '=', orgId)
+          .where('endpoint_id', '=', endpointId)
+          .where('status', '=', 'dead')
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      }
+      if (selector.kind === 'events') {
+        const ids = selector.eventIds.length > 0 ? [...selector.eventIds] : [''];
+        const events = (await ctx.db.selectFrom('outbox_events').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).orderBy('sequence').execute()).map((e) => eventRecord(ctx, e));
+        return atomic(ctx, (c) => requeue(c, endpoint, events));
+      }
+      // A time range is walked in pages by sequence, each queued in its own short transaction, so
+      // neither memory nor the writer's lock grows with the size of the range.
+      const pageSize = options.pageSize ?? 500;
+      let after = -1;
+      let count = 0;
+      for (;;) {
+        let query = ctx.db.selectFrom('outbox_events').selectAll().where('org_id', '=', orgId).where('occurred_at', '>=', selector.from).where('sequence', '>', after);
+        if (selector.to !== undefined) query = query.where('occurred_at', '<', selector.to);
+        const page = (await query.orderBy('sequence').limit(pageSize).execute()).map((e) => eventRecord(ctx, e));
+        if (page.length === 0) return count;
+        count += await atomic(ctx, (c) => requeue(c, endpoint, page));
+        after = page.at(-1)?.sequence ?? after;
+        if (page.length < pageSize) return count;
+      }
+    },
+    async prune(before) {
+      // Ids are UUIDv7: every row created before `before` has an id below this one, so each delete
+      // is a range of the (org_id, id) primary key.
+      const below = lowestIdAt(Date.parse(before));
+      const orgs = await ctx.db.selectFrom('webhook_endpoints').select('org_id').distinct().execute();
+      let attempts = 0;
+      let deliveries = 0;
+      for (const { org_id: orgId } of orgs) {
+        const a = await ctx.db.deleteFrom('webhook_attempts').where('org_id', '=', orgId).where('id', '<', below).executeTakeFirst();
+        attempts += Number(a.numDeletedRows);
+        const d = await ctx.db
+          .deleteFrom('webhook_deliveries as d')
+          .where('d.org_id', '=', orgId)
+          .where('d.id', '<', below)
+          .where((eb) =>
+            eb.or([
+              // Finished long enough ago …
+              eb.and([eb('d.status', 'in', ['delivered', 'dead']), eb('d.updated_at', '<', before)]),
+              // … or waiting for an event that retention has deleted (it can never be sent).
+              eb.and([
+                eb('d.status', '=', 'pending'),
+                eb.not(eb.exists(eb.selectFrom('outbox_events as o').select(sql`1`.as('one')).whereRef('o.org_id', '=', 'd.org_id').whereRef('o.id', '=', 'd.event_id'))),
+              ]),
+            ]),
+          )
+          .executeTakeFirst();
+        deliveries += Number(d.numDeletedRows);
+      }
+      return { deliveries, attempts };
     },
   };
 }
