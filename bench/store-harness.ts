@@ -39,7 +39,7 @@ export async function openBenchStore(): Promise<BenchStore> {
     await admin(`create database ${name}`);
     const url = new URL(ADMIN_URL);
     url.pathname = `/${name}`;
-    const store = createPostgresStore({ connectionString: url.toString(), maxConnections: 2 });
+    const store = createPostgresStore({ connectionString: url.toString(), maxConnections: Number(process.env['BENCH_PG_POOL'] ?? 2) });
     await migrateToLatest(store);
     return {
       store,

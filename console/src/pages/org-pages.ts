@@ -11,6 +11,8 @@ import { SecurityPage } from './security';
 import { MailLogPage, SetupLinksPage } from './setup-links';
 import { UserPage } from './user';
 import { UsersPage } from './users';
+import { WebhookPage } from './webhook-deliveries';
+import { WebhooksPage } from './webhooks';
 
 export interface OrgPage {
   /** Below `/orgs/<id>/`. */
@@ -37,6 +39,8 @@ export const pages: readonly OrgPage[] = [
   { path: 'activity', title: 'Activity', scope: 'activity:read', component: ActivityPage },
   { path: 'setup-links', title: 'Setup links', scope: 'org:read', operatorOnly: true, component: SetupLinksPage },
   { path: 'mail', title: 'Mail log', scope: 'mail:read', component: MailLogPage },
+  { path: 'webhooks', title: 'Webhooks', scope: 'webhooks:read', component: WebhooksPage },
+  { path: 'webhooks/:webhookId', title: 'Webhook', scope: 'webhooks:read', component: WebhookPage },
 ];
 
 /** Pages that appear in the navigation (detail pages do not). */
