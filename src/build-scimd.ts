@@ -190,7 +190,9 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
       mail.close();
     },
   };
-  return { app, services, jobs };
+  /** The webhook delivery worker alone (`scimd webhook deliver`). */
+  const webhookDelivery: ScimdJobs = { start: () => events.startDelivery(), stop: () => events.stop() };
+  return { app, services, jobs, webhookDelivery };
 }
 
 export type Scimd = ReturnType<typeof buildScimd>;

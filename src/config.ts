@@ -47,6 +47,8 @@ export interface Config {
   /** Host-application events: feed retention and webhook delivery. */
   readonly events: {
     readonly retentionDays: number;
+    /** Whether `scimd serve` runs the delivery worker (false: a `scimd webhook deliver` process does). */
+    readonly deliverInProcess: boolean;
     /** Days webhook attempts and finished deliveries are kept. */
     readonly webhookLogRetentionDays: number;
     /** Allow http and loopback/private webhook addresses (development and tests only). */
@@ -111,6 +113,7 @@ const schema = z.object({
   SCIMD_OPERATOR_SESSION_HOURS: int(1, 720).default(12),
   SCIMD_EVENT_RETENTION_DAYS: int(1, 3650).default(30),
   SCIMD_WEBHOOK_LOG_RETENTION_DAYS: int(1, 3650).default(30),
+  SCIMD_WEBHOOK_DELIVERY: z.enum(['true', 'false', '1', '0']).default('true'),
   SCIMD_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false', '1', '0']).default('false'),
   SCIMD_WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
   SCIMD_WEBHOOK_RETRY_SCHEDULE_MS: z
@@ -199,6 +202,7 @@ export function loadConfig(
     events: {
       retentionDays: e.SCIMD_EVENT_RETENTION_DAYS,
       webhookLogRetentionDays: e.SCIMD_WEBHOOK_LOG_RETENTION_DAYS,
+      deliverInProcess: e.SCIMD_WEBHOOK_DELIVERY === 'true' || e.SCIMD_WEBHOOK_DELIVERY === '1',
       allowPrivateWebhooks: e.SCIMD_WEBHOOK_ALLOW_PRIVATE === 'true' || e.SCIMD_WEBHOOK_ALLOW_PRIVATE === '1',
       webhookTimeoutMs: e.SCIMD_WEBHOOK_TIMEOUT_MS,
       webhookRetryScheduleMs: e.SCIMD_WEBHOOK_RETRY_SCHEDULE_MS?.split(',').map(Number),

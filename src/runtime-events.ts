@@ -17,8 +17,10 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface EventsWiring {
   readonly services: { readonly events: EventService; readonly webhooks: WebhookService };
-  /** Starts the delivery worker (call once the server listens). */
+  /** Starts the delivery worker (call once the server listens) unless delivery runs elsewhere. */
   start(): void;
+  /** Starts the delivery worker whatever the setting (`scimd webhook deliver`). */
+  startDelivery(): void;
   /** Stops the worker, waiting for the deliveries in flight. */
   stop(): Promise<void>;
 }
@@ -50,7 +52,11 @@ export function buildEvents(config: Config, store: Store, mail: MailService, log
       events: createEventService({ store, pollMs: events.pollMs }),
       webhooks: createWebhookService({ store, safety }),
     },
-    start: () => worker.start(),
+    // SCIMD_WEBHOOK_DELIVERY=false: this instance only serves; `scimd webhook deliver` delivers.
+    start: () => {
+      if (events.deliverInProcess) worker.start();
+    },
+    startDelivery: () => worker.start(),
     async stop() {
       await worker.stop();
       deliverer.close();
