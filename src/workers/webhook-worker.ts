@@ -28,6 +28,12 @@ export interface WebhookWorkerOptions {
   readonly batchSize?: number;
   /** Events leased per endpoint range (256 by default). */
   readonly rangeLimit?: number;
+  /**
+   * After a range that was not full, the next round waits this long (25 ms by default) so that
+   * the events of the next few writes go out together: a range's fixed cost (two transactions)
+   * is then shared, at the price of that much latency.
+   */
+  readonly settleMs?: number;
   /** Events of one resource sent one after another within a range (4 by default; see above). */
   readonly chainLimit?: number;
   /** How long a lease lasts; it must cover a range's requests with their timeouts (60 s by default). */
@@ -89,6 +95,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   const rangeLimit = options.rangeLimit ?? 256;
   const chainLimit = Math.max(1, options.chainLimit ?? 4);
   const leaseMs = options.leaseMs ?? 60_000;
+  const settleMs = options.settleMs ?? 25;
   const workerId = options.workerId ?? defaultWorkerId();
   const slots = createSlots(batchSize);
   let timer: NodeJS.Timeout | undefined;
@@ -128,7 +135,8 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     return counts.reduce((a, b) => a + b, 0);
   }
 
-  function track(work: Promise<number>): Promise<number> {
+  /** Follows `work`; when it ends, the next round runs after `delay()` milliseconds. */
+  function track(work: Promise<number>, delay: () => number = () => 0): Promise<number> {
     const tracked: Promise<number> = work
       .catch((error: unknown) => {
         options.onRunError?.(error);
@@ -141,7 +149,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
         if (running !== undefined) again = true;
         else {
           if (timer) clearTimeout(timer);
-          schedule(0);
+          schedule(Math.min(delay(), interval));
         }
       });
     inFlight.add(tracked);
@@ -152,7 +160,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   async function round(): Promise<{ readonly fannedOut: number; readonly started: readonly Promise<number>[] }> {
     const started: Promise<number>[] = [];
     const ranges = await store.webhooks.claimRanges(workerId, { limit: rangeLimit, leaseMs });
-    for (const range of ranges) started.push(track(sendRange(range)));
+    for (const range of ranges) started.push(track(sendRange(range), () => (range.through - range.endpoint.cursor >= rangeLimit ? 0 : settleMs)));
     const fannedOut = ranges.reduce((n, r) => n + r.events.length, 0);
     const free = slots.free;
     if (free > 0 && (waitingKnown || Date.now() - lastLease >= interval)) {
