@@ -29,6 +29,9 @@ export async function claimRanges(ctx: SqlContext, worker: string, options: { re
     .where('e.status', '=', 'enabled')
     .whereRef('s.last_sequence', '>', 'e.cursor')
     .where((eb) => eb.or([eb('e.leased_by', 'is', null), eb('e.lease_expires_at', '<=', ctx.now())]))
+    // One order for every instance, so two claiming transactions lock endpoint rows in the same
+    // order and cannot deadlock.
+    .orderBy('e.id')
     .execute();
   if (free.length === 0) return [];
   return atomic(ctx, async (c) => {
