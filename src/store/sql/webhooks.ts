@@ -11,6 +11,7 @@ import type { OutboxEventRecord, WebhookAttemptRecord, WebhookDeliveryRecord, We
 import type { WebhookStore } from '../store.ts';
 import { atomic, decodeJson, encodeJson, type SqlContext } from './context.ts';
 import { claimRanges, commitRange } from './webhook-ranges.ts';
+import { pruneWebhookLog } from './webhook-retention.ts';
 
 export function endpointRecord(ctx: SqlContext, row: Selectable<WebhookEndpointsTable>): WebhookEndpointRecord {
   return {
@@ -80,12 +81,6 @@ export function eventRecord(ctx: SqlContext, row: Record<string, unknown>): Outb
     data: decodeJson(ctx.caps, row['data']),
     sequence: row['sequence'] === null ? null : Number(row['sequence']),
   };
-}
-
-/** The smallest UUIDv7 of the millisecond `ms` (ids below it were made before). */
-export function lowestIdAt(ms: number): string {
-  const h = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0').slice(-12);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-7000-8000-000000000000`;
 }
 
 const plus = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
@@ -360,35 +355,6 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
         if (page.length < pageSize) return count;
       }
     },
-    async prune(before) {
-      // Ids are UUIDv7: every row created before `before` has an id below this one, so each delete
-      // is a range of the (org_id, id) primary key.
-      const below = lowestIdAt(Date.parse(before));
-      const orgs = await ctx.db.selectFrom('webhook_endpoints').select('org_id').distinct().execute();
-      let attempts = 0;
-      let deliveries = 0;
-      for (const { org_id: orgId } of orgs) {
-        const a = await ctx.db.deleteFrom('webhook_attempts').where('org_id', '=', orgId).where('id', '<', below).executeTakeFirst();
-        attempts += Number(a.numDeletedRows);
-        const d = await ctx.db
-          .deleteFrom('webhook_deliveries as d')
-          .where('d.org_id', '=', orgId)
-          .where('d.id', '<', below)
-          .where((eb) =>
-            eb.or([
-              // Finished long enough ago …
-              eb.and([eb('d.status', 'in', ['delivered', 'dead']), eb('d.updated_at', '<', before)]),
-              // … or waiting for an event that retention has deleted (it can never be sent).
-              eb.and([
-                eb('d.status', '=', 'pending'),
-                eb.not(eb.exists(eb.selectFrom('outbox_events as o').select(sql`1`.as('one')).whereRef('o.org_id', '=', 'd.org_id').whereRef('o.id', '=', 'd.event_id'))),
-              ]),
-            ]),
-          )
-          .executeTakeFirst();
-        deliveries += Number(d.numDeletedRows);
-      }
-      return { deliveries, attempts };
-    },
+    prune: (before) => pruneWebhookLog(ctx, before),
   };
 }
