@@ -342,6 +342,8 @@ export interface WebhookStore {
    * Writes nothing when `worker` no longer holds the range.
    */
   commitRange(worker: string, range: WebhookRange, results: readonly RangeResult[]): Promise<{ readonly committed: boolean; readonly failingSince: string | null }>;
+  /** Renews a range lease `worker` still holds (a heartbeat while it sends); false when lost. */
+  extendRange(worker: string, endpointId: string, leaseMs: number): Promise<boolean>;
   /**
    * Leases up to `limit` due deliveries until now + `leaseMs` (expired leases count as due), never
    * one whose endpoint has an earlier unfinished delivery for the same resource; never the same

@@ -129,7 +129,19 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
 
   async function sendRange(range: WebhookRange): Promise<number> {
     const results: RangeResult[] = [];
-    const counts = await Promise.all([...byResource(range.events).values()].map((events) => sendChain(range, events, results)));
+    // A heartbeat renews the lease while the range is sent (a slow endpoint can take longer than
+    // one lease), so neither this worker nor another claims it again meanwhile; it stops with the
+    // process, so after a kill -9 the lease expires as before.
+    const heartbeat = setInterval(() => {
+      store.webhooks.extendRange(workerId, range.endpoint.id, leaseMs).catch((error: unknown) => options.onRunError?.(error));
+    }, Math.max(10, Math.floor(leaseMs / 3)));
+    heartbeat.unref();
+    let counts: number[];
+    try {
+      counts = await Promise.all([...byResource(range.events).values()].map((events) => sendChain(range, events, results)));
+    } finally {
+      clearInterval(heartbeat);
+    }
     if (results.some((r) => r.outcome === undefined || r.outcome.next.kind === 'retry')) waitingKnown = true;
     await deliverer.recordRange(workerId, range, results);
     return counts.reduce((a, b) => a + b, 0);

@@ -2,14 +2,18 @@
  * Range leases at the store, on every dialect (PostgreSQL with a second connection pool as a
  * second instance): concurrent claims never hand one endpoint's range to two workers, a range
  * whose worker vanished is claimed again once its lease expires and the late worker's record is
- * refused, and a recorded range moves the cursor so nothing is claimed twice.
+ * refused, a recorded range moves the cursor so nothing is claimed twice, and a range that takes
+ * longer than its lease keeps it (heartbeat) instead of being sent twice.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createWebhookDeliverer } from '../../src/services/webhook-delivery.ts';
 import { createWebhookService } from '../../src/services/webhooks.ts';
 import type { SqlStore } from '../../src/store/sql/sql-store.ts';
 import { ADMIN, adminServices } from '../services/kit.ts';
+import { createWebhookWorker } from '../../src/workers/webhook-worker.ts';
 import { testDialects } from '../store/harness.ts';
+import { startReceiver } from './receiver.ts';
 
 const dialects = await testDialects();
 
@@ -64,6 +68,37 @@ for (const dialect of dialects) {
       assert.equal((await store.webhooks.listAttempts(taken.endpoint.orgId, { endpointId: taken.endpoint.id, limit: 10 })).length, 3);
       // The cursor moved past the range: nothing more to claim for it.
       assert.deepEqual((await store.webhooks.claimRanges('later', { limit: 100, leaseMs: 60_000 })).filter((r) => ids.includes(r.endpoint.id)), []);
+    });
+
+    it('keeps the lease of a range that takes longer than the lease, so two workers never both send it', async () => {
+      const orgId = (await adminServices(store, () => new Date()).orgs.create(ADMIN, { name: `Slow ${Math.random()}` })).id;
+      const receiver = await startReceiver(() => ({ status: 204, delayMs: 250 }));
+      try {
+        await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId, actor: ADMIN }, { url: receiver.url });
+        // Three events of one user (sent one after another: 750 ms) and two of others.
+        for (const id of ['u1', 'u1', 'u1', 'u2', 'u3']) await store.outboxEvents.append(orgId, { type: 'scimd.user.updated', resourceType: 'User', resourceId: id, data: {} });
+        const workers = [store, second].map((s, i) =>
+          createWebhookWorker({
+            store: s,
+            deliverer: createWebhookDeliverer({ store: s, send: { allowPrivate: true, timeoutMs: 5000, maxResponseBytes: 1024 } }),
+            intervalMs: 20,
+            leaseMs: 200,
+            workerId: `slow-${i}`,
+          }),
+        );
+        for (const w of workers) w.start();
+        await receiver.until((r) => r.length >= 5, 20_000);
+        await new Promise((r) => setTimeout(r, 600));
+        for (const w of workers) await w.stop();
+        const ids = receiver.received.map((r) => String(r.headers['webhook-id']));
+        assert.equal(ids.length, 5, 'each event sent once, although the range outlived three leases');
+        assert.equal(new Set(ids).size, 5);
+        const [endpoint] = await store.webhooks.listEndpoints(orgId);
+        const deliveries = await store.webhooks.listDeliveries(orgId, endpoint?.id ?? '', { limit: 10 });
+        assert.deepEqual(deliveries.map((d) => d.status), ['delivered', 'delivered', 'delivered', 'delivered', 'delivered']);
+      } finally {
+        await receiver.close();
+      }
     });
   });
 }

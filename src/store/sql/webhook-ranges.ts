@@ -84,6 +84,17 @@ export async function claimRanges(ctx: SqlContext, worker: string, options: { re
   });
 }
 
+/** Renews the lease of a range `worker` still holds until now + `leaseMs`; false when it is lost. */
+export async function extendRange(ctx: SqlContext, worker: string, endpointId: string, leaseMs: number): Promise<boolean> {
+  const result = await ctx.db
+    .updateTable('webhook_endpoints')
+    .set({ lease_expires_at: plus(ctx.now(), leaseMs) })
+    .where('id', '=', endpointId)
+    .where('leased_by', '=', worker)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 /** Gives a range back without moving the cursor past anything (`through` undefined) or past `through`. */
 async function release(c: SqlContext, worker: string, endpointId: string, through: number | undefined): Promise<boolean> {
   const set: { leased_by: null; lease_expires_at: null; cursor?: number } = { leased_by: null, lease_expires_at: null };

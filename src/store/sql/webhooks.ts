@@ -10,7 +10,7 @@ import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTabl
 import type { OutboxEventRecord, WebhookAttemptRecord, WebhookDeliveryRecord, WebhookDeliveryStatus, WebhookEndpointRecord, WebhookEndpointStatus } from '../rows.ts';
 import type { WebhookStore } from '../store.ts';
 import { atomic, decodeJson, encodeJson, type SqlContext } from './context.ts';
-import { claimRanges, commitRange } from './webhook-ranges.ts';
+import { claimRanges, commitRange, extendRange } from './webhook-ranges.ts';
 import { pruneWebhookLog } from './webhook-retention.ts';
 
 export function endpointRecord(ctx: SqlContext, row: Selectable<WebhookEndpointsTable>): WebhookEndpointRecord {
@@ -199,6 +199,7 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
     },
     claimRanges: (worker, options) => claimRanges(ctx, worker, options),
     commitRange: (worker, range, results) => commitRange(ctx, worker, range, results),
+    extendRange: (worker, endpointId, leaseMs) => extendRange(ctx, worker, endpointId, leaseMs),
     async lease(worker, options) {
       const now = ctx.now();
       // Due rows in index order (status, next_attempt_at, sequence), so the scan stops after
