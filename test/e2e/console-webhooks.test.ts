@@ -137,6 +137,17 @@ describe('the console Webhooks page', { skip }, () => {
     await shown.getByRole('button', { name: 'Got it' }).click();
     assert.equal((await page.content()).includes(secret), false);
 
+    // Edit: the description and the types (none: every type).
+    await row.getByRole('button', { name: `Edit ${receiver.url}` }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit endpoint' });
+    assert.equal(await edit.getByLabel('Endpoint URL').inputValue(), receiver.url);
+    await edit.getByLabel('Description (optional)').fill('Host app (billing)');
+    await edit.getByRole('checkbox', { name: 'scimd.user.created' }).uncheck();
+    await edit.getByRole('checkbox', { name: 'scimd.user.deactivated' }).uncheck();
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('Host app (billing)').waitFor();
+    await row.getByRole('cell', { name: 'All', exact: true }).waitFor();
+
     // Disable, enable, then delete (Escape cancels the first try).
     await row.getByRole('button', { name: `Disable ${receiver.url}` }).click();
     await row.getByText('Disabled', { exact: true }).waitFor();
