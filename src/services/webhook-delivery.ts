@@ -1,7 +1,8 @@
 /**
  * Delivering webhooks: a range of new events read straight from the outbox, or one leased
- * delivery that had to wait (a retry, a later event of a busy resource). Each attempt signs the CloudEvent with the endpoint's current secrets,
- * POSTs it, logs the attempt, and decides what follows — delivered on any 2xx; otherwise a retry on
+ * delivery that had to wait (a retry, a later event of a busy resource). Each attempt signs the
+ * CloudEvent with the endpoint's current secrets, POSTs it, logs the attempt, and decides what
+ * follows — delivered on any 2xx; otherwise a retry on
  * the schedule below (with ±20 % jitter), and dead-lettered once the schedule is used up. An
  * endpoint that answers 410 Gone, or whose attempts have all failed for `disableAfterMs` (3 days),
  * is disabled, and the organization's notification addresses get one e-mail.
