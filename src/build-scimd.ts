@@ -39,7 +39,6 @@ import { createSyncWorker } from './workers/sync-worker.ts';
 import { buildEvents } from './runtime-events.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** How often expired events are pruned from the feed. */
 /** The built admin console (`npm run build:console`), next to src/ (and to a compiled dist/). */
 const CONSOLE_ROOT = fileURLToPath(new URL('../console/dist', import.meta.url));
 /** How often provisioning activity counters are written. */
