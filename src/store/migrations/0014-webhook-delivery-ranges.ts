@@ -6,8 +6,9 @@
  * - `webhook_deliveries.last_latency_ms`: the latency of the last attempt, for the delivery log.
  * - The indexes that find due, expired and earlier unfinished deliveries become partial (pending
  *   and leased rows only): finished rows — nearly all of them — no longer pay for them on insert,
- *   and the scans stay as small as the backlog. The queries spell the same literal predicates,
- *   which is what lets SQLite and PostgreSQL use a partial index.
+ *   and the scans stay as small as the backlog. The queries spell the same literal predicates, so
+ *   the planner can match them against the index's WHERE without looking at bound values (a
+ *   PostgreSQL generic plan could not use the index for `status = $1`).
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 
