@@ -16,6 +16,8 @@ import { createWebhookWorker } from '../src/workers/webhook-worker.ts';
 import { DIALECT, openBenchStore } from './store-harness.ts';
 
 const EVENTS = Number(process.env['EVENTS'] ?? 3000);
+/** Which phases run (all by default): throughput, latency, feed, write. */
+const PHASES = new Set((process.env['PHASES'] ?? 'throughput,latency,feed,write').split(','));
 const SECONDS = Number(process.env['SECONDS'] ?? 5);
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ADMIN = { type: 'admin' as const, id: null, name: 'bench' };
@@ -113,7 +115,11 @@ async function feedPages(store: SqlStore): Promise<void> {
   console.log(`feed: ${pages} pages of 100 (10,000 events) in ${seconds.toFixed(2)} s = ${Math.round(pages / seconds)} pages/s`);
 }
 
+/** Process CPU time (user + system, all threads) per SCIM create of the last `writeRate` run, in µs. */
+let lastCpuPerWrite = NaN;
+
 async function writeRate(store: SqlStore, orgId: string): Promise<number> {
+  const cpu = process.cpuUsage();
   const users = createUserService({ store, schemasFor: () => userSchemas() });
   const ctx: OperationContext = { orgId, actor: scimActor('k', 'bench') };
   let n = 0;
@@ -127,22 +133,89 @@ async function writeRate(store: SqlStore, orgId: string): Promise<number> {
       }
     }),
   );
+  const used = process.cpuUsage(cpu);
+  lastCpuPerWrite = (used.user + used.system) / n;
   return n / ((Date.now() - started) / 1000);
 }
 
-async function writeCost(store: SqlStore, url: string): Promise<void> {
-  const quiet = await org(store, 'no-webhook');
-  const without = await writeRate(store, quiet);
-  const hooked = await org(store, 'webhook');
-  await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId: hooked, actor: ADMIN }, { url });
-  const worker = workerFor(store);
-  worker.start();
-  const withDelivery = await writeRate(store, hooked);
-  await worker.stop();
-  const again = await writeRate(store, await org(store, 'no-webhook-2'));
-  const baseline = (without + again) / 2;
+/**
+ * Write throughput without and with delivery, alternating (without, with, without, …) after a
+ * warm-up so that JIT warm-up and the machine's drift fall on both sides; medians are compared.
+ */
+/**
+ * With DELIVERY=process the write-cost phase delivers with one `scimd webhook deliver` child (dist/, `npm run build`) on
+ * the same database for the whole phase (a deployment that runs `serve` with
+ * SCIMD_WEBHOOK_DELIVERY=false); by default with a worker in this process, as `scimd serve` does.
+ */
+async function startDeliveryProcess(databaseUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['bin/scimd.js', 'webhook', 'deliver'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, DATABASE_URL: databaseUrl, SCIMD_WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'error' },
+  });
+  // It says so on stderr once the worker runs.
+  await new Promise<void>((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('delivering webhooks')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`scimd webhook deliver exited with ${code}`)));
+  });
+  return child;
+}
+
+const idle = { start: () => undefined, stop: async () => undefined };
+
+async function writeCost(store: SqlStore, databaseUrl: string, url: string, arrivals: Map<string, number>): Promise<void> {
+  const ROUNDS = Number(process.env['ROUNDS'] ?? 3);
+  const separate = process.env['DELIVERY'] === 'process' ? await startDeliveryProcess(databaseUrl) : undefined;
+  const deliveryFor = () => (separate ? idle : workerFor(store));
+  console.log(`delivery ${separate ? 'in a separate `scimd webhook deliver` process' : 'in the writing process'}`);
+  // Warm-up of both paths (the first run of each is slower while the JIT compiles it).
+  await writeRate(store, await org(store, 'warm-up'));
+  const warm = await org(store, 'warm-up-webhook');
+  await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId: warm, actor: ADMIN }, { url });
+  const warmWorker = deliveryFor();
+  warmWorker.start();
+  await writeRate(store, warm);
+  await warmWorker.stop();
+  const without: number[] = [];
+  const withDelivery: number[] = [];
+  const cpuWithout: number[] = [];
+  const cpuWith: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    without.push(await writeRate(store, await org(store, `no-webhook-${round}`)));
+    cpuWithout.push(lastCpuPerWrite);
+    const hooked = await org(store, `webhook-${round}`);
+    await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId: hooked, actor: ADMIN }, { url });
+    const worker = deliveryFor();
+    const before = arrivals.size;
+    worker.start();
+    const rate = await writeRate(store, hooked);
+    withDelivery.push(rate);
+    const writes = Math.round(rate * SECONDS);
+    const during = arrivals.size - before;
+    // The CPU the worker spends catching up after the writers stop belongs to these writes too.
+    const written = Number((await store.kysely.selectFrom('outbox_events').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', hooked).executeTakeFirstOrThrow()).n);
+    const cpu = process.cpuUsage();
+    while (arrivals.size - before < written) await new Promise((r) => setTimeout(r, 2));
+    const tail = process.cpuUsage(cpu);
+    await worker.stop();
+    cpuWith.push(lastCpuPerWrite + (tail.user + tail.system) / Math.max(1, writes));
+    console.log(`  round ${round + 1}: ${during} of ${written} events delivered while writing, the rest within ${((tail.user + tail.system) / 1000).toFixed(0)} ms CPU after`);
+  }
+  const median = (values: number[]) => percentile(values, 50);
+  const base = median(without);
+  const hooked = median(withDelivery);
   console.log(
-    `SCIM creates, 8 writers, ${SECONDS} s each: without delivery ${Math.round(without)} / ${Math.round(again)} /s, with delivery running ${Math.round(withDelivery)} /s → ${(((baseline - withDelivery) / baseline) * 100).toFixed(1)} % slower`,
+    `SCIM creates, 8 writers, ${SECONDS} s × ${ROUNDS} rounds each: without delivery ${without.map(Math.round).join(' / ')} /s, with delivery running ${withDelivery.map(Math.round).join(' / ')} /s → medians ${Math.round(base)} vs ${Math.round(hooked)}: ${(((base - hooked) / base) * 100).toFixed(1)} % slower`,
+  );
+  if (separate) await new Promise((resolve) => {
+    separate.once('exit', resolve);
+    separate.kill('SIGTERM');
+  });
+  const cpuBase = median(cpuWithout);
+  const cpuHooked = median(cpuWith);
+  console.log(
+    `CPU per SCIM create (process, all threads; median): without delivery ${cpuBase.toFixed(0)} µs, with its delivery ${cpuHooked.toFixed(0)} µs → delivery adds ${(cpuHooked - cpuBase).toFixed(0)} µs per write = ${(((cpuHooked - cpuBase) / cpuHooked) * 100).toFixed(1)} % of the CPU (the throughput a CPU-bound server loses)`,
   );
 }
 
@@ -150,11 +223,11 @@ const bench = await openBenchStore();
 const receiver = await startReceiver();
 console.log(`# events on ${DIALECT}`);
 try {
-  await throughput(bench.store, receiver.url, receiver.arrivals);
-  await latency(bench.store, receiver.url, receiver.arrivals, 250);
-  await latency(bench.store, receiver.url, receiver.arrivals, 20);
-  await feedPages(bench.store);
-  await writeCost(bench.store, receiver.url);
+  if (PHASES.has('throughput')) await throughput(bench.store, receiver.url, receiver.arrivals);
+  if (PHASES.has('latency')) await latency(bench.store, receiver.url, receiver.arrivals, 250);
+  if (PHASES.has('latency')) await latency(bench.store, receiver.url, receiver.arrivals, 20);
+  if (PHASES.has('feed')) await feedPages(bench.store);
+  if (PHASES.has('write')) await writeCost(bench.store, bench.databaseUrl, receiver.url, receiver.arrivals);
 } finally {
   receiver.child.kill();
   await bench.dispose();

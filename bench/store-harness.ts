@@ -18,6 +18,8 @@ export const DIALECT = process.env['DIALECT'] === 'postgres' ? 'postgres' : 'sql
 
 export interface BenchStore {
   readonly store: SqlStore;
+  /** The database as a DATABASE_URL, for a second process on the same database. */
+  readonly databaseUrl: string;
   size(): Promise<number>;
   dispose(): Promise<void>;
 }
@@ -39,10 +41,11 @@ export async function openBenchStore(): Promise<BenchStore> {
     await admin(`create database ${name}`);
     const url = new URL(ADMIN_URL);
     url.pathname = `/${name}`;
-    const store = createPostgresStore({ connectionString: url.toString(), maxConnections: 2 });
+    const store = createPostgresStore({ connectionString: url.toString(), maxConnections: Number(process.env['BENCH_PG_POOL'] ?? 2) });
     await migrateToLatest(store);
     return {
       store,
+      databaseUrl: url.toString(),
       async size() {
         const { rows } = await sql<{ n: string }>`select pg_database_size(current_database()) as n`.execute(store.kysely);
         return Number(rows[0]?.n ?? 0);
@@ -59,6 +62,7 @@ export async function openBenchStore(): Promise<BenchStore> {
   await migrateToLatest(store);
   return {
     store,
+    databaseUrl: `sqlite:${path}`,
     async size() {
       await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.kysely);
       return [path, `${path}-wal`].filter(existsSync).reduce((n, p) => n + statSync(p).size, 0);

@@ -23,7 +23,6 @@ import { createOperatorService } from './services/operators.ts';
 import { createOrganizationService } from './services/organizations.ts';
 import { createPolicyService } from './services/policies.ts';
 import { createRoleService } from './services/roles.ts';
-import { createEventService } from './services/events.ts';
 import { createSchemaExtensionService } from './services/schema-extensions.ts';
 import { createSchemaRegistries } from './services/schema-registries.ts';
 import { createSyncNotices } from './services/sync-notices.ts';
@@ -32,6 +31,7 @@ import { createUserService } from './services/scim-users.ts';
 import { createSetupLinkService } from './services/setup-links.ts';
 import type { Store } from './store/store.ts';
 import { createReminderWorker } from './workers/key-reminder-worker.ts';
+import { createEventRetentionWorker } from './workers/event-retention-worker.ts';
 import { createPeriodicTask } from './workers/periodic.ts';
 import { createRetentionWorker } from './workers/retention-worker.ts';
 import { createSessionPurgeWorker } from './workers/session-purge-worker.ts';
@@ -39,8 +39,6 @@ import { createSyncWorker } from './workers/sync-worker.ts';
 import { buildEvents } from './runtime-events.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** How often expired events are pruned from the feed. */
-const EVENT_RETENTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
 /** The built admin console (`npm run build:console`), next to src/ (and to a compiled dist/). */
 const CONSOLE_ROOT = fileURLToPath(new URL('../console/dist', import.meta.url));
 /** How often provisioning activity counters are written. */
@@ -162,10 +160,12 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
       onError: logError('applying retention failed'),
     }),
     createPeriodicTask(() => apiKeys.flushLastUsed(), { intervalMs: config.apiKeys.lastUsedFlushMs, runAtStart: false, onError: logError('writing key lastUsedAt failed') }),
-    createPeriodicTask(async () => {
-      const { deleted } = await createEventService({ store }).applyRetention(config.events.retentionDays);
-      if (deleted > 0) logger.info({ eventsDeleted: deleted }, 'event retention applied');
-    }, { intervalMs: EVENT_RETENTION_INTERVAL_MS, onError: logError('applying event retention failed') }),
+    createEventRetentionWorker({
+      ...events.services,
+      retention: { eventDays: config.events.retentionDays, webhookLogDays: config.events.webhookLogRetentionDays },
+      onApplied: (deleted) => logger.info({ eventsDeleted: deleted.events, deliveriesDeleted: deleted.deliveries, attemptsDeleted: deleted.attempts }, 'event retention applied'),
+      onError: logError('applying event retention failed'),
+    }),
     // Stored sync jobs (`scimd sync job put`) run on their schedule, leased across instances.
     createSyncWorker({
       store,
@@ -189,7 +189,9 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
       mail.close();
     },
   };
-  return { app, services, jobs };
+  /** The webhook delivery worker alone (`scimd webhook deliver`). */
+  const webhookDelivery: ScimdJobs = { start: () => events.startDelivery(), stop: () => events.stop() };
+  return { app, services, jobs, webhookDelivery };
 }
 
 export type Scimd = ReturnType<typeof buildScimd>;

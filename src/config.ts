@@ -47,6 +47,10 @@ export interface Config {
   /** Host-application events: feed retention and webhook delivery. */
   readonly events: {
     readonly retentionDays: number;
+    /** Whether `scimd serve` runs the delivery worker (false: a `scimd webhook deliver` process does). */
+    readonly deliverInProcess: boolean;
+    /** Days webhook attempts and finished deliveries are kept. */
+    readonly webhookLogRetentionDays: number;
     /** Allow http and loopback/private webhook addresses (development and tests only). */
     readonly allowPrivateWebhooks: boolean;
     readonly webhookTimeoutMs: number;
@@ -108,6 +112,8 @@ const schema = z.object({
   SCIMD_WORKER_INTERVAL_MS: int(1000, 3_600_000).default(60_000),
   SCIMD_OPERATOR_SESSION_HOURS: int(1, 720).default(12),
   SCIMD_EVENT_RETENTION_DAYS: int(1, 3650).default(30),
+  SCIMD_WEBHOOK_LOG_RETENTION_DAYS: int(1, 3650).default(30),
+  SCIMD_WEBHOOK_DELIVERY: z.enum(['true', 'false', '1', '0']).default('true'),
   SCIMD_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false', '1', '0']).default('false'),
   SCIMD_WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
   SCIMD_WEBHOOK_RETRY_SCHEDULE_MS: z
@@ -195,6 +201,8 @@ export function loadConfig(
     operatorSessionTtlHours: e.SCIMD_OPERATOR_SESSION_HOURS,
     events: {
       retentionDays: e.SCIMD_EVENT_RETENTION_DAYS,
+      webhookLogRetentionDays: e.SCIMD_WEBHOOK_LOG_RETENTION_DAYS,
+      deliverInProcess: e.SCIMD_WEBHOOK_DELIVERY === 'true' || e.SCIMD_WEBHOOK_DELIVERY === '1',
       allowPrivateWebhooks: e.SCIMD_WEBHOOK_ALLOW_PRIVATE === 'true' || e.SCIMD_WEBHOOK_ALLOW_PRIVATE === '1',
       webhookTimeoutMs: e.SCIMD_WEBHOOK_TIMEOUT_MS,
       webhookRetryScheduleMs: e.SCIMD_WEBHOOK_RETRY_SCHEDULE_MS?.split(',').map(Number),

@@ -17,8 +17,10 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface EventsWiring {
   readonly services: { readonly events: EventService; readonly webhooks: WebhookService };
-  /** Starts the delivery worker (call once the server listens). */
+  /** Starts the delivery worker (call once the server listens) unless delivery runs elsewhere. */
   start(): void;
+  /** Starts the delivery worker whatever the setting (`scimd webhook deliver`). */
+  startDelivery(): void;
   /** Stops the worker, waiting for the deliveries in flight. */
   stop(): Promise<void>;
 }
@@ -38,6 +40,8 @@ export function buildEvents(config: Config, store: Store, mail: MailService, log
     deliverer,
     intervalMs: events.pollMs,
     leaseMs: events.webhookLeaseMs,
+    // A range sends a resource's events one after another: their timeouts must fit in the lease.
+    chainLimit: Math.max(1, Math.floor(events.webhookLeaseMs / events.webhookTimeoutMs) - 1),
     onRunError: (error) => logger.error({ err: error }, 'webhook delivery round failed'),
     onAttempt: (deliveryId, outcome) => {
       if (outcome !== 'delivered') logger.warn({ deliveryId, outcome }, 'webhook attempt failed');
@@ -48,7 +52,11 @@ export function buildEvents(config: Config, store: Store, mail: MailService, log
       events: createEventService({ store, pollMs: events.pollMs }),
       webhooks: createWebhookService({ store, safety }),
     },
-    start: () => worker.start(),
+    // SCIMD_WEBHOOK_DELIVERY=false: this instance only serves; `scimd webhook deliver` delivers.
+    start: () => {
+      if (events.deliverInProcess) worker.start();
+    },
+    startDelivery: () => worker.start(),
     async stop() {
       await worker.stop();
       deliverer.close();

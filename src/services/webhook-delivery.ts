@@ -1,11 +1,14 @@
 /**
- * Delivering one leased webhook delivery: sign the CloudEvent with the endpoint's current secrets,
- * POST it, log the attempt, and decide what follows — delivered on any 2xx; otherwise a retry on
+ * Delivering webhooks: a range of new events read straight from the outbox, or one leased
+ * delivery that had to wait (a retry, a later event of a busy resource). Each attempt signs the
+ * CloudEvent with the endpoint's current secrets, POSTs it, logs the attempt, and decides what
+ * follows — delivered on any 2xx; otherwise a retry on
  * the schedule below (with ±20 % jitter), and dead-lettered once the schedule is used up. An
  * endpoint that answers 410 Gone, or whose attempts have all failed for `disableAfterMs` (3 days),
  * is disabled, and the organization's notification addresses get one e-mail.
  */
-import type { LeasedDelivery, Store } from '../store/store.ts';
+import type { OutboxEventRecord, WebhookEndpointRecord } from '../store/rows.ts';
+import type { DeliveryOutcome, LeasedDelivery, RangeResult, Store, WebhookRange } from '../store/store.ts';
 import { toCloudEvent } from './events.ts';
 import { notificationAddresses } from './key-reminders.ts';
 import type { MailService } from './mail.ts';
@@ -113,33 +116,54 @@ export function createWebhookDeliverer(deps: WebhookDeliveryDeps) {
     });
   }
 
+  /** Signs and sends `event` to `endpoint`; `attempts` counts this attempt. Returns the outcome. */
+  async function attempt(endpoint: WebhookEndpointRecord, event: OutboxEventRecord, attempts: number): Promise<DeliveryOutcome> {
+    const body = JSON.stringify(toCloudEvent(event));
+    const attemptAt = clock();
+    const headers = signedHeaders(signingSecrets(endpoint, attemptAt), event.id, Math.floor(attemptAt.getTime() / 1000), body);
+    const result: SendResult = await sender.send(endpoint.url, headers, body);
+    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    const retry = ok ? undefined : retryAt(attempts, clock());
+    return {
+      attemptedAt: attemptAt.toISOString(),
+      statusCode: result.statusCode,
+      latencyMs: result.latencyMs,
+      error: ok ? null : (result.error ?? `HTTP ${result.statusCode}`),
+      responseExcerpt: result.excerpt === null ? null : result.excerpt.slice(0, EXCERPT_CHARS),
+      next: ok ? { kind: 'delivered' } : retry === undefined ? { kind: 'dead' } : { kind: 'retry', at: retry },
+    };
+  }
+
+  /** Disables the endpoint after a 410, or when its failure streak is long enough. */
+  async function afterOutcomes(endpoint: WebhookEndpointRecord, outcomes: readonly DeliveryOutcome[], failingSince: string | null): Promise<void> {
+    if (outcomes.some((o) => o.statusCode === 410)) await disable(endpoint.orgId, endpoint.id, endpoint.url, 'the endpoint answered 410 Gone');
+    else if (failingSince !== null && clock().getTime() - Date.parse(failingSince) >= disableAfter) {
+      await disable(endpoint.orgId, endpoint.id, endpoint.url, `every attempt has failed since ${failingSince}`);
+    }
+  }
+
   return {
+    attempt,
+
     /** Sends one leased delivery and records the outcome (see the module comment). */
     async deliver(leased: LeasedDelivery, worker: string): Promise<AttemptResult> {
       const { delivery, endpoint, event } = leased;
-      const body = JSON.stringify(toCloudEvent(event));
-      const attemptAt = clock();
-      const headers = signedHeaders(signingSecrets(endpoint, attemptAt), event.id, Math.floor(attemptAt.getTime() / 1000), body);
-      const result: SendResult = await sender.send(endpoint.url, headers, body);
-      const now = clock();
-      const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-      const retry = ok ? undefined : retryAt(delivery.attempts, now);
-      const next = ok ? { kind: 'delivered' as const } : retry === undefined ? { kind: 'dead' as const } : { kind: 'retry' as const, at: retry };
-      const error = ok ? null : (result.error ?? `HTTP ${result.statusCode}`);
-      const finished = await finish(worker, delivery, {
-        attemptedAt: attemptAt.toISOString(),
-        statusCode: result.statusCode,
-        latencyMs: result.latencyMs,
-        error,
-        responseExcerpt: result.excerpt === null ? null : result.excerpt.slice(0, EXCERPT_CHARS),
-        next,
-      }, { failingSince: endpoint.failingSince });
-      if (result.statusCode === 410) await disable(endpoint.orgId, endpoint.id, endpoint.url, 'the endpoint answered 410 Gone');
-      else if (finished.failingSince !== null && now.getTime() - Date.parse(finished.failingSince) >= disableAfter) {
-        await disable(endpoint.orgId, endpoint.id, endpoint.url, `every attempt has failed since ${finished.failingSince}`);
-      }
+      const outcome = await attempt(endpoint, event, delivery.attempts);
+      const finished = await finish(worker, delivery, outcome, { failingSince: endpoint.failingSince });
+      await afterOutcomes(endpoint, [outcome], finished.failingSince);
       if (!finished.updated) return 'lost-lease';
-      return next.kind;
+      return outcome.next.kind;
+    },
+
+    /**
+     * Records what became of a leased range (one transaction) and applies the endpoint rules;
+     * returns false when the range's lease was lost (nothing written, another worker resends it).
+     */
+    async recordRange(worker: string, range: WebhookRange, results: readonly RangeResult[]): Promise<boolean> {
+      const recorded = await store.webhooks.commitRange(worker, range, results);
+      if (!recorded.committed) return false;
+      await afterOutcomes(range.endpoint, results.flatMap((r) => (r.outcome ? [r.outcome] : [])), recorded.failingSince);
+      return true;
     },
 
     /** Closes the sender's pooled connections. */

@@ -197,6 +197,11 @@ export function createWebhookService(deps: WebhookServiceDeps) {
       return { queued };
     },
 
+    /** Deletes attempts and finished deliveries older than `days` days (the delivery log's retention). */
+    async applyRetention(days: number): Promise<{ readonly deliveries: number; readonly attempts: number }> {
+      return store.webhooks.prune(new Date(clock().getTime() - days * DAY_MS).toISOString());
+    },
+
     /** The endpoint's deliveries, newest first. */
     async deliveries(
       orgId: string,

@@ -143,6 +143,8 @@ export interface WebhookEndpointsTable {
   disabled_reason: string | null;
   failing_since: string | null;
   cursor: number;
+  leased_by: string | null;
+  lease_expires_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -162,6 +164,7 @@ export interface WebhookDeliveriesTable {
   lease_expires_at: string | null;
   last_status: number | null;
   last_error: string | null;
+  last_latency_ms: number | null;
   created_at: string;
   updated_at: string;
   delivered_at: string | null;

@@ -170,6 +170,8 @@ export interface WebhookDeliveryRecord {
   readonly leaseExpiresAt: string | null;
   readonly lastStatus: number | null;
   readonly lastError: string | null;
+  /** Milliseconds the last attempt took (null before the first, and for rows older than 0014). */
+  readonly lastLatencyMs: number | null;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly deliveredAt: string | null;

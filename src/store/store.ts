@@ -280,6 +280,23 @@ export interface LeasedDelivery {
   readonly event: OutboxEventRecord;
 }
 
+/** An endpoint's leased range of new events (see `WebhookStore.claimRanges`). */
+export interface WebhookRange {
+  readonly endpoint: WebhookEndpointRecord;
+  /** The range's events the endpoint subscribes to, in sequence order. */
+  readonly events: readonly OutboxEventRecord[];
+  /** Resource keys with an unfinished (pending or leased) delivery: their events must wait. */
+  readonly blockedKeys: ReadonlySet<string>;
+  /** The last sequence number of the range (events of other types included). */
+  readonly through: number;
+}
+
+/** One event of a range: sent (with the attempt's outcome) or left waiting (`outcome` undefined). */
+export interface RangeResult {
+  readonly event: OutboxEventRecord;
+  readonly outcome?: DeliveryOutcome;
+}
+
 /** The result of one attempt and what happens next. */
 export interface DeliveryOutcome {
   readonly attemptedAt: string;
@@ -314,11 +331,19 @@ export interface WebhookStore {
   /** Deletes the endpoint with its deliveries and attempts. */
   deleteEndpoint(orgId: string, id: string): Promise<boolean>;
   /**
-   * Turns events past each enabled endpoint's cursor into deliveries (at most `limit` events per
-   * endpoint), advancing the cursor in the same transaction; returns how many deliveries it made.
-   * Safe to run on several instances at once.
+   * Leases the range of new events (up to `limit`, after its cursor) of every enabled endpoint
+   * that is behind and not leased by another worker, until now + `leaseMs`. Nothing is written for
+   * the events until `commitRange`; two workers never hold one endpoint's range.
    */
-  fanOut(limit: number): Promise<number>;
+  claimRanges(worker: string, options: { readonly limit: number; readonly leaseMs: number }): Promise<readonly WebhookRange[]>;
+  /**
+   * Records a leased range in one transaction: a delivery per event (with its attempt when it
+   * was sent, pending when it must wait), the failure streak, and the cursor moved past the range.
+   * Writes nothing when `worker` no longer holds the range.
+   */
+  commitRange(worker: string, range: WebhookRange, results: readonly RangeResult[]): Promise<{ readonly committed: boolean; readonly failingSince: string | null }>;
+  /** Renews a range lease `worker` still holds (a heartbeat while it sends); false when lost. */
+  extendRange(worker: string, endpointId: string, leaseMs: number): Promise<boolean>;
   /**
    * Leases up to `limit` due deliveries until now + `leaseMs` (expired leases count as due), never
    * one whose endpoint has an earlier unfinished delivery for the same resource; never the same
@@ -348,8 +373,16 @@ export interface WebhookStore {
     orgId: string,
     page: { readonly endpointId?: string; readonly deliveryId?: string; readonly before?: string; readonly limit: number },
   ): Promise<readonly WebhookAttemptRecord[]>;
-  /** Queues events again (finished deliveries are reset, missing ones created); returns how many. */
-  replay(orgId: string, endpointId: string, selector: ReplaySelector): Promise<number>;
+  /**
+   * Queues events again (finished deliveries are reset, missing ones created); returns how many.
+   * A time range is read and queued `pageSize` events at a time (500 by default).
+   */
+  replay(orgId: string, endpointId: string, selector: ReplaySelector, options?: { readonly pageSize?: number }): Promise<number>;
+  /**
+   * Retention: deletes attempts made before `before`, deliveries finished (delivered or dead)
+   * before it, and pending deliveries created before it whose event no longer exists.
+   */
+  prune(before: string): Promise<{ readonly deliveries: number; readonly attempts: number }>;
 }
 
 export interface NewJob {

@@ -124,6 +124,7 @@ describe('every console page is accessible (axe) and photographed', { skip }, ()
       ['activity', `${base}/activity`, 'Activity'],
       ['setup-links', `${base}/setup-links`, 'Setup links'],
       ['mail', `${base}/mail`, 'Mail log'],
+      ['webhooks-empty', `${base}/webhooks`, 'Webhooks'],
     ];
     for (const [name, url, heading] of visits) {
       await page.goto(url);

@@ -24,8 +24,9 @@ for (const dialect of await testDialects()) {
           { name: '0010-explicit-policies', status: 'Success' },
           { name: '0011-active-by-default', status: 'Success' },
           { name: '0012-sync-logs', status: 'Success' },
+          { name: '0014-webhook-delivery-ranges', status: 'Success' },
         ]);
-        assert.deepEqual(await appliedMigrations(store), ['0001-initial', '0002-administration', '0003-operators-and-mail', '0004-provisioning-activity', '0005-change-announcements', '0006-events-webhooks', '0007-schema-extensions', '0008-sync-state', '0010-explicit-policies', '0011-active-by-default', '0012-sync-logs']);
+        assert.deepEqual(await appliedMigrations(store), ['0001-initial', '0002-administration', '0003-operators-and-mail', '0004-provisioning-activity', '0005-change-announcements', '0006-events-webhooks', '0007-schema-extensions', '0008-sync-state', '0010-explicit-policies', '0011-active-by-default', '0012-sync-logs', '0014-webhook-delivery-ranges']);
         const again = await migrateToLatest(store);
         assert.equal(again.error, undefined);
         assert.deepEqual(again.results, [], 'a second run has nothing to do');
@@ -52,8 +53,11 @@ for (const dialect of await testDialects()) {
         await sql`delete from scimd_migration where name >= '0011-active-by-default'`.execute(store.kysely);
         await sql`drop table sync_logs`.execute(store.kysely);
         await sql`drop table sync_deletion_approvals`.execute(store.kysely);
+        for (const [table, column] of [['webhook_endpoints', 'leased_by'], ['webhook_endpoints', 'lease_expires_at'], ['webhook_deliveries', 'last_latency_ms']] as const) {
+          await sql`alter table ${sql.table(table)} drop column ${sql.ref(column)}`.execute(store.kysely);
+        }
         const rerun = await migrateToLatest(store);
-        assert.deepEqual(rerun.results, [{ name: '0011-active-by-default', status: 'Success' }, { name: '0012-sync-logs', status: 'Success' }]);
+        assert.deepEqual(rerun.results, [{ name: '0011-active-by-default', status: 'Success' }, { name: '0012-sync-logs', status: 'Success' }, { name: '0014-webhook-delivery-ranges', status: 'Success' }]);
         const fixed = await store.users.get(org.id, absent.id);
         assert.deepEqual([fixed?.active, fixed?.resource['active'], fixed?.version], [true, true, absent.version]);
         const kept = await store.users.get(org.id, off.id);

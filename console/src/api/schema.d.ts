@@ -1240,6 +1240,8 @@ export interface components {
             leaseExpiresAt: components["schemas"]["Timestamp"] | null;
             lastStatus: number | null;
             lastError: string | null;
+            /** @description Milliseconds the last attempt took */
+            lastLatencyMs: number | null;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
             deliveredAt: components["schemas"]["Timestamp"] | null;

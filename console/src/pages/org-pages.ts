@@ -8,6 +8,8 @@ import type { OrgPageProps } from './org-shell';
 import { UserPage } from './user';
 import { UsersPage } from './users';
 
+const WebhookPage = lazy(() => import('./webhook-deliveries').then((m) => ({ default: m.WebhookPage })));
+const WebhooksPage = lazy(() => import('./webhooks').then((m) => ({ default: m.WebhooksPage })));
 const ActivityPage = lazy(() => import('./activity').then((m) => ({ default: m.ActivityPage })));
 const ApiAccessPage = lazy(() => import('./api-access').then((m) => ({ default: m.ApiAccessPage })));
 const ConnectPage = lazy(() => import('./connect').then((m) => ({ default: m.ConnectPage })));
@@ -47,6 +49,8 @@ export const pages: readonly OrgPage[] = [
   { path: 'activity', title: 'Activity', scope: 'activity:read', component: ActivityPage },
   { path: 'setup-links', title: 'Setup links', scope: 'org:read', operatorOnly: true, component: SetupLinksPage },
   { path: 'mail', title: 'Mail log', scope: 'mail:read', component: MailLogPage },
+  { path: 'webhooks', title: 'Webhooks', scope: 'webhooks:read', component: WebhooksPage },
+  { path: 'webhooks/:webhookId', title: 'Webhook', scope: 'webhooks:read', component: WebhookPage },
 ];
 
 /** Pages that appear in the navigation (detail pages do not). */

@@ -15,7 +15,7 @@ Commands:
   operator    Operators of the admin API (/api/v1): create, list
   setup-link  Time-limited links for a customer admin: create, list, revoke
   webhook     Signed webhooks to the host application: create (secret shown once), list, update,
-              delete, rotate, replay
+              delete, rotate, replay, deliver (delivery only, beside a serve without it)
   events      The event feed: tail --org <id> [--follow]
   sync        Provisioning client: run, init, test-connection, job, runs, expr
   validate    Check a SCIM endpoint as Entra and Okta do: validate <TenantURL> <token> [--profile] [--json]

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { createWebhookService, type WebhookEndpointView } from '../../services/webhooks.ts';
 import type { CliIo } from '../io.ts';
 import { renderTable } from '../table.ts';
+import { waitForShutdownSignal } from '../signals.ts';
 import { ADMIN_OPTIONS, CommandError, UsageError, positional, printJson, required, withAdmin, type AdminSession } from './admin.ts';
 
 /** `scimd webhook --help`. */
@@ -19,6 +20,8 @@ export const WEBHOOK_USAGE = `Usage: scimd webhook <subcommand> [options]
   rotate <webhookId>                      New secret (shown once); the old one also signs for 24 hours
   replay <webhookId> --event <eventId> | --from <time> [--to <time>] | --dead
                                           Queue one event, a time range, or every dead delivery again
+  deliver                                 Deliver webhooks until SIGINT/SIGTERM, without serving: run it
+                                          beside \`scimd serve\` started with SCIMD_WEBHOOK_DELIVERY=false
 
 Event types: scimd.user.created|updated|deactivated|reactivated|deleted, scimd.group.created|updated|
 deleted, scimd.group.members.added|removed, scimd.organization.scim.enabled|disabled,
@@ -48,7 +51,7 @@ function parse(args: readonly string[]) {
 const list = (value: string | undefined): string[] | undefined =>
   value === undefined ? undefined : value.split(',').map((v) => v.trim()).filter((v) => v !== '');
 
-const SUBCOMMANDS = ['create', 'list', 'update', 'delete', 'rotate', 'replay'];
+const SUBCOMMANDS = ['create', 'list', 'update', 'delete', 'rotate', 'replay', 'deliver'];
 
 function service(s: AdminSession) {
   return createWebhookService({ store: s.store, safety: { allowPrivate: s.config.events.allowPrivateWebhooks } });
@@ -138,6 +141,24 @@ async function run(sub: string, io: CliIo, s: AdminSession, values: Values, posi
   return 0;
 }
 
+/**
+ * `scimd webhook deliver`: only the delivery worker, on its own process (and core), leased like
+ * any other instance's, until SIGINT or SIGTERM; then it finishes the requests in flight.
+ */
+async function deliver(values: Values, io: CliIo): Promise<number> {
+  return withAdmin(values, async (s) => {
+    const { buildScimd } = await import('../../build-scimd.ts');
+    const { createLogger } = await import('../../http/logger.ts');
+    const { webhookDelivery } = buildScimd(s.config, s.store, { logger: createLogger({ level: s.config.logLevel }) });
+    webhookDelivery.start();
+    io.err('scimd: delivering webhooks (Ctrl-C stops after the requests in flight)');
+    const signal = await waitForShutdownSignal();
+    io.err(`scimd: ${signal}, stopping delivery`);
+    await webhookDelivery.stop();
+    return 0;
+  });
+}
+
 /** Runs `scimd webhook <subcommand> …`; returns the exit code. */
 export async function webhookCommand(args: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
@@ -147,5 +168,6 @@ export async function webhookCommand(args: readonly string[], io: CliIo): Promis
     return sub === undefined ? 2 : 0;
   }
   if (!SUBCOMMANDS.includes(sub)) throw new UsageError(`unknown webhook subcommand "${sub}"`);
+  if (sub === 'deliver') return deliver(values, io);
   return withAdmin(values, (s) => run(sub, io, s, values, positionals));
 }

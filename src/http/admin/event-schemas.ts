@@ -87,6 +87,7 @@ export const WebhookDelivery = named(
     leaseExpiresAt: Timestamp.nullable(),
     lastStatus: z.number().int().nullable(),
     lastError: z.string().nullable(),
+    lastLatencyMs: z.number().int().nullable().describe('Milliseconds the last attempt took'),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     deliveredAt: Timestamp.nullable(),

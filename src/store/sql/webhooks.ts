@@ -1,5 +1,6 @@
 /**
- * Webhook endpoints, deliveries and the attempt log. Deliveries are leased like jobs (jobs.ts): one
+ * Webhook endpoints, deliveries and the attempt log. New events go out in ranges read straight from
+ * the outbox (webhook-ranges.ts); deliveries that must wait are leased like jobs (jobs.ts): one
  * `UPDATE … WHERE id IN (SELECT … [FOR UPDATE SKIP LOCKED]) RETURNING *`. A delivery is due only
  * when no earlier delivery of the same endpoint and resource is still pending or leased, so events
  * of one resource go out one after another while different resources go out in parallel.
@@ -9,8 +10,10 @@ import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTabl
 import type { OutboxEventRecord, WebhookAttemptRecord, WebhookDeliveryRecord, WebhookDeliveryStatus, WebhookEndpointRecord, WebhookEndpointStatus } from '../rows.ts';
 import type { WebhookStore } from '../store.ts';
 import { atomic, decodeJson, encodeJson, type SqlContext } from './context.ts';
+import { claimRanges, commitRange, extendRange } from './webhook-ranges.ts';
+import { pruneWebhookLog } from './webhook-retention.ts';
 
-function endpointRecord(ctx: SqlContext, row: Selectable<WebhookEndpointsTable>): WebhookEndpointRecord {
+export function endpointRecord(ctx: SqlContext, row: Selectable<WebhookEndpointsTable>): WebhookEndpointRecord {
   return {
     orgId: row.org_id,
     id: row.id,
@@ -29,7 +32,7 @@ function endpointRecord(ctx: SqlContext, row: Selectable<WebhookEndpointsTable>)
   };
 }
 
-function deliveryRecord(row: Selectable<WebhookDeliveriesTable>): WebhookDeliveryRecord {
+export function deliveryRecord(row: Selectable<WebhookDeliveriesTable>): WebhookDeliveryRecord {
   return {
     orgId: row.org_id,
     id: row.id,
@@ -45,6 +48,7 @@ function deliveryRecord(row: Selectable<WebhookDeliveriesTable>): WebhookDeliver
     leaseExpiresAt: row.lease_expires_at,
     lastStatus: row.last_status === null ? null : Number(row.last_status),
     lastError: row.last_error,
+    lastLatencyMs: row.last_latency_ms === null ? null : Number(row.last_latency_ms),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     deliveredAt: row.delivered_at,
@@ -66,7 +70,7 @@ function attemptRecord(row: Selectable<WebhookAttemptsTable>): WebhookAttemptRec
   };
 }
 
-function eventRecord(ctx: SqlContext, row: Record<string, unknown>): OutboxEventRecord {
+export function eventRecord(ctx: SqlContext, row: Record<string, unknown>): OutboxEventRecord {
   return {
     orgId: String(row['org_id']),
     id: String(row['id']),
@@ -81,9 +85,9 @@ function eventRecord(ctx: SqlContext, row: Record<string, unknown>): OutboxEvent
 
 const plus = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
 
-const resourceKeyOf = (event: OutboxEventRecord): string => `${event.resourceType}/${event.resourceId ?? ''}`;
+export const resourceKeyOf = (event: OutboxEventRecord): string => `${event.resourceType}/${event.resourceId ?? ''}`;
 
-const matches = (endpoint: { readonly types: readonly string[] }, type: string): boolean => endpoint.types.length === 0 || endpoint.types.includes(type);
+export const matches = (endpoint: { readonly types: readonly string[] }, type: string): boolean => endpoint.types.length === 0 || endpoint.types.includes(type);
 
 /** The webhook sub-store. */
 export function webhookStore(ctx: SqlContext): WebhookStore {
@@ -102,6 +106,7 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
     lease_expires_at: null,
     last_status: null,
     last_error: null,
+    last_latency_ms: null,
     created_at: now,
     updated_at: now,
     delivered_at: null,
@@ -129,32 +134,6 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
     return count;
   }
 
-  /** Turns the new events of one endpoint into deliveries, holding the endpoint's row (see fanOut). */
-  async function fanOutOne(endpointId: string, limit: number): Promise<number> {
-    return atomic(ctx, async (c) => {
-      let query = c.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId).where('status', '=', 'enabled');
-      if (c.caps.supportsSkipLocked) query = query.forUpdate().skipLocked();
-      const row = await query.executeTakeFirst();
-      if (!row) return 0;
-      const endpoint = endpointRecord(c, row);
-      const events = await c.db
-        .selectFrom('outbox_events')
-        .selectAll()
-        .where('org_id', '=', endpoint.orgId)
-        .where('sequence', '>', endpoint.cursor)
-        .orderBy('sequence')
-        .limit(limit)
-        .execute();
-      const last = events.at(-1);
-      if (last === undefined) return 0;
-      const now = c.now();
-      const rows = events.map((e) => eventRecord(c, e)).filter((e) => matches(endpoint, e.type)).map((e) => newDelivery(c, endpoint, e, now));
-      if (rows.length > 0) await c.db.insertInto('webhook_deliveries').values(rows).onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing()).execute();
-      await c.db.updateTable('webhook_endpoints').set({ cursor: Number(last.sequence) }).where('id', '=', endpoint.id).execute();
-      return rows.length;
-    });
-  }
-
   return {
     async createEndpoint(orgId, input) {
       return atomic(ctx, async (c) => {
@@ -173,6 +152,8 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
           disabled_reason: null,
           failing_since: null,
           cursor: Number(position?.last_sequence ?? 0),
+          leased_by: null,
+          lease_expires_at: null,
           created_at: now,
           updated_at: now,
         };
@@ -216,19 +197,9 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
         return Number(result.numDeletedRows) > 0;
       });
     },
-    async fanOut(limit) {
-      // Only endpoints behind their organization's last number; each is then handled on its own.
-      const behind = await ctx.db
-        .selectFrom('webhook_endpoints as e')
-        .innerJoin('event_sequences as s', 's.org_id', 'e.org_id')
-        .select('e.id')
-        .where('e.status', '=', 'enabled')
-        .whereRef('s.last_sequence', '>', 'e.cursor')
-        .execute();
-      let created = 0;
-      for (const { id } of behind) created += await fanOutOne(id, limit);
-      return created;
-    },
+    claimRanges: (worker, options) => claimRanges(ctx, worker, options),
+    commitRange: (worker, range, results) => commitRange(ctx, worker, range, results),
+    extendRange: (worker, endpointId, leaseMs) => extendRange(ctx, worker, endpointId, leaseMs),
     async lease(worker, options) {
       const now = ctx.now();
       // Due rows in index order (status, next_attempt_at, sequence), so the scan stops after
@@ -237,7 +208,8 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
         let query = ctx.db
           .selectFrom('webhook_deliveries as d')
           .select('d.id')
-          .where('d.status', '=', status)
+          // Literal predicates, as the partial indexes spell them (migration 0014), so they are used.
+          .where(status === 'pending' ? sql<boolean>`d.status = 'pending'` : sql<boolean>`d.status = 'leased'`)
           .where(status === 'pending' ? 'd.next_attempt_at' : 'd.lease_expires_at', '<=', now)
           .where((eb) =>
             eb.and([
@@ -250,7 +222,7 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
                     .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
                     .whereRef('p.resource_key', '=', 'd.resource_key')
                     .whereRef('p.sequence', '<', 'd.sequence')
-                    .where('p.status', 'in', ['pending', 'leased']),
+                    .where(sql<boolean>`p.status in ('pending', 'leased')`),
                 ),
               ),
             ]),
@@ -310,6 +282,7 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
             lease_expires_at: null,
             last_status: outcome.statusCode,
             last_error: outcome.error,
+            last_latency_ms: Math.round(outcome.latencyMs),
             updated_at: c.now(),
             delivered_at: next.kind === 'delivered' ? c.now() : null,
           })
@@ -348,31 +321,41 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
       if (page.before !== undefined) query = query.where('id', '<', page.before);
       return (await query.orderBy('id', 'desc').limit(page.limit).execute()).map(attemptRecord);
     },
-    async replay(orgId, endpointId, selector) {
-      return atomic(ctx, async (c) => {
-        const row = await c.db.selectFrom('webhook_endpoints').selectAll().where('org_id', '=', orgId).where('id', '=', endpointId).executeTakeFirst();
-        if (!row) return 0;
-        const endpoint = endpointRecord(c, row);
-        if (selector.kind === 'dead') {
-          const now = c.now();
-          const result = await c.db
-            .updateTable('webhook_deliveries')
-            .set({ status: 'pending', attempts: 0, next_attempt_at: now, updated_at: now })
-            .where('org_id', '=', orgId)
-            .where('endpoint_id', '=', endpointId)
-            .where('status', '=', 'dead')
-            .executeTakeFirst();
-          return Number(result.numUpdatedRows);
-        }
-        let query = c.db.selectFrom('outbox_events').selectAll().where('org_id', '=', orgId);
-        if (selector.kind === 'events') query = query.where('id', 'in', selector.eventIds.length > 0 ? [...selector.eventIds] : ['']);
-        else {
-          query = query.where('occurred_at', '>=', selector.from);
-          if (selector.to !== undefined) query = query.where('occurred_at', '<', selector.to);
-        }
-        const events = (await query.orderBy('sequence').execute()).map((e) => eventRecord(c, e));
-        return requeue(c, endpoint, events);
-      });
+    async replay(orgId, endpointId, selector, options = {}) {
+      const row = await ctx.db.selectFrom('webhook_endpoints').selectAll().where('org_id', '=', orgId).where('id', '=', endpointId).executeTakeFirst();
+      if (!row) return 0;
+      const endpoint = endpointRecord(ctx, row);
+      if (selector.kind === 'dead') {
+        const now = ctx.now();
+        const result = await ctx.db
+          .updateTable('webhook_deliveries')
+          .set({ status: 'pending', attempts: 0, next_attempt_at: now, updated_at: now })
+          .where('org_id', '=', orgId)
+          .where('endpoint_id', '=', endpointId)
+          .where('status', '=', 'dead')
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      }
+      if (selector.kind === 'events') {
+        const ids = selector.eventIds.length > 0 ? [...selector.eventIds] : [''];
+        const events = (await ctx.db.selectFrom('outbox_events').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).orderBy('sequence').execute()).map((e) => eventRecord(ctx, e));
+        return atomic(ctx, (c) => requeue(c, endpoint, events));
+      }
+      // A time range is walked in pages by sequence, each queued in its own short transaction, so
+      // neither memory nor the writer's lock grows with the size of the range.
+      const pageSize = options.pageSize ?? 500;
+      let after = -1;
+      let count = 0;
+      for (;;) {
+        let query = ctx.db.selectFrom('outbox_events').selectAll().where('org_id', '=', orgId).where('occurred_at', '>=', selector.from).where('sequence', '>', after);
+        if (selector.to !== undefined) query = query.where('occurred_at', '<', selector.to);
+        const page = (await query.orderBy('sequence').limit(pageSize).execute()).map((e) => eventRecord(ctx, e));
+        if (page.length === 0) return count;
+        count += await atomic(ctx, (c) => requeue(c, endpoint, page));
+        after = page.at(-1)?.sequence ?? after;
+        if (page.length < pageSize) return count;
+      }
     },
+    prune: (before) => pruneWebhookLog(ctx, before),
   };
 }
