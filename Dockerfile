@@ -4,9 +4,13 @@
 # and reports health from /readyz.
 #   docker build -t scimd .
 #   docker run -p 8080:8080 -v scimd-data:/data scimd
+# BASE_IMAGE replaces the Node 20 Debian base (both stages), e.g. a locally built one where
+# Docker Hub cannot be reached: docker build --build-arg BASE_IMAGE=scimd-base:node20-bookworm .
 # See docs/operations.md, "Containers".
 
-FROM node:20-bookworm-slim AS build
+ARG BASE_IMAGE=node:20-bookworm-slim
+
+FROM ${BASE_IMAGE} AS build
 WORKDIR /app
 # better-sqlite3 compiles from source when no prebuilt binary can be downloaded.
 RUN apt-get update \
@@ -14,16 +18,17 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 ENV SCARF_ANALYTICS=false
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
-COPY scripts/build.mjs scripts/build.mjs
+COPY scripts/ scripts/
 COPY bin/ bin/
 COPY src/ src/
-# npm ci installs every dependency and runs `prepare` (the tsc build into dist/); then drop the
-# development dependencies (TypeScript, tsx, test tools) from node_modules.
+COPY console/ console/
+# npm ci installs every dependency and runs `prepare` (the build into dist/ and the console into
+# console/dist/); then drop the development dependencies (TypeScript, tsx, vite, test tools).
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -f dist/.tsbuildinfo
 
-FROM node:20-bookworm-slim AS runtime
+FROM ${BASE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
@@ -34,6 +39,7 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/console/dist ./console/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -71,6 +71,23 @@ export default tseslint.config(
     rules: forbid(['services', 'http', 'cli', 'workers', 'runtime', 'config'], 'store may import only core.'),
   },
   {
+    // Shared SQL code sees a dialect only through SqlCapabilities (json-sql.ts and the flags); the
+    // dialect folders implement it. create-store.ts is the one place that picks a dialect.
+    files: ['src/store/*.ts', 'src/store/sql/*.ts'],
+    ignores: ['src/store/create-store.ts', 'src/store/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...forbid(['services', 'http', 'cli', 'workers', 'runtime', 'config'], 'store may import only core.')['no-restricted-imports'][1].patterns,
+            { regex: '^\\.\\.?/(\\.\\./)*(store/)?(sqlite|postgres)/', message: 'shared store code must not import a dialect folder; add what differs to SqlCapabilities or JsonSql.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/services/**/*.ts'],
     rules: {
       'no-restricted-imports': [

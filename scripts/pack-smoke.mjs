@@ -4,7 +4,7 @@
 // `npx scimd serve` on a fresh SQLite database, wait for the Tenant URL line, and require 200 from
 // /readyz and the admin API docs page. Run by .ci/run; by hand: `node scripts/pack-smoke.mjs`.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -52,6 +52,8 @@ try {
   run('mkdir', ['-p', app], work);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scimd-pack-smoke', private: true }, null, 2));
   run(npm, ['install', '--no-audit', '--no-fund', '--omit=dev', join(work, tarball)], app);
+  // `serve` loads the bundled server when the package has it (the fast start); it must ship.
+  if (!existsSync(join(app, 'node_modules/scimd/dist/runtime.bundle.js'))) throw new Error('the package has no dist/runtime.bundle.js');
   const started = Date.now();
   server = await serve(app);
   console.log(`pack-smoke: listening after ${Date.now() - started} ms at ${server.origin}`);

@@ -104,7 +104,7 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
   const reminders = createKeyReminderService({ store, mail, clock, leadMs: config.reminders.leadDays * DAY_MS });
   const operators = createOperatorService({ store, clock, sessionTtlMs: config.operatorSessionTtlHours * 60 * 60 * 1000 });
   const audit = createAuditService({ store, clock });
-  const events = buildEvents(config, store, mail, logger);
+  const events = buildEvents(config, store, mail, logger, clock);
   const syncNotices = createSyncNotices({ store, mail });
   const services = {
     organizations,

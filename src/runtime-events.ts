@@ -25,8 +25,11 @@ export interface EventsWiring {
   stop(): Promise<void>;
 }
 
-/** Builds the event feed, the webhook services and the delivery worker for `config`. */
-export function buildEvents(config: Config, store: Store, mail: MailService, logger: Logger): EventsWiring {
+/**
+ * Builds the event feed, the webhook services and the delivery worker for `config`. `clock` dates
+ * the webhook service's records; the feed's long-poll always waits in real time.
+ */
+export function buildEvents(config: Config, store: Store, mail: MailService, logger: Logger, clock?: () => Date): EventsWiring {
   const { events } = config;
   const safety = { allowPrivate: events.allowPrivateWebhooks };
   const deliverer = createWebhookDeliverer({
@@ -50,7 +53,7 @@ export function buildEvents(config: Config, store: Store, mail: MailService, log
   return {
     services: {
       events: createEventService({ store, pollMs: events.pollMs }),
-      webhooks: createWebhookService({ store, safety }),
+      webhooks: createWebhookService({ store, safety, ...(clock ? { clock } : {}) }),
     },
     // SCIMD_WEBHOOK_DELIVERY=false: this instance only serves; `scimd webhook deliver` delivers.
     start: () => {

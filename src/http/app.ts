@@ -31,7 +31,7 @@ import { registerResourceRoutes } from './scim/resource-routes.ts';
 import { exactSegmentWhenStrict, scimGetPath } from './scim/resource-segment.ts';
 import { groupEndpoint, userEndpoint } from './scim/resources.ts';
 import { registerRootRoutes } from './scim/root-routes.ts';
-import type { HttpLimits, ScimSetup } from './scim/setup.ts';
+import type { HttpLimits, ScimContext } from './scim/scim-context.ts';
 import { securityHeaders } from './security-headers.ts';
 import { rejectNulInUrl } from './url-guard.ts';
 
@@ -136,7 +136,7 @@ function baseUrlOf(publicUrl: string | undefined, trustProxy: boolean) {
   };
 }
 
-function scimSetup(deps: AppDeps, metrics: ReturnType<typeof httpMetrics>): ScimSetup {
+function scimContext(deps: AppDeps, metrics: ReturnType<typeof httpMetrics>): ScimContext {
   const fallback = createSchemaRegistry();
   const registryFor = deps.registryFor ?? (() => fallback);
   const bulk = createBulkService({
@@ -201,7 +201,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }
   app.use(`${SCIM_PREFIX}/*`, exactSegmentWhenStrict(SCIM_PREFIX));
 
-  const setup = scimSetup(deps, metrics);
+  const setup = scimContext(deps, metrics);
   registerRootRoutes(app, setup, SCIM_PREFIX);
   registerBulkRoute(app, setup, SCIM_PREFIX);
   registerResourceRoutes(app, setup, setup.users, SCIM_PREFIX);

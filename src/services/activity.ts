@@ -11,7 +11,7 @@
  */
 import { ScimError } from '../core/scim-error.ts';
 import { toStorableJson, toStorableText } from '../core/text.ts';
-import type { ActivityHourRecord, ScimErrorRecord } from '../store/rows.ts';
+import type { ActivityHourRecord, ScimErrorRecord } from '../store/records.ts';
 import type { NewScimError, Store } from '../store/store.ts';
 
 /** A failed SCIM request as the HTTP edge saw it. */

@@ -15,7 +15,7 @@
  *   first use ever (its stored `lastUsedAt` is empty) is written at once, without waiting for the
  *   batch, so an admin checking `key list` right after connecting Entra sees that it worked.
  */
-import type { ApiKeyRecord, OrganizationRecord } from '../store/rows.ts';
+import type { ApiKeyRecord, OrganizationRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { hashSecret, hashesEqual, isWellFormedSecret } from './api-key-secrets.ts';
 import type { AuthenticationResult, KeyPrincipal } from './authenticator.ts';

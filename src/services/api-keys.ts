@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { ScimError } from '../core/scim-error.ts';
-import type { ApiKeyRecord } from '../store/rows.ts';
+import type { ApiKeyRecord } from '../store/records.ts';
 import { appendEvent } from './record-change.ts';
 import type { Store } from '../store/store.ts';
 import { createKeyAuthenticator, type KeyAuthenticatorOptions } from './api-key-authenticator.ts';

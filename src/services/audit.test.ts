@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { parsePatchRequest } from '../core/messages/patch-request.ts';
 import { testDialects } from '../../test/store/harness.ts';
 import { adminFixture, rejectsWith, type AdminFixture } from '../../test/services/kit.ts';
-import type { AuditEventRecord } from '../store/rows.ts';
+import type { AuditEventRecord } from '../store/records.ts';
 import type { SqlStore } from '../store/sql/sql-store.ts';
 import { createSqliteStore } from '../store/sqlite/store.ts';
 import { migrateToLatest } from '../store/migrations/migrate.ts';

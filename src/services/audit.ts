@@ -5,7 +5,7 @@
  * each use case in the transaction of its change (record-change.ts, api-keys.ts, roles.ts …).
  */
 import { ScimError } from '../core/scim-error.ts';
-import type { ActorType, AuditEventRecord } from '../store/rows.ts';
+import type { ActorType, AuditEventRecord } from '../store/records.ts';
 import type { AuditQuery, Store } from '../store/store.ts';
 
 /** Filters admins can set on the history (every one optional). */

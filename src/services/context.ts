@@ -2,7 +2,7 @@
  * What every use case needs to know about the caller: the organization (tenant), the actor recorded
  * in the revision history, and request metadata for audit lines.
  */
-import type { ActorType } from '../store/rows.ts';
+import type { ActorType } from '../store/records.ts';
 
 /** The actor name SCIM changes are recorded under (DESIGN.md §1, step 5). */
 export const SCIM_SYSTEM_USER = 'SCIM System User';

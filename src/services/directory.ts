@@ -8,7 +8,7 @@
 import type { FilterLimits } from '../core/filter/parser.ts';
 import type { ResourceSchemas, ScimResource } from '../core/schema/types.ts';
 import { ScimError } from '../core/scim-error.ts';
-import type { MemberRecord } from '../store/rows.ts';
+import type { MemberRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { toStoreQuery } from './listing.ts';
 

@@ -5,7 +5,7 @@
  * cursor can never move past an event that commits later.
  */
 import { ScimError } from '../core/scim-error.ts';
-import type { OutboxEventRecord } from '../store/rows.ts';
+import type { OutboxEventRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 
 /** A CloudEvents 1.0 event in structured JSON mode. */

@@ -12,7 +12,7 @@
  * "expiring" reminder was swept gets only the "expired" mail: a warning about the past helps no one.
  */
 import { ScimError } from '../core/scim-error.ts';
-import type { ApiKeyRecord, JobRecord, MailLogRecord, OrganizationRecord } from '../store/rows.ts';
+import type { ApiKeyRecord, JobRecord, MailLogRecord, OrganizationRecord } from '../store/records.ts';
 import { eventTypeOf } from './record-change.ts';
 import type { Store } from '../store/store.ts';
 import type { OperationContext } from './context.ts';

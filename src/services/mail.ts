@@ -5,7 +5,7 @@
  * to `onMail` for the server log. A failed SMTP delivery is logged and thrown, so the job that
  * sent it is retried.
  */
-import type { MailLogRecord, MailStatus, MailTransportKind } from '../store/rows.ts';
+import type { MailLogRecord, MailStatus, MailTransportKind } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 
 /** A mail to send to an organization's people. */

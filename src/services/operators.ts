@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { ScimError } from '../core/scim-error.ts';
-import type { OperatorRecord } from '../store/rows.ts';
+import type { OperatorRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { hashSecret } from './api-key-secrets.ts';
 import type { Actor } from './context.ts';

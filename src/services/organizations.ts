@@ -5,7 +5,7 @@
  * deployment one organization and one SCIM key.
  */
 import { ScimError } from '../core/scim-error.ts';
-import type { OrganizationRecord } from '../store/rows.ts';
+import type { OrganizationRecord } from '../store/records.ts';
 import { appendEvent } from './record-change.ts';
 import type { Store } from '../store/store.ts';
 import { insertApiKey, type CreatedApiKey } from './api-keys.ts';

@@ -11,7 +11,7 @@
  * (seen through `store.configVersion()`) before its next use.
  */
 import { ScimError } from '../core/scim-error.ts';
-import type { OrganizationRecord } from '../store/rows.ts';
+import type { OrganizationRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import type { OperationContext } from './context.ts';
 import type { CompatibilityProfile } from './organizations.ts';

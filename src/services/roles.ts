@@ -8,7 +8,7 @@
  */
 import { parseFilter } from '../core/filter/parser.ts';
 import { ScimError } from '../core/scim-error.ts';
-import type { RoleRecord, UserRecord } from '../store/rows.ts';
+import type { RoleRecord, UserRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import type { OperationContext } from './context.ts';
 import { policiesOf } from './policies.ts';

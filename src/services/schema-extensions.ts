@@ -8,7 +8,7 @@
 import { createSchemaRegistry, validateSchemaDefinition } from '../core/schema/registry.ts';
 import type { SchemaDefinition, ScimResource } from '../core/schema/types.ts';
 import { ScimError } from '../core/scim-error.ts';
-import type { ExtensionResourceType, SchemaExtensionRecord } from '../store/rows.ts';
+import type { ExtensionResourceType, SchemaExtensionRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { diffResources, hiddenAttributesOf, type HiddenAttributes } from './changes.ts';
 import type { OperationContext } from './context.ts';

@@ -8,7 +8,7 @@
  */
 import { createSchemaRegistry, validateSchemaDefinition, type SchemaRegistry } from '../core/schema/registry.ts';
 import type { ResourceSchemas } from '../core/schema/types.ts';
-import type { SchemaExtensionRecord } from '../store/rows.ts';
+import type { SchemaExtensionRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 
 /** The registry of an organization without extension schemas (shared: it is immutable). */

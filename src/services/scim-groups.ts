@@ -11,7 +11,7 @@ import type { ResourceSchemas, ScimResource } from '../core/schema/types.ts';
 import { validateResource } from '../core/schema/validate-resource.ts';
 import { ScimError } from '../core/scim-error.ts';
 import { isStorableText } from '../core/text.ts';
-import type { GroupRecord } from '../store/rows.ts';
+import type { GroupRecord } from '../store/records.ts';
 import type { MembershipChange, Store } from '../store/store.ts';
 import { diffResources, hiddenAttributesOf } from './changes.ts';
 import type { OperationContext } from './context.ts';

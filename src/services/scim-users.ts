@@ -11,7 +11,7 @@ import { withActiveDefault } from '../core/schema/user.ts';
 import { validateResource } from '../core/schema/validate-resource.ts';
 import { ScimError } from '../core/scim-error.ts';
 import { isStorableText } from '../core/text.ts';
-import type { UserGroupRecord, UserRecord } from '../store/rows.ts';
+import type { UserGroupRecord, UserRecord } from '../store/records.ts';
 import type { Store, WriteResult } from '../store/store.ts';
 import { diffResources, hiddenAttributesOf } from './changes.ts';
 import type { OperationContext } from './context.ts';

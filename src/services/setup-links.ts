@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ScimError } from '../core/scim-error.ts';
-import type { SetupLinkRecord } from '../store/rows.ts';
+import type { SetupLinkRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { hashSecret, isWellFormedSecret } from './api-key-secrets.ts';
 import type { OperationContext } from './context.ts';

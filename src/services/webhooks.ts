@@ -5,7 +5,7 @@
  * the revision history.
  */
 import { ScimError } from '../core/scim-error.ts';
-import type { WebhookAttemptRecord, WebhookDeliveryRecord, WebhookDeliveryStatus, WebhookEndpointRecord } from '../store/rows.ts';
+import type { WebhookAttemptRecord, WebhookDeliveryRecord, WebhookDeliveryStatus, WebhookEndpointRecord } from '../store/records.ts';
 import type { ReplaySelector, Store, WebhookEndpointChanges } from '../store/store.ts';
 import type { OperationContext } from './context.ts';
 import { parseEventTypes } from './events.ts';

@@ -1,16 +1,20 @@
 /**
- * What differs between the SQL dialects the store supports, expressed as flags rather than a
- * dialect name to branch on (STYLE.md: capability flags, like kysely's `DialectAdapter`).
- * Shared query code (the store implementation, the filter→SQL compiler, sorting) reads these
- * flags; only the per-dialect folders decide their values.
+ * What differs between the SQL dialects the store supports: flags, and the few SQL fragments each
+ * dialect spells its own way (reading stored JSON, binary string order). Shared query code (the
+ * store implementation, the filter→SQL compiler, sorting) reads these and never branches on a
+ * dialect name; each dialect declares its values in its own folder (`sqlite/capabilities.ts`,
+ * `postgres/capabilities.ts`), like kysely's `DialectAdapter` and query compilers.
  */
+import type { RawBuilder } from 'kysely';
+import type { JsonSql } from './json-sql.ts';
+
 export interface SqlCapabilities {
   /** Dialect name, for logs and error messages only — never branch on it. */
   readonly name: 'sqlite' | 'postgres';
   /** Booleans are stored as INTEGER 0/1 (SQLite) instead of a native BOOLEAN. */
   readonly booleanAsInteger: boolean;
-  /** How JSON columns are read: SQLite `json_extract(text, '$.a')` or PostgreSQL `jsonb ->`/`->>`. */
-  readonly jsonExtract: 'sqlite-json' | 'postgres-jsonb';
+  /** How stored JSON is read: SQLite `json_extract(text, '$.a')` or PostgreSQL `jsonb #>`/`#>>`. */
+  readonly json: JsonSql;
   /** JSON column type used in DDL (`TEXT` holding JSON on SQLite, `JSONB` on PostgreSQL). */
   readonly jsonType: 'text' | 'jsonb';
   /**
@@ -26,30 +30,6 @@ export interface SqlCapabilities {
   readonly supportsReturning: boolean;
   /** Row-value comparisons `(a, b) > (x, y)` are available for keyset paging. */
   readonly supportsRowValues: boolean;
+  /** `value` compared and ordered by code point, whatever the database's default collation. */
+  binaryOrder(value: RawBuilder<unknown>): RawBuilder<unknown>;
 }
-
-/** Capabilities of SQLite (3.35+, through better-sqlite3). */
-export const sqliteCapabilities: SqlCapabilities = Object.freeze({
-  name: 'sqlite',
-  booleanAsInteger: true,
-  jsonExtract: 'sqlite-json',
-  jsonType: 'text',
-  lowerFunction: 'scimd_lower',
-  likeIsCaseInsensitive: true,
-  supportsSkipLocked: false,
-  supportsReturning: true,
-  supportsRowValues: true,
-});
-
-/** Capabilities of PostgreSQL (13+, through node-postgres). */
-export const postgresCapabilities: SqlCapabilities = Object.freeze({
-  name: 'postgres',
-  booleanAsInteger: false,
-  jsonExtract: 'postgres-jsonb',
-  jsonType: 'jsonb',
-  lowerFunction: 'lower',
-  likeIsCaseInsensitive: false,
-  supportsSkipLocked: true,
-  supportsReturning: true,
-  supportsRowValues: true,
-});

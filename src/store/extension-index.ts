@@ -8,7 +8,6 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { SqlCapabilities } from './capabilities.ts';
-import { jsonScalar } from './filter-to-sql-json.ts';
 
 export interface ExtensionIndex {
   readonly table: 'users' | 'groups';
@@ -22,7 +21,7 @@ export interface ExtensionIndex {
 
 /** The indexed expression for `index` in the dialect of `caps`. */
 export function extensionIndexExpression(caps: SqlCapabilities, index: ExtensionIndex): RawBuilder<unknown> {
-  const value = jsonScalar({ base: sql.ref('resource'), path: [index.urn, index.attribute], literal: true }, caps);
+  const value = caps.json.scalar({ base: sql.ref('resource'), path: [index.urn, index.attribute], literal: true });
   return index.caseExact ? value : sql`${sql.raw(caps.lowerFunction)}(${value})`;
 }
 

@@ -14,7 +14,6 @@ import type { AttributeDefinition, ResolvedAttribute, ResourceSchemas } from '..
 import type { SqlCapabilities } from './capabilities.ts';
 import { FALSE, TRUE, comparePredicate, presentPredicate } from './filter-to-sql-compare.ts';
 import type { Operand } from './filter-to-sql-compare.ts';
-import { jsonIs } from './filter-to-sql-json.ts';
 import { elementSource, scalarSource } from './filter-to-sql-layout.ts';
 import type { ElementSource, FilterTarget } from './filter-to-sql-layout.ts';
 
@@ -143,6 +142,6 @@ export function singleValuePath(
     subAttribute: (definition) => scalarSource(context.target, { ...resolved, subAttribute: definition }),
     elementPresent: () => TRUE,
   };
-  const isObject = object.kind === 'json' ? jsonIs(object.location, 'object', context.caps) : TRUE;
+  const isObject = object.kind === 'json' ? context.caps.json.is(object.location, 'object') : TRUE;
   return sql<boolean>`(${isObject} and ${inner(element)})`;
 }

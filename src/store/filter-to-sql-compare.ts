@@ -10,7 +10,7 @@ import type { CompareOperator, FilterValue } from '../core/filter/nodes.ts';
 import { badRequest } from '../core/scim-error.ts';
 import type { AttributeDefinition } from '../core/schema/types.ts';
 import type { SqlCapabilities } from './capabilities.ts';
-import { jsonIs, jsonNumber, jsonObjectPresent, jsonScalar, jsonScalarPresent } from './filter-to-sql-json.ts';
+import { jsonScalarPresent } from './json-sql.ts';
 import type { ScalarSource } from './filter-to-sql-layout.ts';
 
 /** What a leaf compares: the attribute's definition, the path as written (for details), its source. */
@@ -24,8 +24,6 @@ export const TRUE = sql<boolean>`1 = 1`;
 export const FALSE = sql<boolean>`1 = 0`;
 
 const RANGE_SQL: Readonly<Record<'gt' | 'ge' | 'lt' | 'le', string>> = { gt: '>', ge: '>=', lt: '<', le: '<=' };
-
-const isSqlite = (caps: SqlCapabilities): boolean => caps.jsonExtract === 'sqlite-json';
 
 /** Escapes `%`, `_` and the escape character itself for a `LIKE … ESCAPE '\'` pattern. */
 export function escapeLike(text: string): string {
@@ -51,18 +49,13 @@ function indexableGuard(raw: RawBuilder<unknown>, predicate: RawBuilder<boolean>
 
 /** The raw SQL value of a source (text, number or boolean). */
 export function sourceValue(source: ScalarSource, caps: SqlCapabilities): RawBuilder<unknown> {
-  return source.kind === 'column' ? source.column : jsonScalar(source.location, caps);
+  return source.kind === 'column' ? source.column : caps.json.scalar(source.location);
 }
 
 /** The JS-`toLowerCase()` form of a string source: its `_lc` twin, else the dialect's lower function. */
 export function loweredValue(source: ScalarSource, caps: SqlCapabilities): RawBuilder<unknown> {
   if (source.kind === 'column' && source.lowered) return source.lowered;
   return sql`${sql.raw(caps.lowerFunction)}(${sourceValue(source, caps)})`;
-}
-
-/** A binary (code point order) comparison, independent of the database's default collation. */
-function ordered(caps: SqlCapabilities, left: RawBuilder<unknown>): RawBuilder<unknown> {
-  return isSqlite(caps) ? left : sql`${left} collate "C"`;
 }
 
 /** `co`/`sw`/`ew` where LIKE would ignore ASCII case but the attribute is caseExact. */
@@ -90,7 +83,7 @@ function stringPredicate(operand: Operand, op: CompareOperator, text: string, ca
       predicate = sql<boolean>`${value} like ${pattern} escape '\\'`;
     }
   } else {
-    predicate = sql<boolean>`${ordered(caps, value)} ${sql.raw(RANGE_SQL[op])} ${literal}`;
+    predicate = sql<boolean>`${caps.binaryOrder(value)} ${sql.raw(RANGE_SQL[op])} ${literal}`;
   }
   const result = source.kind === 'json' && source.location.literal
     ? indexableGuard(sourceValue(source, caps), predicate)
@@ -102,7 +95,7 @@ function stringPredicate(operand: Operand, op: CompareOperator, text: string, ca
 function presentOrEmpty(operand: Operand, caps: SqlCapabilities): RawBuilder<boolean> {
   const { source } = operand;
   if (source.kind === 'column') return source.nullable ? sql<boolean>`${source.column} is not null` : TRUE;
-  return jsonIs(source.location, 'string', caps);
+  return caps.json.is(source.location, 'string');
 }
 
 /**
@@ -118,22 +111,12 @@ export function normaliseDateTime(text: string, label: string): string {
   return iso;
 }
 
-const PG_DATE_TIME = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$';
-
-/** A stored JSON dateTime text in the normalised form, NULL when it is not an xsd:dateTime. */
-function normalisedJsonDateTime(raw: RawBuilder<unknown>, caps: SqlCapabilities): RawBuilder<unknown> {
-  if (isSqlite(caps)) return sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${raw})`;
-  const zoned = sql`(case when ${raw} ~ '(Z|[+-][0-9]{2}:[0-9]{2})$' then ${raw} else ${raw} || 'Z' end)`;
-  const instant = sql`(case when ${raw} ~ ${sql.lit(PG_DATE_TIME)} then ${zoned}::timestamptz end)`;
-  return sql`to_char(${instant} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-}
-
 function dateTimePredicate(operand: Operand, op: CompareOperator, text: string, caps: SqlCapabilities): RawBuilder<boolean> {
   const { source } = operand;
   const literal = normaliseDateTime(text, operand.label);
   const raw = sourceValue(source, caps);
   // Columns hold the normalised form already; JSON holds the text as the client sent it.
-  const value = source.kind === 'column' ? raw : normalisedJsonDateTime(raw, caps);
+  const value = source.kind === 'column' ? raw : caps.json.normalisedDateTime(raw);
   const symbol = op === 'eq' || op === 'ne' ? '=' : RANGE_SQL[op as 'gt'];
   if (symbol === undefined) throw unsupportedOperator(operand, op);
   const result = guarded(source, raw, sql<boolean>`${value} ${sql.raw(symbol)} ${literal}`);
@@ -147,14 +130,14 @@ function booleanPredicate(operand: Operand, op: CompareOperator, flag: boolean, 
   let result: RawBuilder<boolean>;
   if (source.kind === 'column') result = guarded(source, source.column, sql<boolean>`${source.column} = ${bound}`);
   else if (flag && source.trueColumn) result = sql<boolean>`${source.trueColumn} = ${bound}`;
-  else result = jsonIs(source.location, flag ? 'true' : 'false', caps);
+  else result = caps.json.is(source.location, flag ? 'true' : 'false');
   return op === 'ne' ? sql<boolean>`not ${result}` : result;
 }
 
 function numberPredicate(operand: Operand, op: CompareOperator, num: number, caps: SqlCapabilities): RawBuilder<boolean> {
   const { source } = operand;
   if (op === 'co' || op === 'sw' || op === 'ew') throw unsupportedOperator(operand, op);
-  const value = source.kind === 'column' ? source.column : jsonNumber(source.location, caps);
+  const value = source.kind === 'column' ? source.column : caps.json.number(source.location);
   const symbol = op === 'eq' || op === 'ne' ? '=' : RANGE_SQL[op];
   const result = sql<boolean>`coalesce(${value} ${sql.raw(symbol)} ${num}, false)`;
   return op === 'ne' ? sql<boolean>`not ${result}` : result;
@@ -199,8 +182,8 @@ export function presentPredicate(operand: Operand, alias: () => string, caps: Sq
   const { source, definition } = operand;
   if (source.kind === 'json') {
     return definition.type === 'complex'
-      ? jsonObjectPresent(source.location, alias(), caps)
-      : jsonScalarPresent(source.location, caps);
+      ? caps.json.objectPresent(source.location, alias())
+      : jsonScalarPresent(source.location, caps.json);
   }
   const text = definition.type === 'string' || definition.type === 'reference' || definition.type === 'binary';
   if (text) return source.nullable ? sql<boolean>`(${source.column} is not null and ${source.column} <> '')` : sql<boolean>`${source.column} <> ''`;

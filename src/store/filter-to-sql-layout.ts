@@ -9,8 +9,8 @@ import type { RawBuilder } from 'kysely';
 import { badRequest } from '../core/scim-error.ts';
 import type { AttributeDefinition, ResolvedAttribute } from '../core/schema/types.ts';
 import type { SqlCapabilities } from './capabilities.ts';
-import { jsonArrayElements, jsonIs, jsonObjectPresent, jsonScalarPresent } from './filter-to-sql-json.ts';
-import type { JsonLocation } from './filter-to-sql-json.ts';
+import { jsonScalarPresent } from './json-sql.ts';
+import type { JsonLocation } from './json-sql.ts';
 import { USER_VALUE_ATTRIBUTES as VALUE_ROW_ATTRIBUTES } from './resource-rows.ts';
 
 /** The resource tables a filter can target. */
@@ -159,7 +159,7 @@ function userValuesSource(name: string, alias: string, caps: SqlCapabilities): E
       if (definition.name === 'primary') return { kind: 'json', location, trueColumn: col('is_primary') };
       return { kind: 'json', location };
     },
-    elementPresent: (inner) => jsonObjectPresent({ base: col('elem'), path: [] }, inner, caps),
+    elementPresent: (inner) => caps.json.objectPresent({ base: col('elem'), path: [] }, inner),
   };
 }
 
@@ -198,13 +198,13 @@ export function elementSource(
     }
   }
   const path = jsonKeys({ schemaId: resolved.schemaId, extension: resolved.extension, attribute: resolved.attribute });
-  const { from, element } = jsonArrayElements({ base: column(target, 'resource'), path, ...(resolved.extension ? { literal: true } : {}) }, alias, caps);
+  const { from, element } = caps.json.arrayElements({ base: column(target, 'resource'), path, ...(resolved.extension ? { literal: true } : {}) }, alias);
   const complex = resolved.attribute.type === 'complex';
   return {
     label: name,
     from,
-    ...(complex ? { correlation: jsonIs(element, 'object', caps) } : { whole: { kind: 'json', location: element } }),
+    ...(complex ? { correlation: caps.json.is(element, 'object') } : { whole: { kind: 'json', location: element } }),
     subAttribute: (definition) => ({ kind: 'json', location: { ...element, path: [definition.name] } }),
-    elementPresent: (inner) => (complex ? jsonObjectPresent(element, inner, caps) : jsonScalarPresent(element, caps)),
+    elementPresent: (inner) => (complex ? caps.json.objectPresent(element, inner) : jsonScalarPresent(element, caps.json)),
   };
 }

@@ -13,7 +13,6 @@ import { findSubAttribute, resolveAttribute } from '../core/schema/resolve.ts';
 import type { AttributeDefinition, ResolvedAttribute, ResourceSchemas } from '../core/schema/types.ts';
 import type { SqlCapabilities } from './capabilities.ts';
 import { loweredValue, sourceValue } from './filter-to-sql-compare.ts';
-import { jsonNumber } from './filter-to-sql-json.ts';
 import { USER_VALUE_ATTRIBUTES, scalarSource } from './filter-to-sql-layout.ts';
 import type { FilterTarget, ScalarSource } from './filter-to-sql-layout.ts';
 
@@ -24,36 +23,29 @@ const unsortable = (path: AttributePath, why: string): never => {
 const isText = (definition: AttributeDefinition): boolean =>
   definition.type === 'string' || definition.type === 'reference' || definition.type === 'binary';
 
-/** Code point order whatever the database's default collation (SQLite's BINARY already is). */
-function binaryOrder(value: RawBuilder<unknown>, caps: SqlCapabilities): RawBuilder<unknown> {
-  return caps.jsonExtract === 'sqlite-json' ? value : sql`${value} collate "C"`;
-}
-
 /** The sortable SQL value of one scalar source with the given definition. */
 function scalarSortValue(source: ScalarSource, definition: AttributeDefinition, caps: SqlCapabilities): RawBuilder<unknown> {
   if (isText(definition)) {
     const folded = !definition.caseExact && definition.type !== 'binary';
-    return binaryOrder(folded ? loweredValue(source, caps) : sourceValue(source, caps), caps);
+    return caps.binaryOrder(folded ? loweredValue(source, caps) : sourceValue(source, caps));
   }
   if (source.kind === 'json' && (definition.type === 'integer' || definition.type === 'decimal')) {
-    return jsonNumber(source.location, caps);
+    return caps.json.number(source.location);
   }
-  if (source.kind === 'json' && definition.type === 'boolean' && caps.jsonExtract === 'postgres-jsonb') {
-    return sql`(${sourceValue(source, caps)})::boolean`;
-  }
+  if (source.kind === 'json' && definition.type === 'boolean') return caps.json.sortableBoolean(source.location);
   return sourceValue(source, caps);
 }
 
 /** The primary-else-first element's sub-attribute of a `user_values` attribute. */
 function userValueSortValue(name: string, sub: AttributeDefinition, caps: SqlCapabilities): RawBuilder<unknown> {
-  if (name === 'emails' && sub.name === 'value') return binaryOrder(sql.ref('users.primary_email_lc'), caps);
+  if (name === 'emails' && sub.name === 'value') return caps.binaryOrder(sql.ref('users.primary_email_lc'));
   const folded = isText(sub) && !sub.caseExact && sub.type !== 'binary';
   let column: RawBuilder<unknown>;
   if (sub.name === 'value') column = sql.ref(folded ? 's.value_lc' : 's.value');
   else if (sub.name === 'type') column = folded ? sql`${sql.raw(caps.lowerFunction)}(s.type)` : sql.ref('s.type');
   else return unsupportedSub(name, sub);
   const first = sql`(select ${column} from user_values as s where s.org_id = users.org_id and s.user_id = users.id and s.attr = ${name} order by s.is_primary desc, s.pos limit 1)`;
-  return binaryOrder(first, caps);
+  return caps.binaryOrder(first);
 }
 
 function unsupportedSub(name: string, sub: AttributeDefinition): never {

@@ -31,7 +31,7 @@ import type {
   WebhookDeliveryStatus,
   WebhookEndpointRecord,
   WebhookEndpointStatus,
-} from './rows.ts';
+} from './records.ts';
 import type { SyncLogStore, SyncStateStore } from './sync-state.ts';
 
 /**

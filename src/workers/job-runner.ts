@@ -5,7 +5,7 @@
  * expires. A job only completes after its handler returned, so work is never lost — a crash
  * between the side effect and `complete` can repeat it once, which is the price of not losing it.
  */
-import type { JobRecord } from '../store/rows.ts';
+import type { JobRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 
 export interface JobRunnerOptions {

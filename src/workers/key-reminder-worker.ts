@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KeyReminderService } from '../services/key-reminders.ts';
 import { REMINDER_KINDS } from '../services/key-reminders.ts';
-import type { JobRecord } from '../store/rows.ts';
+import type { JobRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { createJobRunner, type JobRunResult } from './job-runner.ts';
 

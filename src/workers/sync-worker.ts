@@ -5,7 +5,7 @@
  * runs such rows: one cycle with the same state the CLI uses, after which the job's next run is
  * set to now + its interval. The lease keeps a second instance from running the same cycle.
  */
-import type { JobRecord } from '../store/rows.ts';
+import type { JobRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { parseSyncConfig } from '../sync/config.ts';
 import type { CycleSummary } from '../sync/outcome.ts';

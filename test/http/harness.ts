@@ -9,7 +9,7 @@ import type { Hono } from 'hono';
 import { createApp, type AppDeps } from '../../src/http/app.ts';
 import type { AppEnv } from '../../src/http/env.ts';
 import { createLogger } from '../../src/http/logger.ts';
-import type { HttpLimits } from '../../src/http/scim/setup.ts';
+import type { HttpLimits } from '../../src/http/scim/scim-context.ts';
 import { createSchemaRegistry } from '../../src/core/schema/registry.ts';
 import { createApiKeyService, type ApiKeyService, type NewApiKeyInput } from '../../src/services/api-keys.ts';
 import { createOrganizationService, SYSTEM_ACTOR, type OrganizationService } from '../../src/services/organizations.ts';

@@ -12,7 +12,8 @@ import type { Filter } from '../../src/core/filter/nodes.ts';
 import { parseFilter } from '../../src/core/filter/parser.ts';
 import { isScimError } from '../../src/core/scim-error.ts';
 import { groupSchemas, userSchemas } from '../../src/core/schema/resource-types.ts';
-import { postgresCapabilities, sqliteCapabilities } from '../../src/store/capabilities.ts';
+import { postgresCapabilities } from '../../src/store/postgres/capabilities.ts';
+import { sqliteCapabilities } from '../../src/store/sqlite/capabilities.ts';
 import { filterToSql } from '../../src/store/filter-to-sql.ts';
 import type { FilterSqlLimits } from '../../src/store/filter-to-sql.ts';
 

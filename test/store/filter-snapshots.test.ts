@@ -20,7 +20,8 @@ import type { Expression } from 'kysely';
 import { splitAttributePath } from '../../src/core/filter/attribute-path.ts';
 import { parseFilter } from '../../src/core/filter/parser.ts';
 import { groupSchemas, userSchemas } from '../../src/core/schema/resource-types.ts';
-import { postgresCapabilities, sqliteCapabilities } from '../../src/store/capabilities.ts';
+import { postgresCapabilities } from '../../src/store/postgres/capabilities.ts';
+import { sqliteCapabilities } from '../../src/store/sqlite/capabilities.ts';
 import type { SqlCapabilities } from '../../src/store/capabilities.ts';
 import type { Database } from '../../src/store/database.ts';
 import { filterToSql } from '../../src/store/filter-to-sql.ts';
@@ -70,7 +71,7 @@ const CASES: readonly Omit<Snapshot, 'sqlite' | 'postgres'>[] = [
 const kysely = (caps: SqlCapabilities): Kysely<Database> =>
   new Kysely<Database>({
     dialect:
-      caps.jsonExtract === 'sqlite-json'
+      caps.name === 'sqlite'
         ? {
             createAdapter: () => new SqliteAdapter(),
             createDriver: () => new DummyDriver(),

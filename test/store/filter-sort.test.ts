@@ -11,7 +11,7 @@ import { compareCodePoints } from '../../src/core/filter/compare-values.ts';
 import type { AttributePath } from '../../src/core/filter/nodes.ts';
 import { isScimError } from '../../src/core/scim-error.ts';
 import { groupSchemas, userSchemas } from '../../src/core/schema/resource-types.ts';
-import { sqliteCapabilities } from '../../src/store/capabilities.ts';
+import { sqliteCapabilities } from '../../src/store/sqlite/capabilities.ts';
 import { sortExpression } from '../../src/store/sort.ts';
 import { CUSTOM_SCHEMA, CUSTOM_URN, generateDataSet } from './filter-dataset.ts';
 import { loadDataSet, openDatabases, storedUser } from './filter-databases.ts';

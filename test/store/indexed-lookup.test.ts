@@ -11,7 +11,7 @@ import { parseFilter } from '../../src/core/filter/parser.ts';
 import { groupSchemas, userSchemas } from '../../src/core/schema/resource-types.ts';
 import type { SqlStore } from '../../src/store/sql/sql-store.ts';
 import type { QueryEvent } from '../../src/store/sql/options.ts';
-import type { GroupRecord, UserRecord } from '../../src/store/rows.ts';
+import type { GroupRecord, UserRecord } from '../../src/store/records.ts';
 import { group, user } from './fixtures.ts';
 import { fakeClock, testDialects } from './harness.ts';
 

@@ -4,7 +4,7 @@ import { createApiKeyService } from '../../src/services/api-keys.ts';
 import { createKeyReminderService, KEY_EXPIRED, KEY_EXPIRING } from '../../src/services/key-reminders.ts';
 import { createMailService } from '../../src/services/mail.ts';
 import { createOrganizationService, SYSTEM_ACTOR } from '../../src/services/organizations.ts';
-import type { MailLogRecord } from '../../src/store/rows.ts';
+import type { MailLogRecord } from '../../src/store/records.ts';
 import type { SqlStore } from '../../src/store/sql/sql-store.ts';
 import { createReminderWorker } from '../../src/workers/key-reminder-worker.ts';
 import { sql } from 'kysely';

@@ -13,9 +13,9 @@ import { readJsonBody } from '../body.ts';
 import type { AppEnv } from '../env.ts';
 import { toScimError } from '../render-error.ts';
 import { locationOf } from './present.ts';
-import { send, type ScimSetup } from './setup.ts';
+import { send, type ScimContext } from './scim-context.ts';
 
-function render(c: Context<AppEnv>, setup: ScimSetup, outcome: BulkOutcome): BulkOperationResult {
+function render(c: Context<AppEnv>, setup: ScimContext, outcome: BulkOutcome): BulkOperationResult {
   const echo = { method: outcome.method, ...(outcome.bulkId === undefined ? {} : { bulkId: outcome.bulkId }) };
   if (outcome.ok) {
     const endpoint = outcome.type === 'User' ? setup.users : setup.groups;
@@ -31,7 +31,7 @@ function render(c: Context<AppEnv>, setup: ScimSetup, outcome: BulkOutcome): Bul
 }
 
 /** Registers `POST /Bulk` under `prefix`. */
-export function registerBulkRoute(app: Hono<AppEnv>, setup: ScimSetup, prefix: string): void {
+export function registerBulkRoute(app: Hono<AppEnv>, setup: ScimContext, prefix: string): void {
   app.post(`${prefix}/Bulk`, async (c) => {
     const ctx = c.get('operation');
     const { bulkMaxOperations: maxOperations, bulkMaxPayloadBytes: maxPayloadSize } = setup.limits;

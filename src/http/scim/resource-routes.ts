@@ -22,7 +22,7 @@ import {
   withValueFilters,
 } from './present.ts';
 import type { ResourceEndpoint, ResourceView } from './resources.ts';
-import { send, tracked, type ScimSetup } from './setup.ts';
+import { send, tracked, type ScimContext } from './scim-context.ts';
 
 /** The version to pass as `expectedVersion` for an `If-Match` header (-1 when nothing can match). */
 async function expectedVersion(c: Context<AppEnv>, endpoint: ResourceEndpoint, id: string): Promise<number | undefined> {
@@ -35,7 +35,7 @@ async function expectedVersion(c: Context<AppEnv>, endpoint: ResourceEndpoint, i
 }
 
 /** Renders a listing (GET or `.search`) of one endpoint. */
-async function listing(c: Context<AppEnv>, setup: ScimSetup, endpoint: ResourceEndpoint, request: ListQuery): Promise<Response> {
+async function listing(c: Context<AppEnv>, setup: ScimContext, endpoint: ResourceEndpoint, request: ListQuery): Promise<Response> {
   const ctx = c.get('operation');
   const projection = withValueFilters(request, !(ctx.strict ?? false));
   const query = { ...request, attributes: projection.attributes ?? [] };
@@ -45,7 +45,7 @@ async function listing(c: Context<AppEnv>, setup: ScimSetup, endpoint: ResourceE
   return send(c, 200, presentPageJson(page, query, (view) => presentJson(view, endpoint, schemas, base, projection)));
 }
 
-function pagingOptions(setup: ScimSetup, ctx: OperationContext) {
+function pagingOptions(setup: ScimContext, ctx: OperationContext) {
   return { defaultCount: setup.limits.defaultPageSize, maxCount: setup.limits.maxPageSize, strict: ctx.strict ?? false };
 }
 
@@ -53,11 +53,11 @@ function pagingOptions(setup: ScimSetup, ctx: OperationContext) {
 const idOf = (c: Context<AppEnv>): string => c.req.param('id') ?? '';
 
 /** Reads a JSON body within the request-size limit. */
-export async function bodyOf(c: Context<AppEnv>, setup: ScimSetup): Promise<unknown> {
+export async function bodyOf(c: Context<AppEnv>, setup: ScimContext): Promise<unknown> {
   return (await readJsonBody(c.req.raw, { maxBytes: setup.limits.maxBodyBytes })).value;
 }
 
-function registerCollection(app: Hono<AppEnv>, setup: ScimSetup, endpoint: ResourceEndpoint, path: string): void {
+function registerCollection(app: Hono<AppEnv>, setup: ScimContext, endpoint: ResourceEndpoint, path: string): void {
   app.get(path, (c) => listing(c, setup, endpoint, parseListQuery(c.req.query(), pagingOptions(setup, c.get('operation')))));
 
   app.post(`${path}/.search`, async (c) => {
@@ -76,7 +76,7 @@ function registerCollection(app: Hono<AppEnv>, setup: ScimSetup, endpoint: Resou
   });
 }
 
-function registerItem(app: Hono<AppEnv>, setup: ScimSetup, endpoint: ResourceEndpoint, path: string): void {
+function registerItem(app: Hono<AppEnv>, setup: ScimContext, endpoint: ResourceEndpoint, path: string): void {
   const render = (c: Context<AppEnv>, status: number, view: ResourceView) => {
     const ctx = c.get('operation');
     const rendered = presentJson(view, endpoint, endpoint.schemas(ctx.orgId), setup.baseUrl(c), projectionOf(c));
@@ -118,7 +118,7 @@ function registerItem(app: Hono<AppEnv>, setup: ScimSetup, endpoint: ResourceEnd
 }
 
 /** Registers the collection, search and item routes of `endpoint` under `prefix` (e.g. /scim/v2). */
-export function registerResourceRoutes(app: Hono<AppEnv>, setup: ScimSetup, endpoint: ResourceEndpoint, prefix: string): void {
+export function registerResourceRoutes(app: Hono<AppEnv>, setup: ScimContext, endpoint: ResourceEndpoint, prefix: string): void {
   const path = `${prefix}/${endpoint.segment}`;
   registerCollection(app, setup, endpoint, path);
   registerItem(app, setup, endpoint, `${path}/:id`);

@@ -13,7 +13,7 @@ import type { AppEnv } from '../env.ts';
 import { presentResource } from './present.ts';
 import { bodyOf } from './resource-routes.ts';
 import type { ResourceEndpoint, ResourcePage } from './resources.ts';
-import { send, type ScimSetup } from './setup.ts';
+import { send, type ScimContext } from './scim-context.ts';
 
 interface Block {
   readonly endpoint: ResourceEndpoint;
@@ -24,7 +24,7 @@ interface Block {
  * Pages over the concatenation "all matching Users, then all matching Groups", each in its own
  * stable order: `startIndex` counts across both, `totalResults` is the sum.
  */
-async function searchBoth(c: Context<AppEnv>, setup: ScimSetup, query: ListQuery): Promise<{ blocks: Block[]; total: number }> {
+async function searchBoth(c: Context<AppEnv>, setup: ScimContext, query: ListQuery): Promise<{ blocks: Block[]; total: number }> {
   const ctx = c.get('operation');
   const users = await setup.users.list(ctx, query);
   const userTotal = users.totalResults ?? users.resources.length;
@@ -35,7 +35,7 @@ async function searchBoth(c: Context<AppEnv>, setup: ScimSetup, query: ListQuery
   return { blocks: [{ endpoint: setup.users, page: users }, { endpoint: setup.groups, page: groups }], total: userTotal + groupTotal };
 }
 
-function registerSearch(app: Hono<AppEnv>, setup: ScimSetup, prefix: string): void {
+function registerSearch(app: Hono<AppEnv>, setup: ScimContext, prefix: string): void {
   app.post(`${prefix}/.search`, async (c) => {
     const ctx = c.get('operation');
     const limits = setup.limits;
@@ -57,7 +57,7 @@ function registerSearch(app: Hono<AppEnv>, setup: ScimSetup, prefix: string): vo
   });
 }
 
-function registerDiscovery(app: Hono<AppEnv>, setup: ScimSetup, prefix: string): void {
+function registerDiscovery(app: Hono<AppEnv>, setup: ScimContext, prefix: string): void {
   const registry = (c: Context<AppEnv>) => setup.registryFor(c.get('operation').orgId);
   app.get(`${prefix}/ServiceProviderConfig`, (c) => {
     const { limits } = setup;
@@ -89,7 +89,7 @@ function registerDiscovery(app: Hono<AppEnv>, setup: ScimSetup, prefix: string):
 }
 
 /** Registers `/.search`, discovery and `/Me` under `prefix`. */
-export function registerRootRoutes(app: Hono<AppEnv>, setup: ScimSetup, prefix: string): void {
+export function registerRootRoutes(app: Hono<AppEnv>, setup: ScimContext, prefix: string): void {
   registerSearch(app, setup, prefix);
   registerDiscovery(app, setup, prefix);
   const me = () => {

@@ -3,7 +3,7 @@
  * are read at run time). `migrateToLatest` returns one result per migration, like kysely's
  * `MigrationResultSet`, instead of throwing on the first failure (STYLE.md, Errors).
  */
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { SqlStore } from '../sql/sql-store.ts';
 import { initialMigration } from './0001-initial.ts';
 import { administrationMigration } from './0002-administration.ts';
@@ -59,8 +59,24 @@ function migrator(store: SqlStore): Migrator {
   });
 }
 
+/**
+ * Whether every migration is already recorded: one query, without kysely's table introspection and
+ * lock, so a restart of an up-to-date database costs a single read. Any failure (no table yet)
+ * answers false and leaves the decision to the Migrator.
+ */
+async function isUpToDate(store: SqlStore): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from scimd_migration`.execute(store.kysely);
+    const applied = new Set(rows.map((r) => r.name));
+    return Object.keys(migrations(store.ddl)).every((name) => applied.has(name));
+  } catch {
+    return false;
+  }
+}
+
 /** Applies every pending migration in order; stops at the first failure and reports it. */
 export async function migrateToLatest(store: SqlStore): Promise<MigrationReport> {
+  if (await isUpToDate(store)) return { results: [] };
   const { results, error } = await migrator(store).migrateToLatest();
   const outcomes = (results ?? []).map((r) => ({ name: r.migrationName, status: r.status }));
   return error === undefined ? { results: outcomes } : { results: outcomes, error };

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { pgModule } from './pg-module.ts';
 import { Kysely, PostgresDialect } from 'kysely';
-import { postgresCapabilities } from '../capabilities.ts';
+import { postgresCapabilities } from './capabilities.ts';
 import type { Database } from '../database.ts';
 import { plainTransactions } from '../sql/group-commit.ts';
 import { createSqlStore, type SqlStore } from '../sql/sql-store.ts';

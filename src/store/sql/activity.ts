@@ -6,7 +6,7 @@
  */
 import { sql, type Selectable } from 'kysely';
 import type { ScimActivityTable, ScimErrorsTable } from '../database.ts';
-import type { ActivityHourRecord, ScimErrorRecord } from '../rows.ts';
+import type { ActivityHourRecord, ScimErrorRecord } from '../records.ts';
 import type { ActivityStore } from '../store.ts';
 import { chunks, decodeJson, encodeJson, type SqlContext } from './context.ts';
 

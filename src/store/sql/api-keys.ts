@@ -1,7 +1,7 @@
 /** API keys over Kysely: only the secret's hash and a visible prefix are stored (DESIGN.md §3). */
 import type { Selectable } from 'kysely';
 import type { ApiKeysTable } from '../database.ts';
-import type { ApiKeyRecord } from '../rows.ts';
+import type { ApiKeyRecord } from '../records.ts';
 import type { ApiKeyStore } from '../store.ts';
 import { decodeJson, encodeJson, withUniqueness, type SqlContext } from './context.ts';
 

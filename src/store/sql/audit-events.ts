@@ -5,7 +5,7 @@
 import type { Selectable } from 'kysely';
 import type { AuditEventsTable } from '../database.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import type { ActorType, AuditEventRecord } from '../rows.ts';
+import type { ActorType, AuditEventRecord } from '../records.ts';
 import type { AuditEventStore, AuditQuery } from '../store.ts';
 import { decodeJson, encodeJson, type SqlContext } from './context.ts';
 import { insertRows } from './precompiled.ts';

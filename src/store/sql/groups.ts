@@ -4,7 +4,7 @@ import type { MemberRef } from '../../core/patch/types.ts';
 import type { ScimResource } from '../../core/schema/types.ts';
 import type { GroupsTable } from '../database.ts';
 import { groupColumns, storedResource } from '../resource-rows.ts';
-import type { GroupRecord } from '../rows.ts';
+import type { GroupRecord } from '../records.ts';
 import type { GroupStore, WriteOptions, WriteResult } from '../store.ts';
 import { atomic, decodeJson, encodeJson, withUniqueness, type SqlContext } from './context.ts';
 import { countResources, listResources } from './listing.ts';

@@ -5,7 +5,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { JobsTable } from '../database.ts';
-import type { JobRecord, JobStatus } from '../rows.ts';
+import type { JobRecord, JobStatus } from '../records.ts';
 import type { JobStore } from '../store.ts';
 import { decodeJson, encodeJson, type SqlContext } from './context.ts';
 

@@ -1,7 +1,7 @@
 /** The mail log over Kysely: one append-only row per mail, listed newest first by time-ordered id. */
 import type { Selectable } from 'kysely';
 import type { MailLogTable } from '../database.ts';
-import type { MailLogRecord, MailStatus, MailTransportKind } from '../rows.ts';
+import type { MailLogRecord, MailStatus, MailTransportKind } from '../records.ts';
 import type { MailLogStore } from '../store.ts';
 import { decodeJson, encodeJson, type SqlContext } from './context.ts';
 

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { ScimError } from '../../core/scim-error.ts';
 import type { MemberRef, MembershipDelta } from '../../core/patch/types.ts';
-import type { MemberRecord } from '../rows.ts';
+import type { MemberRecord } from '../records.ts';
 import type { MembershipChange } from '../store.ts';
 import { atomic, chunks, type SqlContext } from './context.ts';
 

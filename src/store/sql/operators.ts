@@ -4,7 +4,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { OperatorSessionsTable, OperatorsTable } from '../database.ts';
-import type { OperatorRecord, OperatorSessionRecord } from '../rows.ts';
+import type { OperatorRecord, OperatorSessionRecord } from '../records.ts';
 import type { OperatorStore } from '../store.ts';
 import { withUniqueness, type SqlContext } from './context.ts';
 

@@ -1,7 +1,7 @@
 /** Organizations (tenants) over Kysely, shared by both dialects (DESIGN.md §3). */
 import { sql, type Selectable } from 'kysely';
 import type { OrganizationsTable } from '../database.ts';
-import type { OrganizationRecord } from '../rows.ts';
+import type { OrganizationRecord } from '../records.ts';
 import type { NewOrganization, OrganizationChanges, OrganizationStore } from '../store.ts';
 import { decodeBool, decodeJson, encodeBool, encodeJson, withUniqueness, type SqlContext } from './context.ts';
 

@@ -9,7 +9,7 @@
  */
 import { sql, type Selectable } from 'kysely';
 import type { OutboxEventsTable } from '../database.ts';
-import type { OutboxEventRecord } from '../rows.ts';
+import type { OutboxEventRecord } from '../records.ts';
 import type { OutboxEventStore } from '../store.ts';
 import { atomic, decodeJson, encodeJson, type SqlContext } from './context.ts';
 import { insertRows, runPrecompiled, slot } from './precompiled.ts';

@@ -1,7 +1,7 @@
 /** Roles over Kysely: predefined and custom per organization, named exactly by `userType`. */
 import type { Selectable } from 'kysely';
 import type { RolesTable } from '../database.ts';
-import type { RoleRecord } from '../rows.ts';
+import type { RoleRecord } from '../records.ts';
 import type { RoleStore } from '../store.ts';
 import { decodeBool, encodeBool, withUniqueness, type SqlContext } from './context.ts';
 

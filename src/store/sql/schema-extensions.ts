@@ -4,8 +4,7 @@ import { sql, type Selectable } from 'kysely';
 import type { SchemaDefinition } from '../../core/schema/types.ts';
 import type { SchemaExtensionsTable } from '../database.ts';
 import { extensionIndexStatement } from '../extension-index.ts';
-import { jsonIs } from '../filter-to-sql-json.ts';
-import type { ExtensionResourceType, SchemaExtensionRecord } from '../rows.ts';
+import type { ExtensionResourceType, SchemaExtensionRecord } from '../records.ts';
 import type { SchemaExtensionStore } from '../store.ts';
 import { decodeBool, decodeJson, encodeBool, encodeJson, type SqlContext } from './context.ts';
 
@@ -32,7 +31,7 @@ export function schemaExtensionStore(ctx: SqlContext): SchemaExtensionStore {
   };
   // An object under the URN key is what a resource carrying the extension looks like once validated.
   const holds = (resourceType: ExtensionResourceType, urn: string) =>
-    jsonIs({ base: sql.ref(`${tableOf(resourceType)}.resource`), path: [urn] }, 'object', ctx.caps);
+    ctx.caps.json.is({ base: sql.ref(`${tableOf(resourceType)}.resource`), path: [urn] }, 'object');
   return {
     async list(orgId) {
       const rows = await ctx.db.selectFrom('schema_extensions').selectAll().where('org_id', '=', orgId).orderBy('id_lc').execute();

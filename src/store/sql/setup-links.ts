@@ -1,7 +1,7 @@
 /** Setup links over Kysely: a token hash, an expiry, and a revocation time. */
 import type { Selectable } from 'kysely';
 import type { SetupLinksTable } from '../database.ts';
-import type { SetupLinkRecord } from '../rows.ts';
+import type { SetupLinkRecord } from '../records.ts';
 import type { SetupLinkStore } from '../store.ts';
 import type { SqlContext } from './context.ts';
 

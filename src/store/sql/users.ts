@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import type { ScimResource } from '../../core/schema/types.ts';
 import type { UsersTable } from '../database.ts';
 import { storedResource, USER_VALUE_ATTRIBUTES, userColumns, userValueRows, type UserColumns } from '../resource-rows.ts';
-import type { UserRecord } from '../rows.ts';
+import type { UserRecord } from '../records.ts';
 import type { UserStore, UserWriteOptions, WriteOptions, WriteResult } from '../store.ts';
 import { uniquenessError } from '../unique-constraints.ts';
 import { atomic, sizedChunks, decodeBool, decodeJson, encodeBool, encodeJson, withUniqueness, type SqlContext } from './context.ts';

@@ -7,7 +7,7 @@
  */
 import { sql, type Selectable } from 'kysely';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../database.ts';
-import type { OutboxEventRecord, WebhookAttemptRecord, WebhookDeliveryRecord, WebhookDeliveryStatus, WebhookEndpointRecord, WebhookEndpointStatus } from '../rows.ts';
+import type { OutboxEventRecord, WebhookAttemptRecord, WebhookDeliveryRecord, WebhookDeliveryStatus, WebhookEndpointRecord, WebhookEndpointStatus } from '../records.ts';
 import type { WebhookStore } from '../store.ts';
 import { atomic, decodeJson, encodeJson, type SqlContext } from './context.ts';
 import { claimRanges, commitRange, extendRange } from './webhook-ranges.ts';

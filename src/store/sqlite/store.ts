@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, type DatabaseConnection, type Driver } from 'kysely';
-import { sqliteCapabilities } from '../capabilities.ts';
+import { sqliteCapabilities } from './capabilities.ts';
 import type { Database } from '../database.ts';
 import { createGroupCommitter, plainTransactions } from '../sql/group-commit.ts';
 import { createSqlStore, type SqlStore } from '../sql/sql-store.ts';

@@ -7,7 +7,7 @@
  * read also lists the keys of all entries, so deletions are found by comparison; that listing's
  * DNs resolve group members (`member` DNs) to user keys.
  */
-import { Client, type Entry } from 'ldapts';
+import type { Client, Entry } from 'ldapts';
 import type { SourceConfig } from '../config-schema.ts';
 import { isSoftDeleted, SourceError, type Source, type SourceObject } from './types.ts';
 
@@ -55,7 +55,9 @@ export function createLdapSource(config: LdapConfig): Source {
   const changeAttribute = config.incremental === 'uSNChanged' ? 'uSNChanged' : 'modifyTimestamp';
 
   async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-    const client = new Client({ url: config.url, timeout: config.timeoutMs, connectTimeout: config.timeoutMs });
+    // ldapts is loaded by the first LDAP sync, not when the server starts.
+    const { Client: LdapClient } = await import('ldapts');
+    const client = new LdapClient({ url: config.url, timeout: config.timeoutMs, connectTimeout: config.timeoutMs });
     try {
       if (config.bindDN !== undefined) await client.bind(config.bindDN, config.password ?? '');
       return await fn(client);

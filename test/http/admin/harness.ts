@@ -12,25 +12,13 @@ import { adminRoutes } from '../../../src/http/admin/admin-api.ts';
 import type { AdminContext } from '../../../src/http/admin/deps.ts';
 import { honoPath, type AdminRoute } from '../../../src/http/admin/route.ts';
 import { ErrorBody } from '../../../src/http/admin/schemas.ts';
-import { createApp } from '../../../src/http/app.ts';
 import type { AppEnv } from '../../../src/http/env.ts';
-import { createActivityService } from '../../../src/services/activity.ts';
-import { createApiKeyService, type ApiKeyService, type NewApiKeyInput } from '../../../src/services/api-keys.ts';
-import { createAuditService } from '../../../src/services/audit.ts';
-import { createDirectoryService } from '../../../src/services/directory.ts';
-import { createEventService } from '../../../src/services/events.ts';
-import { createKeyReminderService } from '../../../src/services/key-reminders.ts';
-import { createMailService } from '../../../src/services/mail.ts';
-import { createOperatorService, type OperatorService } from '../../../src/services/operators.ts';
-import { createOrganizationService, SYSTEM_ACTOR, type OrganizationService } from '../../../src/services/organizations.ts';
-import { createPolicyService } from '../../../src/services/policies.ts';
-import { createRoleService } from '../../../src/services/roles.ts';
-import { createSchemaExtensionService } from '../../../src/services/schema-extensions.ts';
-import { createSchemaRegistries } from '../../../src/services/schema-registries.ts';
-import { createGroupService } from '../../../src/services/scim-groups.ts';
-import { createUserService } from '../../../src/services/scim-users.ts';
-import { createSetupLinkService, type SetupLinkService } from '../../../src/services/setup-links.ts';
-import { createWebhookService } from '../../../src/services/webhooks.ts';
+import { buildScimd } from '../../../src/build-scimd.ts';
+import { loadConfig, type Config } from '../../../src/config.ts';
+import type { ApiKeyService, NewApiKeyInput } from '../../../src/services/api-keys.ts';
+import type { OperatorService } from '../../../src/services/operators.ts';
+import { SYSTEM_ACTOR, type OrganizationService } from '../../../src/services/organizations.ts';
+import type { SetupLinkService } from '../../../src/services/setup-links.ts';
 import type { SqlStore } from '../../../src/store/sql/sql-store.ts';
 import { buildOpenApiDocument } from '../../../src/http/openapi/document.ts';
 import { readResult, TEST_LIMITS, type CallResult } from '../harness.ts';
@@ -125,50 +113,21 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
   let nowMs = Date.parse('2026-03-01T00:00:00.000Z');
   const clock = () => new Date(nowMs);
   const store = await chosen.open({ clock });
-  const registries = createSchemaRegistries({ store });
-  const keys = createApiKeyService({ store, clock, cacheTtlMs: 0, flushIntervalMs: 0 });
-  const policies = createPolicyService({ store, clock, cacheTtlMs: 0, onChange: keys.forgetOrganization });
-  const orgs = createOrganizationService({ store, clock, onChange: (id) => (keys.forgetOrganization(id), policies.forget(id)) });
-  const operators = createOperatorService({ store, clock });
-  const setupLinks = createSetupLinkService({ store, clock });
-  const mail = createMailService({ store, from: 'scimd@vendor.test' });
-  const activity = createActivityService({ store, clock, flushIntervalMs: 0 });
-  const filterLimits = { maxLength: TEST_LIMITS.maxFilterLength, maxDepth: TEST_LIMITS.maxFilterDepth };
-  const users = createUserService({ store, schemasFor: registries.userSchemas, filterLimits, rulesFor: policies.rulesFor });
-  const groups = createGroupService({ store, schemasFor: registries.groupSchemas, filterLimits, maxMembersReturned: TEST_LIMITS.maxMembersReturned });
-  const admin = {
-    organizations: orgs,
-    apiKeys: keys,
-    operators,
-    setupLinks,
-    users,
-    groups,
-    directory: createDirectoryService({ store, userSchemas: registries.userSchemas, groupSchemas: registries.groupSchemas, filterLimits }),
-    roles: createRoleService({ store, onChange: policies.forget }),
-    schemaExtensions: createSchemaExtensionService({ store, onChange: registries.forget }),
-    policies,
-    audit: createAuditService({ store, clock }),
-    activity,
-    mail,
-    reminders: createKeyReminderService({ store, mail, clock }),
-    // The feed's long-poll waits in real time; endpoints may point at loopback test receivers.
-    events: createEventService({ store, pollMs: 20 }),
-    webhooks: createWebhookService({ store, clock, safety: { allowPrivate: true } }),
-  };
-  const app = createApp({
-    store,
-    users,
-    groups,
-    authenticator: keys,
-    registryFor: registries.registryFor,
-    loadRegistry: registries.load,
+  // The same composition root as the server and the CLI, with test settings: no caches (a test
+  // sees each change at once), a generous rate limit, small limits, loopback webhook receivers, and
+  // the feed's long-poll (which waits in real time) short.
+  const defaults = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
+  const config: Config = {
+    ...defaults,
+    publicUrl: ORIGIN,
+    mailFrom: 'scimd@vendor.test',
     limits: TEST_LIMITS,
     rateLimit: { perSecond: 10_000, burst: 10_000 },
-    publicUrl: ORIGIN,
-    activity,
-    admin,
-    now: () => nowMs,
-  });
+    apiKeys: { ...defaults.apiKeys, cacheTtlMs: 0 },
+    events: { ...defaults.events, allowPrivateWebhooks: true, pollMs: 20 },
+  };
+  const { app, services, jobs } = buildScimd(config, store, { clock, now: () => nowMs });
+  const { organizations: orgs, apiKeys: keys, operators, setupLinks } = services;
   const acme = (await orgs.create(SYSTEM_ACTOR, { name: 'Acme' })).id;
   const globex = (await orgs.create(SYSTEM_ACTOR, { name: 'Globex' })).id;
   await operators.create(OPERATOR);
@@ -206,8 +165,7 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
     call,
     key: async (input, orgId = acme) => (await keys.create({ orgId, actor: SYSTEM_ACTOR }, { type: 'api', description: 'host app', ...input })).secret,
     async close() {
-      await activity.close();
-      await keys.close();
+      await jobs.stop();
       await chosen.close(store);
     },
   };

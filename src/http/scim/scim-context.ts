@@ -22,7 +22,7 @@ export interface HttpLimits {
   readonly maxPatchOperations?: number;
 }
 
-export interface ScimSetup {
+export interface ScimContext {
   readonly users: ResourceEndpoint;
   readonly groups: ResourceEndpoint;
   /** The Bulk use case over the same services, its writes counted in `metrics`. */
@@ -44,7 +44,7 @@ export function send(c: Context<AppEnv>, status: number, body: unknown, headers:
 
 /** Runs one provisioning operation and counts it by resource type, operation and outcome. */
 export async function tracked<T>(
-  setup: ScimSetup,
+  setup: ScimContext,
   resource: string,
   operation: 'create' | 'replace' | 'patch' | 'delete',
   run: () => Promise<T>,

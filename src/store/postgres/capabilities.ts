@@ -1,0 +1,18 @@
+/** What the shared SQL code needs to know about PostgreSQL (13+, through node-postgres). */
+import { sql } from 'kysely';
+import type { SqlCapabilities } from '../capabilities.ts';
+import { postgresJsonSql } from './json-sql.ts';
+
+export const postgresCapabilities: SqlCapabilities = Object.freeze<SqlCapabilities>({
+  name: 'postgres',
+  booleanAsInteger: false,
+  json: postgresJsonSql,
+  jsonType: 'jsonb',
+  lowerFunction: 'lower',
+  likeIsCaseInsensitive: false,
+  supportsSkipLocked: true,
+  supportsReturning: true,
+  supportsRowValues: true,
+  // The database's collation may be linguistic (en_US.UTF-8); "C" is byte order, which for UTF-8 is code point order.
+  binaryOrder: (value) => sql`${value} collate "C"`,
+});
