@@ -7,7 +7,7 @@
  * endpoint that answers 410 Gone, or whose attempts have all failed for `disableAfterMs` (3 days),
  * is disabled, and the organization's notification addresses get one e-mail.
  */
-import type { OutboxEventRecord, WebhookEndpointRecord } from '../store/rows.ts';
+import type { OutboxEventRecord, WebhookEndpointRecord } from '../store/records.ts';
 import type { DeliveryOutcome, LeasedDelivery, RangeResult, Store, WebhookRange } from '../store/store.ts';
 import { toCloudEvent } from './events.ts';
 import { notificationAddresses } from './key-reminders.ts';

@@ -15,7 +15,7 @@
  * resource with an unfinished delivery waits entirely. Up to `batchSize` requests are in flight.
  */
 import type { WebhookDeliverer } from '../services/webhook-delivery.ts';
-import type { OutboxEventRecord } from '../store/rows.ts';
+import type { OutboxEventRecord } from '../store/records.ts';
 import type { RangeResult, Store, WebhookRange } from '../store/store.ts';
 import { defaultWorkerId } from './key-reminder-worker.ts';
 

@@ -8,7 +8,7 @@
  * event of a resource whose earlier one is unfinished — become pending rows for `lease`/`finish`.
  */
 import { sql } from 'kysely';
-import type { OutboxEventRecord } from '../rows.ts';
+import type { OutboxEventRecord } from '../records.ts';
 import type { RangeResult, WebhookRange } from '../store.ts';
 import { atomic, type SqlContext } from './context.ts';
 import { endpointRecord, eventRecord, matches, resourceKeyOf } from './webhooks.ts';
