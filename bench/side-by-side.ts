@@ -73,7 +73,7 @@ async function walk(label: string, base: string, byCursor: boolean, walks = 3, l
   for (let w = 0; w < walks; w += 1) {
     const started = performance.now();
     let seen = 0;
-    let total = LIST_USERS;
+    let total: number;
     for (let path: string | undefined = byCursor ? '/Users?count=100&cursor=' : '/Users?count=100&startIndex=1'; path !== undefined; ) {
       const page = JSON.parse(await call(`${base}${path}`)) as { Resources?: unknown[]; nextCursor?: string; totalResults: number };
       seen += page.Resources?.length ?? 0;
