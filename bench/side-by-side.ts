@@ -3,7 +3,8 @@
  * scimd on PostgreSQL, the SCIMMY peer (scimmy + scimmy-routers, in-memory: bench/scimmy-peer-server.ts)
  * and a bare node:http server answering a fixed SCIM ListResponse — each server pinned to core 1 in
  * turn, autocannon and the sequential clients in this process on core 0 — and one table of rates and
- * ratios. Only ratios within one run mean something on a shared machine.
+ * ratios. Only ratios within one run mean something on a shared machine; the per-request rows run
+ * against every server in turn (all four are started first and stay up), the time rows server by server.
  *   npm run bench -- side-by-side                 (SECONDS=5 USERS=5000 ROUNDS=50 BIG_GROUP=100000)
  *   ONLY=sqlite,peer,bare npm run bench -- side-by-side     (a subset of the servers)
  * Rows: lookup `userName eq` hit and miss (32 connections), POST /Users with Entra's body and PATCH
@@ -12,6 +13,7 @@
  * and Entra's PATCH adding 100 members to a group of 100 and of BIG_GROUP members (ROUNDS sequential
  * requests over one connection, p50).
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,92 +106,89 @@ async function addMembers(base: string, groupId: string, spare: string[], rounds
   return median(times);
 }
 
-/** The per-request rows against one SCIM server. */
-async function requestRows(label: string, origin: string, prefix: string, ids: readonly string[], out: Results): Promise<void> {
+/** A running SCIM server under test. */
+interface Target {
+  readonly label: string;
+  readonly origin: string;
+  /** `/scim/v2` for scimd, `/scim` for the peer. */
+  readonly prefix: string;
+  readonly ids: readonly string[];
+  readonly out: Results;
+}
+
+/**
+ * The per-request rows, interleaved: each row runs against every server in turn, so a change in the
+ * shared machine's load hits the servers of one row alike.
+ */
+async function requestRows(targets: readonly Target[], bareOrigin: string | undefined): Promise<number | undefined> {
   const pick = () => Math.floor(Math.random() * USERS);
-  const lookup = (name: string) => `${prefix}/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}`;
-  out.hit = await rate(origin, 32, [{ setupRequest: (r) => ({ ...r, method: 'GET', path: lookup(userName(pick())) }) }], `${label} hit`);
-  out.miss = await rate(origin, 32, [{ setupRequest: (r) => ({ ...r, method: 'GET', path: lookup(`nobody${pick()}@contoso.test`) }) }], `${label} miss`);
-  let created = 0;
-  out.post = await rate(origin, 16, [{ setupRequest: (r) => ({ ...r, method: 'POST', path: `${prefix}/Users`, body: JSON.stringify(entraUser(`new${(created += 1)}@contoso.test`, created)) }) }], `${label} POST`);
-  let patched = 0;
-  out.patch = await rate(origin, 16, [{
-    setupRequest: (r) => {
-      patched += 1;
-      const shape = entraPatches[patched % entraPatches.length] as (n: number) => unknown;
-      return { ...r, method: 'PATCH', path: `${prefix}/Users/${ids[pick()]}`, body: JSON.stringify(shape(patched)) };
-    },
-  }], `${label} PATCH`);
-}
-
-async function scimd(label: string, seeded: Seeded, dataDir: string, env: Record<string, string>): Promise<Results> {
-  const out: Results = {};
-  const server = await serve(dataDir, [], env);
-  try {
-    const origin = new URL(server.match[1] as string).origin;
-    const base = `${origin}/scim/v2`;
-    scimdHitBody ??= await call(`${base}/Users?filter=${encodeURIComponent(`userName eq "${userName(1)}"`)}`);
-    await requestRows(label, origin, '/scim/v2', seeded.ids, out);
-    progress('top up to 10,000 users');
-    await topUp(base, LIST_USERS);
-    progress('walk');
-    out.list = await walk(label, base, true);
-    progress(`${label} groups`);
-    const spareCount = ROUNDS * 100 * 2 + 100;
-    const { groups, ids } = await seedGroups(seeded, BIG_GROUP + spareCount, [100, BIG_GROUP]);
-    const spare = ids.slice(BIG_GROUP);
-    await addMembers(base, groups[0] as string, spare, 10); // warm-up
-    out.group100 = await addMembers(base, groups[0] as string, spare, ROUNDS);
-    out.groupBig = await addMembers(base, groups[1] as string, spare, ROUNDS);
-  } finally {
-    await stop(server.child);
+  const lookup = (t: Target, name: string) => `${t.prefix}/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}`;
+  let bareRate: number | undefined;
+  for (const t of targets) t.out.hit = await rate(t.origin, 32, [{ setupRequest: (r) => ({ ...r, method: 'GET', path: lookup(t, userName(pick())) }) }], `${t.label} hit`);
+  if (bareOrigin !== undefined) bareRate = await rate(bareOrigin, 32, [{ method: 'GET', path: filterPath(userName(1)) }], 'bare');
+  for (const t of targets) t.out.miss = await rate(t.origin, 32, [{ setupRequest: (r) => ({ ...r, method: 'GET', path: lookup(t, `nobody${pick()}@contoso.test`) }) }], `${t.label} miss`);
+  for (const t of targets) {
+    let created = 0;
+    t.out.post = await rate(t.origin, 16, [{ setupRequest: (r) => ({ ...r, method: 'POST', path: `${t.prefix}/Users`, body: JSON.stringify(entraUser(`new${(created += 1)}@contoso.test`, created)) }) }], `${t.label} POST`);
   }
-  return out;
-}
-
-async function peer(): Promise<Results> {
-  const out: Results = {};
-  const server = await pinned(['--import', 'tsx', 'bench/scimmy-peer-server.ts'], { USERS: String(USERS) }, /^PORT (\d+)$/);
-  try {
-    const origin = `http://127.0.0.1:${server.match[1]}`;
-    const base = `${origin}/scim`;
-    const seededIds = (JSON.parse(await call(`${origin}/bench/seed`, { method: 'POST', body: '{}' })) as { ids: string[] }).ids;
-    await requestRows('peer', origin, '/scim', seededIds, out);
-    progress('walk');
-    await call(`${origin}/bench/seed`, { method: 'POST', body: JSON.stringify({ users: LIST_USERS }) });
-    out.list = await walk('peer', base, false, 1);
-    const seedGroup = async (members: number, users: number) =>
-      JSON.parse(await call(`${origin}/bench/seed`, { method: 'POST', body: JSON.stringify({ users, group: members }) })) as { groupId: string; ids: string[] };
-    progress('peer groups');
-    const small = await seedGroup(100, LIST_USERS + 20_000);
-    const spare = small.ids.slice(LIST_USERS);
-    await addMembers(base, small.groupId, spare, 3);
-    out.group100 = await addMembers(base, small.groupId, spare, ROUNDS);
-    const big = await seedGroup(BIG_GROUP, BIG_GROUP + 1000);
-    progress('peer big group');
-    try {
-      out.groupBig = await addMembers(base, big.groupId, big.ids.slice(BIG_GROUP), PEER_BIG_ROUNDS, PEER_BIG_TIMEOUT_MS);
-      notes.push(`peer: group of ${BIG_GROUP} measured over ${PEER_BIG_ROUNDS} requests`);
-    } catch (error) {
-      if ((error as Error).name !== 'TimeoutError') throw error;
-      out.groupBig = PEER_BIG_TIMEOUT_MS;
-      notes.push(`peer: a PATCH of the group of ${BIG_GROUP} did not answer within ${PEER_BIG_TIMEOUT_MS / 1000} s; the row shows that bound (a lower bound of its time)`);
-    }
-    notes.push('peer: walks by startIndex (it has no cursors), one walk');
-  } finally {
-    await stop(server.child);
+  for (const t of targets) {
+    let patched = 0;
+    t.out.patch = await rate(t.origin, 16, [{
+      setupRequest: (r) => {
+        patched += 1;
+        const shape = entraPatches[patched % entraPatches.length] as (n: number) => unknown;
+        return { ...r, method: 'PATCH', path: `${t.prefix}/Users/${t.ids[pick()]}`, body: JSON.stringify(shape(patched)) };
+      },
+    }], `${t.label} PATCH`);
   }
-  return out;
+  return bareRate;
 }
 
-async function bare(body: string): Promise<number> {
+/** scimd's listing and group rows. */
+async function scimdTail(t: Target, seeded: Seeded): Promise<void> {
+  const base = `${t.origin}/scim/v2`;
+  progress(`${t.label} top up to 10,000 users, walk`);
+  await topUp(base, LIST_USERS);
+  t.out.list = await walk(t.label, base, true);
+  progress(`${t.label} groups`);
+  const spareCount = ROUNDS * 100 * 2 + 100;
+  const { groups, ids } = await seedGroups(seeded, BIG_GROUP + spareCount, [100, BIG_GROUP]);
+  const spare = ids.slice(BIG_GROUP);
+  await addMembers(base, groups[0] as string, spare, 10); // warm-up
+  t.out.group100 = await addMembers(base, groups[0] as string, spare, ROUNDS);
+  t.out.groupBig = await addMembers(base, groups[1] as string, spare, ROUNDS);
+}
+
+/** The peer's listing and group rows. */
+async function peerTail(t: Target): Promise<void> {
+  const base = `${t.origin}/scim`;
+  progress('peer walk');
+  await call(`${t.origin}/bench/seed`, { method: 'POST', body: JSON.stringify({ users: LIST_USERS }) });
+  t.out.list = await walk('peer', base, false, 1);
+  const seedGroup = async (members: number, users: number) =>
+    JSON.parse(await call(`${t.origin}/bench/seed`, { method: 'POST', body: JSON.stringify({ users, group: members }) })) as { groupId: string; ids: string[] };
+  progress('peer groups');
+  const small = await seedGroup(100, LIST_USERS + 20_000);
+  const spare = small.ids.slice(LIST_USERS);
+  await addMembers(base, small.groupId, spare, 3);
+  t.out.group100 = await addMembers(base, small.groupId, spare, ROUNDS);
+  const big = await seedGroup(BIG_GROUP, BIG_GROUP + 1000);
+  progress('peer big group');
+  try {
+    t.out.groupBig = await addMembers(base, big.groupId, big.ids.slice(BIG_GROUP), PEER_BIG_ROUNDS, PEER_BIG_TIMEOUT_MS);
+    notes.push(`peer: group of ${BIG_GROUP} measured over ${PEER_BIG_ROUNDS} requests`);
+  } catch (error) {
+    if ((error as Error).name !== 'TimeoutError') throw error;
+    t.out.groupBig = PEER_BIG_TIMEOUT_MS;
+    notes.push(`peer: a PATCH of the group of ${BIG_GROUP} did not answer within ${PEER_BIG_TIMEOUT_MS / 1000} s; the row shows that bound (a lower bound of its time)`);
+  }
+  notes.push('peer: walks by startIndex (it has no cursors), one walk');
+}
+
+/** Starts the bare node:http server answering `body` to everything. */
+function bare(body: string) {
   const code = `const b=${JSON.stringify(body)};require('node:http').createServer((q,s)=>{s.writeHead(200,{'content-type':'application/scim+json; charset=utf-8'});s.end(b)}).listen(0,'127.0.0.1',function(){console.log('PORT '+this.address().port)})`;
-  const server = await pinned(['-e', code], {}, /^PORT (\d+)$/);
-  try {
-    return await rate(`http://127.0.0.1:${server.match[1]}`, 32, [{ method: 'GET', path: filterPath(userName(1)) }], 'bare');
-  } finally {
-    await stop(server.child);
-  }
+  return pinned(['-e', code], {}, /^PORT (\d+)$/);
 }
 
 const fmt = (v: number | undefined, digits = 0) => (v === undefined || Number.isNaN(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
@@ -213,30 +212,44 @@ const ROWS: [Row, string][] = [
 const dir = mkdtempSync(join(tmpdir(), 'scimd-side-by-side-'));
 const pgName = `scimd_side_by_side_${process.pid}`;
 const results: Record<'sqlite' | 'postgres' | 'peer', Results> = { sqlite: {}, postgres: {}, peer: {} };
+const children: ChildProcess[] = [];
 let bareRate: number | undefined;
 try {
   console.log(`side by side: ${USERS} users, ${SECONDS} s per rate, servers on core 1, load on core 0`);
-  if (ONLY.has('sqlite')) {
-    const seeded = await seedScimd(join(dir, 'scimd.db'), USERS);
-    results.sqlite = await scimd('sqlite', seeded, dir, {});
-    console.log('sqlite done', JSON.stringify(results.sqlite));
-  }
+  const targets: Target[] = [];
+  const tails: (() => Promise<void>)[] = [];
+  const started = async (label: 'sqlite' | 'postgres', seeded: Seeded, dataDir: string, env: Record<string, string>) => {
+    const server = await serve(dataDir, [], env);
+    children.push(server.child);
+    const target = { label, origin: new URL(server.match[1] as string).origin, prefix: '/scim/v2', ids: seeded.ids, out: results[label] };
+    targets.push(target);
+    tails.push(() => scimdTail(target, seeded));
+    scimdHitBody ??= await call(`${target.origin}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName(1)}"`)}`);
+  };
+  if (ONLY.has('sqlite')) await started('sqlite', await seedScimd(join(dir, 'scimd.db'), USERS), dir, {});
   if (ONLY.has('postgres')) {
     const seeded = await seedScimd(await createPgDatabase(pgName), USERS);
-    const pgDir = mkdtempSync(join(dir, 'pg-'));
-    results.postgres = await scimd('postgres', seeded, pgDir, { DATABASE_URL: seeded.url });
-    console.log('postgres done', JSON.stringify(results.postgres));
-    await dropPgDatabase(pgName);
+    await started('postgres', seeded, mkdtempSync(join(dir, 'pg-')), { DATABASE_URL: seeded.url });
   }
   if (ONLY.has('peer')) {
-    results.peer = await peer();
-    console.log('peer done', JSON.stringify(results.peer));
+    const server = await pinned(['--import', 'tsx', 'bench/scimmy-peer-server.ts'], { USERS: String(USERS) }, /^PORT (\d+)$/);
+    children.push(server.child);
+    const origin = `http://127.0.0.1:${server.match[1]}`;
+    const ids = (JSON.parse(await call(`${origin}/bench/seed`, { method: 'POST', body: '{}' })) as { ids: string[] }).ids;
+    const target = { label: 'peer', origin, prefix: '/scim', ids, out: results.peer };
+    targets.push(target);
+    tails.push(() => peerTail(target));
   }
+  let bareOrigin: string | undefined;
   if (ONLY.has('bare')) {
     // The body scimd answered a lookup hit with (or one like it when scimd did not run).
     const hitBody = scimdHitBody ?? JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, itemsPerPage: 1, startIndex: 1, Resources: [{ ...entraUser(userName(1), 1), id: '0193a4e8-7b7c-7c1e-9f57-3c1f0d2b9a11', groups: [], meta: { resourceType: 'User', created: '2026-12-03T20:00:00.000Z', lastModified: '2026-12-03T20:00:00.000Z', location: 'http://127.0.0.1:8080/scim/v2/Users/0193a4e8-7b7c-7c1e-9f57-3c1f0d2b9a11', version: 'W/"1"' } }] });
-    bareRate = await bare(hitBody);
+    const server = await bare(hitBody);
+    children.push(server.child);
+    bareOrigin = `http://127.0.0.1:${server.match[1]}`;
   }
+  bareRate = await requestRows(targets, bareOrigin);
+  for (const tail of tails) await tail();
   const { sqlite, postgres, peer: p } = results;
   console.log(`\n| row | scimd SQLite | scimd PostgreSQL | SCIMMY peer | bare node:http | SQLite vs bare | SQLite vs peer | PostgreSQL vs peer | PostgreSQL vs SQLite |`);
   console.log('|---|---|---|---|---|---|---|---|---|');
@@ -248,5 +261,7 @@ try {
   console.log('\n"vs" columns: how many times better the first is (rate ratio; for times, the inverse ratio).');
   for (const note of notes) console.log(`note: ${note}`);
 } finally {
+  for (const child of children) await stop(child);
+  if (ONLY.has('postgres')) await dropPgDatabase(pgName);
   rmSync(dir, { recursive: true, force: true });
 }
