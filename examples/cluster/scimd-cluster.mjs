@@ -36,7 +36,11 @@ cluster.on('exit', (worker, code, signal) => {
 const stop = () => {
   if (stopping) return;
   stopping = true;
-  for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  for (const worker of Object.values(cluster.workers ?? {})) {
+    // SIGTERM runs scimd's graceful shutdown; disconnecting the IPC channel lets the worker exit once it is done.
+    worker?.process.kill('SIGTERM');
+    worker?.disconnect();
+  }
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
