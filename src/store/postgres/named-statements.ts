@@ -10,6 +10,11 @@
  * `max` texts — the precompiled hot statements, listing pages, the writes of a create or PATCH.
  * Texts are never renamed or forgotten (a name stays valid on every connection that prepared it);
  * once `max` names are given out, other texts run unnamed as before.
+ *
+ * A migration that changes a table's columns while a server runs makes PostgreSQL refuse a prepared
+ * `SELECT *` of it ("cached plan must not change result type", 0A000). The text then gets a fresh
+ * name (prepared anew on each connection) and the statement is retried unnamed — which succeeds
+ * outside a transaction; inside one the transaction has already failed and the request fails once.
  */
 import type pg from 'pg';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
@@ -42,6 +47,12 @@ export function namedStatementPool(pool: pg.Pool, options: NamedStatementOptions
     return given;
   }
 
+  /** Drops the name of `sql` so its next use prepares it under a new one. */
+  function rename(sql: string): void {
+    if (names.delete(sql)) names.set(sql, `scimd_${++renamed}_${names.size + 1}`);
+  }
+  let renamed = 0;
+
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   function wrap(client: pg.PoolClient): PostgresPoolClient {
     let wrapper = wrapped.get(client);
@@ -50,7 +61,14 @@ export function namedStatementPool(pool: pg.Pool, options: NamedStatementOptions
       query(sqlOrCursor: unknown, parameters?: readonly unknown[]) {
         if (typeof sqlOrCursor === 'string' && parameters !== undefined && parameters.length > 0) {
           const name = nameOf(sqlOrCursor);
-          if (name !== undefined) return client.query({ name, text: sqlOrCursor, values: parameters as unknown[] });
+          if (name !== undefined) {
+            const values = parameters as unknown[];
+            return client.query({ name, text: sqlOrCursor, values }).catch((error: unknown) => {
+              if (!isStalePlan(error)) throw error;
+              rename(sqlOrCursor);
+              return client.query(sqlOrCursor, values);
+            });
+          }
         }
         return (client.query as (...args: unknown[]) => unknown)(sqlOrCursor, parameters);
       },
@@ -64,4 +82,9 @@ export function namedStatementPool(pool: pg.Pool, options: NamedStatementOptions
     connect: async () => wrap(await pool.connect()),
     end: () => pool.end(),
   };
+}
+
+/** PostgreSQL's refusal to run a prepared statement whose result columns changed. */
+function isStalePlan(error: unknown): boolean {
+  return (error as { code?: unknown }).code === '0A000' && /cached plan/.test(String((error as Error).message));
 }
