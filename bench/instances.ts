@@ -6,7 +6,8 @@
  *  - the per-key rate limit with REDIS_URL (one limit for both) and without (one per instance),
  *    counting the 200s among RL_REQUESTS requests spread over both instances;
  *  - a key revoked in another process (this one) is refused by every instance, and how soon.
- *   npm run bench -- bench/instances.bench.ts        (SECONDS=5 USERS=5000 INSTANCES=1,2,4)
+ *   npm run bench -- bench/instances.ts        (SECONDS=5 USERS=5000 INSTANCES=1,2,4; needs PostgreSQL and Redis,
+ *   so it is not among the *.bench.ts files a plain `npm run bench` runs)
  * The machine has two cores: instances, PostgreSQL and the load generator share them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
