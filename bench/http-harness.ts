@@ -88,8 +88,8 @@ export function pinned(args: readonly string[], env: Record<string, string>, rea
   });
 }
 
-/** Starts `scimd serve` on `dataDir` (rate limit out of the way); `nodeFlags` go before the script. */
-export function serve(dataDir: string, nodeFlags: readonly string[] = []) {
+/** Starts `scimd serve` on `dataDir` (rate limit out of the way); `nodeFlags` go before the script, `extraEnv` (e.g. DATABASE_URL) is added. */
+export function serve(dataDir: string, nodeFlags: readonly string[] = [], extraEnv: Record<string, string> = {}) {
   const env = {
     DATA_DIR: dataDir,
     PORT: '0',
@@ -98,6 +98,7 @@ export function serve(dataDir: string, nodeFlags: readonly string[] = []) {
     SCIMD_RATE_LIMIT_BURST: '1000000',
     // full (the default) or normal: see docs/storage.md, Durability.
     SCIMD_SQLITE_SYNCHRONOUS: process.env['SCIMD_SQLITE_SYNCHRONOUS'] ?? 'full',
+    ...extraEnv,
   };
   return pinned([...nodeFlags, 'bin/scimd.js', 'serve'], env, /^Tenant URL: (\S+)$/);
 }

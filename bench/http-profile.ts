@@ -4,22 +4,27 @@
  * server and prints where the .cpuprofile was written (open it in Chrome DevTools, or summarise it
  * with `node --import tsx bench/profile-summary.ts <file>`).
  *   WORKLOAD=hit SECONDS=10 node --import tsx bench/http-profile.ts
+ *   DIALECT=postgres WORKLOAD=hit …     (a fresh PostgreSQL database, PG_URL's server)
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entraPatches, entraUser, filterPath, loadGenerator, seed, serve, stop, TOKEN, userName, type AutocannonRequest } from './http-harness.ts';
+import { createPgDatabase, dropPgDatabase, seedScimd } from './side-by-side-seed.ts';
 
 const WORKLOAD = process.env['WORKLOAD'] ?? 'hit';
 const SECONDS = Number(process.env['SECONDS'] ?? 10);
 const USERS = Number(process.env['USERS'] ?? 10_000);
 const OUT = process.env['PROFILE_DIR'] ?? mkdtempSync(join(tmpdir(), 'scimd-profile-'));
+const POSTGRES = process.env['DIALECT'] === 'postgres';
+const PG_NAME = `scimd_profile_${process.pid}`;
 
 const autocannon = await loadGenerator();
 const dir = mkdtempSync(join(tmpdir(), 'scimd-http-profile-'));
 try {
-  const ids = await seed(dir, USERS);
-  const server = await serve(dir, ['--cpu-prof', `--cpu-prof-dir=${OUT}`]);
+  const pgUrl = POSTGRES ? await createPgDatabase(PG_NAME) : undefined;
+  const ids = pgUrl === undefined ? await seed(dir, USERS) : (await seedScimd(pgUrl, USERS)).ids;
+  const server = await serve(dir, ['--cpu-prof', `--cpu-prof-dir=${OUT}`], pgUrl === undefined ? {} : { DATABASE_URL: pgUrl });
   const origin = new URL(server.match[1] as string).origin;
   const random = () => Math.floor(Math.random() * USERS);
   let n = 0;
@@ -37,5 +42,6 @@ try {
   await stop(server.child);
   console.log(`profile: ${join(OUT, readdirSync(OUT).filter((f) => f.endsWith('.cpuprofile')).sort()[0] ?? '?')}`);
 } finally {
+  if (POSTGRES) await dropPgDatabase(PG_NAME);
   rmSync(dir, { recursive: true, force: true });
 }

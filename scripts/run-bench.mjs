@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
-const named = process.argv.slice(2);
+// `side-by-side` names bench/side-by-side.ts (scimd, the SCIMMY peer and bare node:http in one table).
+const named = process.argv.slice(2).map((a) => (a === 'side-by-side' ? 'bench/side-by-side.ts' : a));
 const files = named.length > 0
   ? named
   : readdirSync(join(root, 'bench')).filter((f) => f.endsWith('.bench.ts')).sort().map((f) => join('bench', f));

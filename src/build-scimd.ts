@@ -37,6 +37,9 @@ import { createRetentionWorker } from './workers/retention-worker.ts';
 import { createSessionPurgeWorker } from './workers/session-purge-worker.ts';
 import { createSyncWorker } from './workers/sync-worker.ts';
 import { buildEvents } from './runtime-events.ts';
+import { createRateLimiter } from './http/rate-limit.ts';
+import { createRedisRateLimiter } from './http/redis-rate-limit.ts';
+import { createRespClient } from './http/resp-client.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The built admin console (`npm run build:console`), next to src/ (and to a compiled dist/). */
@@ -124,6 +127,7 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
     reminders,
   } satisfies AdminServices;
 
+  const shared = sharedRateLimiter(config, logger, options.now);
   const app: Hono<AppEnv> = createApp({
     store,
     users,
@@ -134,6 +138,7 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
     consoleRoot: options.consoleRoot ?? CONSOLE_ROOT,
     limits: config.limits,
     rateLimit: config.rateLimit,
+    ...(shared === undefined ? {} : { rateLimiter: shared.limiter }),
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
     logger,
@@ -187,11 +192,29 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
       await apiKeys.close().catch(logError('writing key lastUsedAt failed'));
       await activity.close().catch(logError('writing provisioning activity failed'));
       mail.close();
+      await shared?.client.close().catch(logError('closing the Redis connection failed'));
     },
   };
   /** The webhook delivery worker alone (`scimd webhook deliver`). */
   const webhookDelivery: ScimdJobs = { start: () => events.startDelivery(), stop: () => events.stop() };
   return { app, services, jobs, webhookDelivery };
+}
+
+/** With REDIS_URL, the per-key rate limit shared by every instance through Redis (per instance while Redis is down). */
+function sharedRateLimiter(config: Config, logger: Logger, now: (() => number) | undefined) {
+  const { redisUrl, perSecond, burst } = config.rateLimit;
+  if (redisUrl === undefined) return undefined;
+  const client = createRespClient({ url: redisUrl });
+  const fallback = createRateLimiter({ ratePerSecond: perSecond, burst, now: now ?? (() => performance.now()) });
+  const limiter = createRedisRateLimiter({
+    client,
+    ratePerSecond: perSecond,
+    burst,
+    fallback,
+    onError: (error) => logger.warn({ err: error }, 'Redis is unreachable: the rate limit holds per instance until it answers'),
+    onRecovered: () => logger.info('Redis answers again: the rate limit is shared across instances'),
+  });
+  return { client, limiter };
 }
 
 export type Scimd = ReturnType<typeof buildScimd>;

@@ -30,7 +30,8 @@ export interface Config {
     readonly bulkMaxPayloadBytes: number;
     readonly maxMembersReturned: number;
   };
-  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /** `redisUrl` (REDIS_URL): share the per-key buckets across instances through Redis. */
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number; readonly redisUrl?: string };
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly shutdownTimeoutMs: number;
@@ -100,6 +101,7 @@ const schema = z.object({
   SCIMD_MAX_MEMBERS_RETURNED: int(0, 1_000_000).default(10_000),
   SCIMD_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(200),
   SCIMD_RATE_LIMIT_BURST: int(1, 1_000_000).default(400),
+  REDIS_URL: z.url({ protocol: /^redis$/ }).optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('scimd <scimd@localhost>'),
   SCIMD_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
@@ -190,7 +192,7 @@ export function loadConfig(
       bulkMaxPayloadBytes: e.SCIMD_BULK_MAX_PAYLOAD_BYTES,
       maxMembersReturned: e.SCIMD_MAX_MEMBERS_RETURNED,
     },
-    rateLimit: { perSecond: e.SCIMD_RATE_LIMIT_PER_SECOND, burst: e.SCIMD_RATE_LIMIT_BURST },
+    rateLimit: { perSecond: e.SCIMD_RATE_LIMIT_PER_SECOND, burst: e.SCIMD_RATE_LIMIT_BURST, ...(e.REDIS_URL === undefined ? {} : { redisUrl: e.REDIS_URL }) },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     shutdownTimeoutMs: e.SCIMD_SHUTDOWN_TIMEOUT_MS,

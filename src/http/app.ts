@@ -23,7 +23,7 @@ import { createLogger } from './logger.ts';
 import { createMetricsRegistry, httpMetrics, type MetricsRegistry } from './metrics.ts';
 import { allowedMethods } from './method-table.ts';
 import { observe } from './observe.ts';
-import { createRateLimiter } from './rate-limit.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { ScimHttpError, renderError } from './render-error.ts';
 import { recordActivity, type ActivityRecorder } from './scim/activity.ts';
 import { registerBulkRoute } from './scim/bulk.ts';
@@ -74,6 +74,8 @@ export interface AppDeps {
   readonly logger?: Logger;
   /** The metrics registry `/metrics` renders; a fresh one when omitted. */
   readonly metrics?: MetricsRegistry;
+  /** The per-key limiter shared across instances (Redis); an in-process one from `rateLimit` by default. */
+  readonly rateLimiter?: RateLimiter;
   /** Milliseconds clock for the rate limiter (tests pass a fake one); `performance.now` by default. */
   readonly now?: () => number;
   /** Receives each authenticated SCIM request's outcome (services/activity.ts); none when omitted. */
@@ -181,7 +183,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const logger = deps.logger ?? createLogger({ level: 'silent' });
   const trustProxy = deps.trustProxy ?? false;
   const now = deps.now ?? (() => performance.now());
-  const limiter = createRateLimiter({ ratePerSecond: deps.rateLimit.perSecond, burst: deps.rateLimit.burst, now });
+  const limiter = deps.rateLimiter ?? createRateLimiter({ ratePerSecond: deps.rateLimit.perSecond, burst: deps.rateLimit.burst, now });
   // Trailing slashes are ignored and the resource type segment is read in any case (scim/resource-segment.ts).
   const app = new Hono<AppEnv>({ getPath: scimGetPath(SCIM_PREFIX) });
 

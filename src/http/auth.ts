@@ -78,7 +78,8 @@ export function scimAuth(options: ScimAuthOptions): MiddlewareHandler<AppEnv> {
 /** Creates the per-key rate-limit middleware: 429 + `Retry-After` when the key's bucket is empty. */
 export function scimRateLimit(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
   return async function limitRate(c, next) {
-    const decision = limiter.take(c.get('principal').keyId);
+    const taken = limiter.take(c.get('principal').keyId);
+    const decision = taken instanceof Promise ? await taken : taken;
     if (!decision.allowed) {
       throw new ScimHttpError(
         429,

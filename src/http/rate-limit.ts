@@ -1,7 +1,8 @@
 /**
  * A token-bucket rate limiter keyed by caller (an API key id): `ratePerSecond` tokens refill
- * continuously up to `burst`. Counters live in this process; several instances each enforce the
- * limit on their own share of the traffic (a shared Redis counter is a later option, DESIGN.md §5).
+ * continuously up to `burst`. These counters live in this process, so several instances each enforce
+ * the limit on their own share of the traffic; with REDIS_URL the buckets are shared instead
+ * (redis-rate-limit.ts), and this limiter answers while Redis is unreachable.
  */
 
 export interface RateLimitDecision {
@@ -13,7 +14,8 @@ export interface RateLimitDecision {
 }
 
 export interface RateLimiter {
-  take(key: string): RateLimitDecision;
+  /** Takes one token from `key`'s bucket; the Redis-backed limiter answers asynchronously. */
+  take(key: string): RateLimitDecision | Promise<RateLimitDecision>;
 }
 
 export interface RateLimiterOptions {
@@ -31,7 +33,7 @@ interface Bucket {
 }
 
 /** Creates an in-process token-bucket limiter. */
-export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+export function createRateLimiter(options: RateLimiterOptions): { take(key: string): RateLimitDecision } {
   const { ratePerSecond, burst, now } = options;
   if (!(ratePerSecond > 0) || !(burst >= 1)) {
     throw new RangeError('rate limiter needs ratePerSecond > 0 and burst >= 1');

@@ -14,6 +14,7 @@ import { CONFIG_CHANGE_CHANNEL } from '../migrations/0005-change-announcements.t
 import { createChangeListener } from './change-listener.ts';
 import { postgresDdl } from './ddl.ts';
 import { postgresUniqueViolation } from './errors.ts';
+import { namedStatementPool } from './named-statements.ts';
 import { startVacuumer, type VacuumerOptions } from './vacuum.ts';
 
 export interface PostgresStoreOptions extends StoreOptions {
@@ -44,7 +45,7 @@ export interface PostgresStoreOptions extends StoreOptions {
 export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
   const pool = options.pool ?? new (pgModule().Pool)({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
   pool.on('error', options.onIdleConnectionError ?? (() => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }), log: queryLogger(options) });
   const ctx = { db, caps: postgresCapabilities, uniqueViolation: postgresUniqueViolation, runTransaction: plainTransactions(db), ...timeAndIds(options) };
   // The pool's own settings (connection string, host, user …) serve the one listening connection.
   const stopVacuumer = startVacuumer({ pool, intervalMs: options.vacuumIntervalMs ?? 60_000, ...(options.onVacuum ? { onRun: options.onVacuum } : {}) });
