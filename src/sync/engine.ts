@@ -43,6 +43,12 @@ export interface CycleDeps {
   readonly deletionsApproved?: boolean;
   /** The cycle's id (a new UUID when absent); provisioning logs record it with each entry. */
   readonly runId?: string;
+  /**
+   * Provision on demand: process only these source keys (a type without an entry is not
+   * processed), re-evaluated in full. Nothing else is touched: no removal pass, no deletion
+   * threshold, no watermark, no entry in the run history.
+   */
+  readonly only?: { readonly User?: ReadonlySet<string>; readonly Group?: ReadonlySet<string> };
 }
 
 /** Stops the cycle: a job-level failure (credentials, wrong URL, unreadable source). */
@@ -324,11 +330,18 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     const initial = deps.initial === true || watermark === undefined || watermark.fingerprint !== fingerprint;
     let snapshot: SourceSnapshot;
     try {
-      snapshot = await source.read(initial || needsRetry ? undefined : (watermark.value ?? undefined));
+      snapshot = await source.read(initial || needsRetry || deps.only !== undefined ? undefined : (watermark.value ?? undefined));
     } catch (error) {
       throw new CycleAbort(`reading the ${run.type.toLowerCase()} source failed: ${message(error)}`);
     }
     run.snapshot = snapshot;
+    const only = deps.only?.[run.type];
+    if (deps.only !== undefined) {
+      const objects = only === undefined ? [] : snapshot.objects.filter((o) => only.has(o.key));
+      await forEachConcurrent(objects, config.target.concurrency, stopped, (object) => reconcile(run, object, true));
+      await flush(true);
+      return;
+    }
     const planned = plannedDeletions(run, snapshot);
     if (planned > config.deletionThreshold && deps.deletionsApproved !== true && !dryRun) throw new DeletionsHeld(run.type, planned, config.deletionThreshold);
     let done = 0;
@@ -380,7 +393,8 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
 
   const usersWatermark = await deps.state.watermark(config.name, 'User');
   const kind = deps.initial || usersWatermark === undefined || usersWatermark.fingerprint !== fingerprint ? 'initial' : 'incremental';
-  if (!dryRun) await deps.state.startRun({ job: config.name, id: runId, kind });
+  const history = !dryRun && deps.only === undefined;
+  if (history) await deps.state.startRun({ job: config.name, id: runId, kind });
   let error: string | undefined;
   let held: DeletionsHeld | undefined;
   let counts = { users: 0, groups: 0 };
@@ -388,7 +402,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     userRun = await prepare('User', config.users);
     await syncType(userRun, deps.users);
     counts = { ...counts, users: userRun.snapshot?.objects.length ?? 0 };
-    if (!stopped() && config.groups !== undefined && config.groups.enabled && deps.groups !== undefined) {
+    if (!stopped() && config.groups !== undefined && config.groups.enabled && deps.groups !== undefined && (deps.only === undefined || deps.only.Group !== undefined)) {
       const groupRun = await prepare('Group', config.groups);
       await syncType(groupRun, deps.groups);
       counts = { ...counts, groups: groupRun.snapshot?.objects.length ?? 0 };
@@ -418,6 +432,6 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     ...(error === undefined ? {} : { error }),
     ...(held === undefined ? {} : { heldDeletions: { objectType: held.objectType, count: held.count, threshold: held.threshold } }),
   };
-  if (!dryRun) await deps.state.finishRun(config.name, runId, { status, summary, error: error ?? null });
+  if (history) await deps.state.finishRun(config.name, runId, { status, summary, error: error ?? null });
   return summary;
 }
