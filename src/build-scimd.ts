@@ -172,6 +172,7 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
       env: process.env,
       onCycle: (summary) => logger.info({ sync: summary }, 'sync cycle finished'),
       onBlocked: (orgId, summary) => syncNotices.deletionsHeld(orgId, summary),
+      notify: (orgId) => syncNotices.notifyFor(orgId),
       onFailure: (job, error) => logger.error({ err: error, jobId: job.id }, 'sync cycle failed'),
       onRunError: logError('sync worker run failed'),
     }),

@@ -20,6 +20,8 @@ import { TargetError, type ResourceKind, type ScimTarget } from './target/scim-t
 import { URN } from '../core/urns.ts';
 
 export interface CycleProgress {
+  readonly runId: string;
+  readonly kind: 'initial' | 'incremental';
   readonly objectType: SyncObjectType;
   readonly done: number;
   readonly total: number;
@@ -53,6 +55,16 @@ export interface CycleDeps {
 
 /** Stops the cycle: a job-level failure (credentials, wrong URL, unreadable source). */
 class CycleAbort extends Error {}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Escrow back-off: after the n-th failure in a row an object waits min(24 h, 30 min × 2^(n−1))
+ * before it is tried again — the next cycle, then about 1 h, 2 h, 4 h, 8 h, 16 h, 24 h, 24 h …
+ */
+export function escrowDelayMs(failures: number): number {
+  return Math.min(24 * HOUR_MS, (HOUR_MS / 2) * 2 ** Math.max(0, failures - 1));
+}
 
 /** Stops the cycle before it disables or deletes more objects than the threshold allows. */
 class DeletionsHeld extends Error {
@@ -111,6 +123,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
   const stats0 = { ...deps.target.http.stats };
   const pending: NewSyncLink[] = [];
   let fatal: string | undefined;
+  let fatalCode: CycleSummary['errorCode'];
   const stopped = () => fatal !== undefined || (deps.signal?.aborted ?? false);
 
   const record = (outcome: ObjectOutcome) => {
@@ -124,7 +137,9 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     await deps.state.saveLinks(pending.splice(0, pending.length));
   }
 
-  const save = async (run: TypeRun, link: NewSyncLink) => {
+  const save = async (run: TypeRun, written: NewSyncLink) => {
+    // A success ends the object's escrow.
+    const link = written.lastError === null ? { ...written, failures: 0, retryAt: null } : written;
     run.links.set(link.sourceKey, { ...link, updatedAt: '' });
     pending.push(link);
     await flush();
@@ -140,6 +155,8 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     exported: {},
     members: null,
     lastError: null,
+    failures: 0,
+    retryAt: null,
   });
 
   // ---- members ---------------------------------------------------------------------------
@@ -277,6 +294,9 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     if (!reevaluate && linked && link!.sourceHash === hash && link!.lastError === null) {
       return record({ objectType: run.type, sourceKey: object.key, action: 'unchanged', status: 'success', targetId: link!.targetId! });
     }
+    if (deps.only === undefined && link?.lastError != null && link.retryAt != null && link.retryAt > clock().toISOString()) {
+      return record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'skipped', escrowed: true, reason: `escrowed after ${link.failures ?? 1} failures in a row; next try after ${link.retryAt}`, ...(link.targetId ? { targetId: link.targetId } : {}) });
+    }
     try {
       if (!inScope(expressionAttributes(object), run.section.scope)) {
         if (linked) return await deactivate(run, link!, hash, 'out of scope');
@@ -297,9 +317,12 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
       }
       if (error instanceof TargetError && (error.kind === 'auth' || error.kind === 'endpoint')) {
         fatal ??= error.message;
+        fatalCode ??= error.kind === 'auth' ? 'TARGET_AUTH' : 'TARGET_ENDPOINT';
         return;
       }
-      if (!dryRun) await save(run, { ...(link ?? baseLink(run, object.key)), sourceHash: null, lastError: message(error) });
+      const failures = (link?.failures ?? 0) + 1;
+      const retryAt = new Date(clock().getTime() + escrowDelayMs(failures)).toISOString();
+      if (!dryRun) await save(run, { ...(link ?? baseLink(run, object.key)), sourceHash: null, lastError: message(error), failures, retryAt });
       record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), ...(link?.targetId ? { targetId: link.targetId } : {}) });
     }
   }
@@ -349,7 +372,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     await forEachConcurrent(snapshot.objects, config.target.concurrency, stopped, async (object) => {
       await reconcile(run, object, initial);
       done += 1;
-      deps.onProgress?.({ objectType: run.type, done, total });
+      deps.onProgress?.({ runId, kind, objectType: run.type, done, total });
     });
     if (stopped()) return;
     for (const link of [...run.links.values()]) {
@@ -369,8 +392,10 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
           await deactivate(run, link, 'removed', 'removed from the source');
         }
       } catch (error) {
-        if (error instanceof TargetError && (error.kind === 'auth' || error.kind === 'endpoint')) fatal ??= error.message;
-        else record({ objectType: run.type, sourceKey: link.sourceKey, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), targetId: link.targetId! });
+        if (error instanceof TargetError && (error.kind === 'auth' || error.kind === 'endpoint')) {
+          fatal ??= error.message;
+          fatalCode ??= error.kind === 'auth' ? 'TARGET_AUTH' : 'TARGET_ENDPOINT';
+        } else record({ objectType: run.type, sourceKey: link.sourceKey, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), targetId: link.targetId! });
       }
     }
     await flush(true);
@@ -410,6 +435,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
   } catch (failure) {
     if (failure instanceof DeletionsHeld) held = failure;
     else if (!(failure instanceof CycleAbort) && !(failure instanceof SourceError)) throw failure;
+    else fatalCode ??= 'SOURCE';
     error = failure.message;
   } finally {
     await flush(true).catch(() => undefined);
@@ -430,6 +456,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     ...counts,
     durationMs: clock().getTime() - started,
     ...(error === undefined ? {} : { error }),
+    ...(error === undefined || fatalCode === undefined || held !== undefined ? {} : { errorCode: fatalCode }),
     ...(held === undefined ? {} : { heldDeletions: { objectType: held.objectType, count: held.count, threshold: held.threshold } }),
   };
   if (history) await deps.state.finishRun(config.name, runId, { status, summary, error: error ?? null });
