@@ -27,6 +27,7 @@ import { createEventService } from './services/events.ts';
 import { createSchemaExtensionService } from './services/schema-extensions.ts';
 import { createSchemaRegistries } from './services/schema-registries.ts';
 import { createSyncNotices } from './services/sync-notices.ts';
+import { createProvisioningService } from './sync/provisioning-service.ts';
 import { createGroupService } from './services/scim-groups.ts';
 import { createUserService } from './services/scim-users.ts';
 import { createSetupLinkService } from './services/setup-links.ts';
@@ -124,6 +125,7 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
     audit,
     mail,
     reminders,
+    provisioning: createProvisioningService({ store, env: process.env, clock }),
   } satisfies AdminServices;
 
   const app: Hono<AppEnv> = createApp({

@@ -6,6 +6,7 @@
  * generated from), or against the error schema for error statuses: a test that calls a route
  * fails if the route answers anything the document does not describe.
  */
+import { createProvisioningService } from '../../../src/sync/provisioning-service.ts';
 import assert from 'node:assert/strict';
 import type { Hono } from 'hono';
 import { adminRoutes } from '../../../src/http/admin/admin-api.ts';
@@ -154,6 +155,7 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
     // The feed's long-poll waits in real time; endpoints may point at loopback test receivers.
     events: createEventService({ store, pollMs: 20 }),
     webhooks: createWebhookService({ store, clock, safety: { allowPrivate: true } }),
+    provisioning: createProvisioningService({ store, env: {}, clock }),
   };
   const app = createApp({
     store,
