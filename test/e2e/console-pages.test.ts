@@ -102,6 +102,7 @@ describe('every console page is accessible (axe) and photographed', { skip }, ()
       ['activity', `${base}/activity`, 'Activity'],
       ['setup-links', `${base}/setup-links`, 'Setup links'],
       ['mail', `${base}/mail`, 'Mail log'],
+      ['provisioning-empty', `${base}/provisioning`, 'Provisioning'],
     ];
     for (const [name, url, heading] of visits) {
       await page.goto(url);

@@ -6,6 +6,7 @@ import { ApiAccessPage } from './api-access';
 import { ConnectPage } from './connect';
 import { GroupPage, GroupsPage } from './groups';
 import { HistoryPage } from './history';
+import { ProvisioningPage } from './provisioning';
 import { MembersPage, RolesPage } from './roles';
 import { SecurityPage } from './security';
 import { MailLogPage, SetupLinksPage } from './setup-links';
@@ -35,6 +36,7 @@ export const pages: readonly OrgPage[] = [
   { path: 'members', title: 'Members', scope: 'users:read', component: MembersPage },
   { path: 'history', title: 'Revision history', scope: 'audit:read', component: HistoryPage },
   { path: 'activity', title: 'Activity', scope: 'activity:read', component: ActivityPage },
+  { path: 'provisioning', title: 'Provisioning', scope: 'provisioning:read', component: ProvisioningPage },
   { path: 'setup-links', title: 'Setup links', scope: 'org:read', operatorOnly: true, component: SetupLinksPage },
   { path: 'mail', title: 'Mail log', scope: 'mail:read', component: MailLogPage },
 ];
