@@ -5,6 +5,7 @@
  * job has no organization): its quarantine (reason, since when, how far the schedule has
  * stepped, which reason was mailed), when the last failure mail went out, when the job was
  * disabled after four weeks in quarantine, the progress of its running cycle and its next run.
+ * Three more indexes serve the provisioning-log filters (identity by target id, cycle, status).
  */
 import type { Kysely, Migration } from 'kysely';
 import type { DdlDetails } from './ddl.ts';
@@ -31,6 +32,12 @@ export function syncHealthMigration(ddl: DdlDetails): Migration {
         .addColumn('progress', ddl.json)
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
+      // Provisioning-log filters that 0012's (job, at) and (job, source_key) indexes left to a scan
+      // of the job's entries: by target id (the identity filter ORs it with the source key), by
+      // cycle, and by status (newest first).
+      await db.schema.createIndex('sync_logs_target_idx').on('sync_logs').columns(['job', 'target_id']).execute();
+      await db.schema.createIndex('sync_logs_run_idx').on('sync_logs').columns(['job', 'run_id', 'at']).execute();
+      await db.schema.createIndex('sync_logs_status_idx').on('sync_logs').columns(['job', 'status', 'at']).execute();
     },
   };
 }
