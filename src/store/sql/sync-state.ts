@@ -288,15 +288,22 @@ export function syncLogStore(ctx: SqlContext): SyncLogStore {
       }
     },
     async query(q) {
-      let query = ctx.db.selectFrom('sync_logs').selectAll().where('job', '=', q.job);
-      if (q.status !== undefined) query = query.where('status', '=', q.status);
-      if (q.action !== undefined) query = query.where('action', '=', q.action);
-      if (q.runId !== undefined) query = query.where('run_id', '=', q.runId);
-      if (q.since !== undefined) query = query.where('at', '>=', q.since);
-      if (q.until !== undefined) query = query.where('at', '<', q.until);
-      const identity = q.identity;
-      if (identity !== undefined) query = query.where((eb) => eb.or([eb('source_key', '=', identity), eb('target_id', '=', identity)]));
-      const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+      const select = (identity?: { readonly column: 'source_key' | 'target_id'; readonly value: string }) => {
+        let query = ctx.db.selectFrom('sync_logs').selectAll().where('job', '=', q.job);
+        if (q.status !== undefined) query = query.where('status', '=', q.status);
+        if (q.action !== undefined) query = query.where('action', '=', q.action);
+        if (q.runId !== undefined) query = query.where('run_id', '=', q.runId);
+        if (q.since !== undefined) query = query.where('at', '>=', q.since);
+        if (q.until !== undefined) query = query.where('at', '<', q.until);
+        if (identity !== undefined) query = query.where(identity.column, '=', identity.value);
+        return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+      };
+      if (q.identity === undefined) return (await select()).map((row) => logOf(ctx, row));
+      // Source key or target id: two index lookups merged here. One query with OR made both
+      // dialects walk the (job, at) index over every entry of the job instead.
+      const [bySource, byTarget] = [await select({ column: 'source_key', value: q.identity }), await select({ column: 'target_id', value: q.identity })];
+      const merged = new Map([...bySource, ...byTarget].map((row) => [row.id, row]));
+      const rows = [...merged.values()].sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1)).slice(0, q.limit);
       return rows.map((row) => logOf(ctx, row));
     },
     async counts(job, runId) {
