@@ -35,7 +35,11 @@ export function syncHealthMigration(ddl: DdlDetails): Migration {
       // Provisioning-log filters that 0012's (job, at) and (job, source_key) indexes left to a scan
       // of the job's entries: by target id (the identity filter ORs it with the source key), by
       // cycle, and by status (newest first).
-      await db.schema.createIndex('sync_logs_target_idx').on('sync_logs').columns(['job', 'target_id']).execute();
+      // Identity lookups end with `at` so the newest-first order comes from the index: with only
+      // (job, source_key), SQLite preferred walking (job, at) over the whole job.
+      await db.schema.dropIndex('sync_logs_source_idx').execute();
+      await db.schema.createIndex('sync_logs_source_idx').on('sync_logs').columns(['job', 'source_key', 'at']).execute();
+      await db.schema.createIndex('sync_logs_target_idx').on('sync_logs').columns(['job', 'target_id', 'at']).execute();
       await db.schema.createIndex('sync_logs_run_idx').on('sync_logs').columns(['job', 'run_id', 'at']).execute();
       await db.schema.createIndex('sync_logs_status_idx').on('sync_logs').columns(['job', 'status', 'at']).execute();
     },
