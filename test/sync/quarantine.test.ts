@@ -199,4 +199,18 @@ describe('sync: escrow and quarantine', () => {
     rejectPost = undefined;
     await sync.close();
   });
+
+  it('stores the progress of a running cycle every 200 objects and clears it at the end', async () => {
+    await files.write('progress.csv', HEADER + rows(450, '', 'p'));
+    const seen: (string | null)[] = [];
+    const syncState = { ...state.store.syncState, setProgress: async (job: string, progress: Parameters<typeof state.store.syncState.setProgress>[1]) => {
+      seen.push(progress === null ? null : `${progress.kind} ${progress.objectType} ${progress.done}/${progress.total}`);
+      await state.store.syncState.setProgress(job, progress);
+    } };
+    const sync = createSyncRunner(jobOf({ name: 'progress', source: { type: 'csv', path: 'progress.csv', key: 'id' }, target: { url: url(), token: scimd.token }, users: { mappings: USER_MAPPINGS } }, files.dir), { state: syncState, clock });
+    assert.equal((await sync.cycle()).created, 450);
+    assert.deepEqual(seen, ['initial User 200/450', 'initial User 400/450', 'initial User 450/450', null]);
+    assert.equal((await state.store.syncState.health('progress'))?.progress, null);
+    await sync.close();
+  });
 });
