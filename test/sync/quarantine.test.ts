@@ -6,7 +6,10 @@
  * failing quarantines too.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { syncJobCommand } from '../../src/cli/commands/sync-jobs.ts';
+import { syncOpsCommand } from '../../src/cli/commands/sync-ops.ts';
 import type { HealthDecision } from '../../src/sync/health.ts';
 import type { CycleSummary } from '../../src/sync/outcome.ts';
 import { createSyncRunner, type FailedObject } from '../../src/sync/runner.ts';
@@ -212,5 +215,19 @@ describe('sync: escrow and quarantine', () => {
     assert.deepEqual(seen, ['initial User 200/450', 'initial User 400/450', 'initial User 450/450', null]);
     assert.equal((await state.store.syncState.health('progress'))?.progress, null);
     await sync.close();
+  });
+
+  it('scimd sync run reports the quarantine on stderr and scimd sync status shows it', async () => {
+    await files.write('cli.csv', HEADER + rows(2, '', 'c'));
+    const path = await files.write('cli.json', JSON.stringify({ name: 'cli-refused', source: { type: 'csv', path: 'cli.csv', key: 'id' }, target: { url: url(), token: 'wrong', retries: 0 }, users: { mappings: USER_MAPPINGS } }));
+    const db = ['--data-dir', join(files.dir, 'cli-data')];
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+    assert.equal(await syncJobCommand(['run', '--config', path, '--once', '--json', ...db], io, () => new Promise<string>(() => undefined)), 1);
+    assert.match(err.join('\n'), /cli-refused in quarantine: the target refused the credentials/);
+    out.length = 0;
+    assert.equal(await syncOpsCommand('status', ['--config', path, ...db], io), 0);
+    assert.match(out.join('\n'), /QUARANTINE since \S+ \(TARGET_AUTH, cycle 1 of it\): the target refused the credentials/);
   });
 });
