@@ -26,6 +26,7 @@ import { createRoleService } from './services/roles.ts';
 import { createSchemaExtensionService } from './services/schema-extensions.ts';
 import { createSchemaRegistries } from './services/schema-registries.ts';
 import { createSyncNotices } from './services/sync-notices.ts';
+import { createProvisioningService } from './sync/provisioning-service.ts';
 import { createGroupService } from './services/scim-groups.ts';
 import { createUserService } from './services/scim-users.ts';
 import { createSetupLinkService } from './services/setup-links.ts';
@@ -125,6 +126,7 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
     audit,
     mail,
     reminders,
+    provisioning: createProvisioningService({ store, env: process.env, clock }),
   } satisfies AdminServices;
 
   const shared = sharedRateLimiter(config, logger, options.now);
@@ -177,6 +179,7 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
       env: process.env,
       onCycle: (summary) => logger.info({ sync: summary }, 'sync cycle finished'),
       onBlocked: (orgId, summary) => syncNotices.deletionsHeld(orgId, summary),
+      notify: (orgId) => syncNotices.notifyFor(orgId),
       onFailure: (job, error) => logger.error({ err: error, jobId: job.id }, 'sync cycle failed'),
       onRunError: logError('sync worker run failed'),
     }),

@@ -14,4 +14,6 @@ export const SCOPES: readonly { readonly name: string; readonly label: string }[
   { name: 'audit:read', label: 'Read and export the revision history' },
   { name: 'mail:read', label: 'Read the mail log' },
   { name: 'activity:read', label: 'Read provisioning activity' },
+  { name: 'provisioning:read', label: 'Read sync jobs, their status and provisioning logs' },
+  { name: 'provisioning:write', label: 'Run provision on demand, approve deletions, start, stop and restart sync jobs' },
 ];

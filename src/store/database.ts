@@ -300,6 +300,8 @@ export interface SyncLinksTable {
   exported: SqlJson;
   members: SqlJson;
   last_error: string | null;
+  failures: number;
+  retry_at: string | null;
   updated_at: string;
 }
 
@@ -342,6 +344,20 @@ export interface SyncDeletionApprovalsTable {
   approved_at: string;
 }
 
+export interface SyncJobHealthTable {
+  job: string;
+  quarantine_reason: string | null;
+  quarantine_code: string | null;
+  quarantined_at: string | null;
+  quarantine_step: number;
+  notified_code: string | null;
+  failure_mail_at: string | null;
+  disabled_at: string | null;
+  next_run_at: string | null;
+  progress: SqlJson;
+  updated_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -366,6 +382,7 @@ export interface Database {
   sync_runs: SyncRunsTable;
   sync_logs: SyncLogsTable;
   sync_deletion_approvals: SyncDeletionApprovalsTable;
+  sync_job_health: SyncJobHealthTable;
   event_sequences: EventSequencesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;

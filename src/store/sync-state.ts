@@ -25,6 +25,10 @@ export interface SyncLinkRecord {
   /** For groups: the target ids of the members last written. */
   readonly members: readonly string[] | null;
   readonly lastError: string | null;
+  /** Failures in a row (escrow); 0 once the object succeeds. */
+  readonly failures?: number;
+  /** A failed object is not tried again before this time (escrow back-off). */
+  readonly retryAt?: string | null;
   readonly updatedAt: string;
 }
 
@@ -86,6 +90,47 @@ export interface SyncStateStore {
   /** When the pending approval was given, if there is one. */
   deletionApproval(job: string): Promise<string | undefined>;
   clearDeletionApproval(job: string): Promise<void>;
+  /** The job's health row, if it has one. */
+  health(job: string): Promise<SyncJobHealth | undefined>;
+  /** Creates or replaces the health row (its progress is left as it is). */
+  saveHealth(health: Omit<SyncJobHealth, 'progress'>): Promise<void>;
+  /** Records the running cycle's progress (null: none running). */
+  setProgress(job: string, progress: SyncProgress | null): Promise<void>;
+  /** Enables or disables a stored job. */
+  setJobEnabled(name: string, enabled: boolean): Promise<void>;
+  /**
+   * Restart: forgets watermarks, escrow (errors, back-off), health and pending approvals, and
+   * marks every link for re-evaluation; links themselves are kept, so nothing is created twice.
+   */
+  resetJob(job: string): Promise<void>;
+}
+
+/** How far a running cycle has got (written every few hundred objects). */
+export interface SyncProgress {
+  readonly runId: string;
+  readonly kind: 'initial' | 'incremental';
+  readonly objectType: SyncObjectType;
+  readonly done: number;
+  readonly total: number;
+  readonly at: string;
+}
+
+/** A job's health: quarantine, the failure-mail limit, disabling, progress and next run. */
+export interface SyncJobHealth {
+  readonly job: string;
+  readonly quarantineReason: string | null;
+  /** `TARGET_AUTH`, `TARGET_ENDPOINT`, `ESCROW_PROPORTION`. */
+  readonly quarantineCode: string | null;
+  readonly quarantinedAt: string | null;
+  /** Quarantined cycles so far: the position on the slow-down schedule. */
+  readonly quarantineStep: number;
+  /** The quarantine code the last quarantine mail was about. */
+  readonly notifiedCode: string | null;
+  readonly failureMailAt: string | null;
+  /** Set when four weeks in quarantine disabled the job. */
+  readonly disabledAt: string | null;
+  readonly nextRunAt: string | null;
+  readonly progress: SyncProgress | null;
 }
 
 /** A provisioning-log entry's action and status (Entra's vocabulary). */

@@ -20,6 +20,8 @@ import { TargetError, type ResourceKind, type ScimTarget } from './target/scim-t
 import { URN } from '../core/urns.ts';
 
 export interface CycleProgress {
+  readonly runId: string;
+  readonly kind: 'initial' | 'incremental';
   readonly objectType: SyncObjectType;
   readonly done: number;
   readonly total: number;
@@ -43,10 +45,26 @@ export interface CycleDeps {
   readonly deletionsApproved?: boolean;
   /** The cycle's id (a new UUID when absent); provisioning logs record it with each entry. */
   readonly runId?: string;
+  /**
+   * Provision on demand: process only these source keys (a type without an entry is not
+   * processed), re-evaluated in full. Nothing else is touched: no removal pass, no deletion
+   * threshold, no watermark, no entry in the run history.
+   */
+  readonly only?: { readonly User?: ReadonlySet<string>; readonly Group?: ReadonlySet<string> };
 }
 
 /** Stops the cycle: a job-level failure (credentials, wrong URL, unreadable source). */
 class CycleAbort extends Error {}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Escrow back-off: after the n-th failure in a row an object waits min(24 h, 30 min × 2^(n−1))
+ * before it is tried again — the next cycle, then about 1 h, 2 h, 4 h, 8 h, 16 h, 24 h, 24 h …
+ */
+export function escrowDelayMs(failures: number): number {
+  return Math.min(24 * HOUR_MS, (HOUR_MS / 2) * 2 ** Math.max(0, failures - 1));
+}
 
 /** Stops the cycle before it disables or deletes more objects than the threshold allows. */
 class DeletionsHeld extends Error {
@@ -105,6 +123,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
   const stats0 = { ...deps.target.http.stats };
   const pending: NewSyncLink[] = [];
   let fatal: string | undefined;
+  let fatalCode: CycleSummary['errorCode'];
   const stopped = () => fatal !== undefined || (deps.signal?.aborted ?? false);
 
   const record = (outcome: ObjectOutcome) => {
@@ -118,7 +137,9 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     await deps.state.saveLinks(pending.splice(0, pending.length));
   }
 
-  const save = async (run: TypeRun, link: NewSyncLink) => {
+  const save = async (run: TypeRun, written: NewSyncLink) => {
+    // A success ends the object's escrow.
+    const link = written.lastError === null ? { ...written, failures: 0, retryAt: null } : written;
     run.links.set(link.sourceKey, { ...link, updatedAt: '' });
     pending.push(link);
     await flush();
@@ -134,6 +155,8 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     exported: {},
     members: null,
     lastError: null,
+    failures: 0,
+    retryAt: null,
   });
 
   // ---- members ---------------------------------------------------------------------------
@@ -271,6 +294,9 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     if (!reevaluate && linked && link!.sourceHash === hash && link!.lastError === null) {
       return record({ objectType: run.type, sourceKey: object.key, action: 'unchanged', status: 'success', targetId: link!.targetId! });
     }
+    if (deps.only === undefined && link?.lastError != null && link.retryAt != null && link.retryAt > clock().toISOString()) {
+      return record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'skipped', escrowed: true, reason: `escrowed after ${link.failures ?? 1} failures in a row; next try after ${link.retryAt}`, ...(link.targetId ? { targetId: link.targetId } : {}) });
+    }
     try {
       if (!inScope(expressionAttributes(object), run.section.scope)) {
         if (linked) return await deactivate(run, link!, hash, 'out of scope');
@@ -291,9 +317,12 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
       }
       if (error instanceof TargetError && (error.kind === 'auth' || error.kind === 'endpoint')) {
         fatal ??= error.message;
+        fatalCode ??= error.kind === 'auth' ? 'TARGET_AUTH' : 'TARGET_ENDPOINT';
         return;
       }
-      if (!dryRun) await save(run, { ...(link ?? baseLink(run, object.key)), sourceHash: null, lastError: message(error) });
+      const failures = (link?.failures ?? 0) + 1;
+      const retryAt = new Date(clock().getTime() + escrowDelayMs(failures)).toISOString();
+      if (!dryRun) await save(run, { ...(link ?? baseLink(run, object.key)), sourceHash: null, lastError: message(error), failures, retryAt });
       record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), ...(link?.targetId ? { targetId: link.targetId } : {}) });
     }
   }
@@ -324,11 +353,18 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     const initial = deps.initial === true || watermark === undefined || watermark.fingerprint !== fingerprint;
     let snapshot: SourceSnapshot;
     try {
-      snapshot = await source.read(initial || needsRetry ? undefined : (watermark.value ?? undefined));
+      snapshot = await source.read(initial || needsRetry || deps.only !== undefined ? undefined : (watermark.value ?? undefined));
     } catch (error) {
       throw new CycleAbort(`reading the ${run.type.toLowerCase()} source failed: ${message(error)}`);
     }
     run.snapshot = snapshot;
+    const only = deps.only?.[run.type];
+    if (deps.only !== undefined) {
+      const objects = only === undefined ? [] : snapshot.objects.filter((o) => only.has(o.key));
+      await forEachConcurrent(objects, config.target.concurrency, stopped, (object) => reconcile(run, object, true));
+      await flush(true);
+      return;
+    }
     const planned = plannedDeletions(run, snapshot);
     if (planned > config.deletionThreshold && deps.deletionsApproved !== true && !dryRun) throw new DeletionsHeld(run.type, planned, config.deletionThreshold);
     let done = 0;
@@ -336,7 +372,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     await forEachConcurrent(snapshot.objects, config.target.concurrency, stopped, async (object) => {
       await reconcile(run, object, initial);
       done += 1;
-      deps.onProgress?.({ objectType: run.type, done, total });
+      deps.onProgress?.({ runId, kind, objectType: run.type, done, total });
     });
     if (stopped()) return;
     for (const link of [...run.links.values()]) {
@@ -356,8 +392,10 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
           await deactivate(run, link, 'removed', 'removed from the source');
         }
       } catch (error) {
-        if (error instanceof TargetError && (error.kind === 'auth' || error.kind === 'endpoint')) fatal ??= error.message;
-        else record({ objectType: run.type, sourceKey: link.sourceKey, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), targetId: link.targetId! });
+        if (error instanceof TargetError && (error.kind === 'auth' || error.kind === 'endpoint')) {
+          fatal ??= error.message;
+          fatalCode ??= error.kind === 'auth' ? 'TARGET_AUTH' : 'TARGET_ENDPOINT';
+        } else record({ objectType: run.type, sourceKey: link.sourceKey, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), targetId: link.targetId! });
       }
     }
     await flush(true);
@@ -380,7 +418,8 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
 
   const usersWatermark = await deps.state.watermark(config.name, 'User');
   const kind = deps.initial || usersWatermark === undefined || usersWatermark.fingerprint !== fingerprint ? 'initial' : 'incremental';
-  if (!dryRun) await deps.state.startRun({ job: config.name, id: runId, kind });
+  const history = !dryRun && deps.only === undefined;
+  if (history) await deps.state.startRun({ job: config.name, id: runId, kind });
   let error: string | undefined;
   let held: DeletionsHeld | undefined;
   let counts = { users: 0, groups: 0 };
@@ -388,7 +427,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     userRun = await prepare('User', config.users);
     await syncType(userRun, deps.users);
     counts = { ...counts, users: userRun.snapshot?.objects.length ?? 0 };
-    if (!stopped() && config.groups !== undefined && config.groups.enabled && deps.groups !== undefined) {
+    if (!stopped() && config.groups !== undefined && config.groups.enabled && deps.groups !== undefined && (deps.only === undefined || deps.only.Group !== undefined)) {
       const groupRun = await prepare('Group', config.groups);
       await syncType(groupRun, deps.groups);
       counts = { ...counts, groups: groupRun.snapshot?.objects.length ?? 0 };
@@ -396,6 +435,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
   } catch (failure) {
     if (failure instanceof DeletionsHeld) held = failure;
     else if (!(failure instanceof CycleAbort) && !(failure instanceof SourceError)) throw failure;
+    else fatalCode ??= 'SOURCE';
     error = failure.message;
   } finally {
     await flush(true).catch(() => undefined);
@@ -416,8 +456,9 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     ...counts,
     durationMs: clock().getTime() - started,
     ...(error === undefined ? {} : { error }),
+    ...(error === undefined || fatalCode === undefined || held !== undefined ? {} : { errorCode: fatalCode }),
     ...(held === undefined ? {} : { heldDeletions: { objectType: held.objectType, count: held.count, threshold: held.threshold } }),
   };
-  if (!dryRun) await deps.state.finishRun(config.name, runId, { status, summary, error: error ?? null });
+  if (history) await deps.state.finishRun(config.name, runId, { status, summary, error: error ?? null });
   return summary;
 }

@@ -45,7 +45,7 @@ function reasonOf(outcome: ObjectOutcome): { reason: string | null; errorCode: s
 
 /** The log entry for one outcome, or undefined when there is nothing to log (unchanged, dry run). */
 export function logEntryOf(job: string, runId: string, at: string, outcome: ObjectOutcome): SyncLogEntry | undefined {
-  if (outcome.action === 'unchanged' || outcome.dryRun === true) return undefined;
+  if (outcome.action === 'unchanged' || outcome.dryRun === true || outcome.escrowed === true) return undefined;
   return {
     job,
     id: randomUUID(),

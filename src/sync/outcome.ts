@@ -24,6 +24,8 @@ export interface ObjectOutcome {
   readonly modified?: readonly { readonly name: string; readonly before?: unknown; readonly after?: unknown }[];
   /** True when the action was planned but not sent (`--dry-run`). */
   readonly dryRun?: boolean;
+  /** True for a failed object still waiting out its escrow back-off (not tried this cycle, not logged). */
+  readonly escrowed?: boolean;
 }
 
 export interface CycleSummary {
@@ -42,6 +44,8 @@ export interface CycleSummary {
   /** Objects matched to existing target objects and linked. */
   readonly linked: number;
   readonly unchanged: number;
+  /** Failed objects not tried this cycle: their escrow back-off has not run out. */
+  readonly escrowed: number;
   /** HTTP requests sent to the target (retries included). */
   readonly requests: number;
   readonly retries: number;
@@ -50,6 +54,8 @@ export interface CycleSummary {
   readonly groups: number;
   readonly durationMs: number;
   readonly error?: string;
+  /** What kind of job-level failure `error` is: the target refused the token, is not a SCIM endpoint, or the source could not be read. */
+  readonly errorCode?: 'TARGET_AUTH' | 'TARGET_ENDPOINT' | 'SOURCE';
   /** For a blocked cycle: how many disables and deletes it would have made, and of which type. */
   readonly heldDeletions?: { readonly objectType: SyncObjectType; readonly count: number; readonly threshold: number };
 }
@@ -58,11 +64,12 @@ export type Recorder = (outcome: ObjectOutcome) => void;
 
 /** Counts outcomes into the summary's counters. */
 export function createTally() {
-  const counts = { created: 0, updated: 0, disabled: 0, deleted: 0, skipped: 0, failed: 0, linked: 0, unchanged: 0 };
+  const counts = { created: 0, updated: 0, disabled: 0, deleted: 0, skipped: 0, failed: 0, linked: 0, unchanged: 0, escrowed: 0 };
   return {
     counts,
     add(outcome: ObjectOutcome): void {
-      if (outcome.status === 'failure') counts.failed += 1;
+      if (outcome.escrowed === true) counts.escrowed += 1;
+      else if (outcome.status === 'failure') counts.failed += 1;
       else if (outcome.action === 'create') counts.created += 1;
       else if (outcome.action === 'update') counts.updated += 1;
       else if (outcome.action === 'disable') counts.disabled += 1;

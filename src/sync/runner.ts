@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { SyncLogStore, SyncStateStore } from '../store/sync-state.ts';
 import type { SyncJob } from './config.ts';
 import { runCycle, type CycleDeps } from './engine.ts';
+import { decideHealth, failureMailDue, type HealthDecision } from './health.ts';
 import { createLogWriter } from './logs.ts';
 import type { CycleSummary, ObjectOutcome } from './outcome.ts';
 import { createSource } from './sources/index.ts';
@@ -21,7 +22,30 @@ export interface RunnerDeps {
   readonly onBlocked?: (summary: CycleSummary) => Promise<void> | void;
   /** How waits are made (Retry-After, backoff, the schedule); tests pass a fake. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The normal minutes between cycles, when not the configuration's (a stored job's own interval). */
+  readonly intervalMinutes?: number;
+  /** Where quarantine notices and failure mails go (the server and the CLI mail a stored job's organization). */
+  readonly notify?: SyncNotify;
 }
+
+/** One failed object, as the failure mail lists it. */
+export interface FailedObject {
+  readonly objectType: string;
+  readonly sourceKey: string;
+  readonly reason: string;
+}
+
+export interface SyncNotify {
+  /** The job entered quarantine, its reason changed, or four weeks of it disabled the job. */
+  quarantine?(decision: HealthDecision, summary: CycleSummary): Promise<void>;
+  /** A cycle had failures; resolves true when a mail went out (at most one per hour is asked for). */
+  failure?(summary: CycleSummary, failed: readonly FailedObject[]): Promise<boolean>;
+}
+
+/** How many failed objects a failure mail lists at most. */
+const MAIL_FAILURES = 50;
+/** Progress is stored every this many objects (and at the end of each object type). */
+const PROGRESS_EVERY = 200;
 
 export type CycleOptions = Pick<CycleDeps, 'onOutcome' | 'onProgress' | 'signal' | 'dryRun' | 'initial'>;
 
@@ -55,17 +79,68 @@ export function createSyncRunner(job: SyncJob, deps: RunnerDeps) {
   const users = createSource(config.source, 'Users');
   const groups = config.groups === undefined ? undefined : createSource(config.groups.source, 'Groups');
 
+  const now = deps.clock ?? (() => new Date());
+  let lastHealth: HealthDecision | undefined;
+
+  /** A failed cycle without running the engine: the quarantined job's target still fails Test Connection. */
+  async function refused(runId: string, detail: string, code: 'TARGET_AUTH' | 'TARGET_ENDPOINT'): Promise<CycleSummary> {
+    const watermark = await deps.state.watermark(config.name, 'User');
+    const kind = watermark === undefined || watermark.fingerprint !== job.fingerprint ? 'initial' : 'incremental';
+    await deps.state.startRun({ job: config.name, id: runId, kind });
+    const counts = { created: 0, updated: 0, disabled: 0, deleted: 0, skipped: 0, failed: 0, linked: 0, unchanged: 0, escrowed: 0 };
+    const summary: CycleSummary = { job: config.name, runId, kind, status: 'failed', dryRun: false, ...counts, requests: 1, retries: 0, throttled: 0, users: 0, groups: 0, durationMs: 0, error: `Test Connection: ${detail}`, errorCode: code };
+    await deps.state.finishRun(config.name, runId, { status: 'failed', summary, error: summary.error ?? null });
+    return summary;
+  }
+
+  /** Stores the job's new health and sends what is due (quarantine notice, hourly failure mail). */
+  async function afterCycle(summary: CycleSummary, failed: readonly FailedObject[]): Promise<void> {
+    const previous = await deps.state.health(config.name);
+    const decision = decideHealth(previous, summary, now(), deps.intervalMinutes ?? config.schedule.intervalMinutes);
+    let health = decision.health;
+    if (decision.event === 'disabled' && (await deps.state.getJob(config.name)) !== undefined) await deps.state.setJobEnabled(config.name, false);
+    if (decision.mail) await deps.notify?.quarantine?.(decision, summary);
+    const failing = summary.failed > 0 || summary.status === 'failed';
+    if (failing && deps.notify?.failure !== undefined && failureMailDue(previous, now())) {
+      if (await deps.notify.failure(summary, failed.slice(0, MAIL_FAILURES))) health = { ...health, failureMailAt: now().toISOString() };
+    }
+    await deps.state.saveHealth(health);
+    lastHealth = { ...decision, health };
+  }
+
   const cycle = async (options: CycleOptions = {}): Promise<CycleSummary> => {
     const runId = randomUUID();
     const clock = deps.clock === undefined ? {} : { clock: deps.clock };
+    const live = options.dryRun !== true;
+    if (live && (await deps.state.health(config.name))?.quarantinedAt != null) {
+      // In quarantine, a cycle starts with Test Connection, so an idle cycle cannot lift it by accident.
+      const test = await target.testConnection();
+      if (!test.ok && test.reason !== 'unreachable') {
+        const summary = await refused(runId, test.detail, test.reason === 'bad-token' ? 'TARGET_AUTH' : 'TARGET_ENDPOINT');
+        await afterCycle(summary, []);
+        return summary;
+      }
+    }
+    const failed: FailedObject[] = [];
+    let progressWrite: Promise<void> = Promise.resolve();
+    const onProgress = (p: Parameters<NonNullable<CycleOptions['onProgress']>>[0]) => {
+      options.onProgress?.(p);
+      if (live && (p.done % PROGRESS_EVERY === 0 || p.done === p.total)) {
+        const progress = { runId: p.runId, kind: p.kind, objectType: p.objectType, done: p.done, total: p.total, at: now().toISOString() };
+        progressWrite = progressWrite.then(() => deps.state.setProgress(config.name, progress)).catch(() => undefined);
+      }
+    };
     const writer =
       deps.logs === undefined || options.dryRun === true ? undefined : createLogWriter({ store: deps.logs, job: config.name, runId, retentionDays: config.logs.retentionDays, ...clock });
     const onOutcome = (outcome: ObjectOutcome) => {
       writer?.record(outcome);
+      if (outcome.status === 'failure' && failed.length < MAIL_FAILURES) failed.push({ objectType: outcome.objectType, sourceKey: outcome.sourceKey, reason: outcome.reason ?? 'failed' });
       options.onOutcome?.(outcome);
     };
     const approved = options.dryRun !== true && (await deps.state.deletionApproval(config.name)) !== undefined;
-    const summary = await runCycle(job, { state: deps.state, target, users, ...(groups === undefined ? {} : { groups }), ...clock, ...options, runId, onOutcome, deletionsApproved: approved });
+    const summary = await runCycle(job, { state: deps.state, target, users, ...(groups === undefined ? {} : { groups }), ...clock, ...options, runId, onOutcome, onProgress, deletionsApproved: approved });
+    await progressWrite;
+    if (live) await deps.state.setProgress(config.name, null);
     const held = summary.heldDeletions;
     if (held !== undefined) {
       writer?.add({ objectType: held.objectType, sourceKey: '*', targetId: null, action: 'Other', status: 'Warning', reason: summary.error ?? 'deletion threshold exceeded', errorCode: 'DELETION_THRESHOLD', modified: [] });
@@ -74,6 +149,7 @@ export function createSyncRunner(job: SyncJob, deps: RunnerDeps) {
     if (approved && summary.status === 'succeeded') await deps.state.clearDeletionApproval(config.name);
     await writer?.finish();
     if (held !== undefined) await deps.onBlocked?.(summary);
+    if (live) await afterCycle(summary, failed);
     return summary;
   };
 
@@ -82,12 +158,19 @@ export function createSyncRunner(job: SyncJob, deps: RunnerDeps) {
     target,
     cycle,
     testConnection: () => target.testConnection(),
-    /** Runs cycles every `schedule.intervalMinutes` until `signal` aborts; `onCycle` sees each summary. */
+    /** The health decided after the last cycle (quarantine, next run), if a cycle ran. */
+    health: () => lastHealth,
+    /**
+     * Runs cycles until `signal` aborts: every `schedule.intervalMinutes`, slower in quarantine
+     * (see health.ts); stops when four weeks of quarantine disabled the job.
+     */
     async schedule(options: CycleOptions & { readonly onCycle: (summary: CycleSummary) => void }): Promise<void> {
-      const intervalMs = config.schedule.intervalMinutes * 60_000;
       while (!options.signal?.aborted) {
         options.onCycle(await cycle(options));
-        await sleep(intervalMs, options.signal);
+        const health = lastHealth?.health;
+        if (health?.disabledAt != null) return;
+        const next = health?.nextRunAt == null ? config.schedule.intervalMinutes * 60_000 : Date.parse(health.nextRunAt) - now().getTime();
+        await sleep(Math.max(0, next), options.signal);
       }
     },
     async close(): Promise<void> {

@@ -9,7 +9,7 @@ import type { JobRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { parseSyncConfig } from '../sync/config.ts';
 import type { CycleSummary } from '../sync/outcome.ts';
-import { createSyncRunner } from '../sync/runner.ts';
+import { createSyncRunner, type SyncNotify } from '../sync/runner.ts';
 import { createJobRunner, type JobRunResult } from './job-runner.ts';
 import { defaultWorkerId } from './key-reminder-worker.ts';
 
@@ -34,6 +34,8 @@ export interface SyncWorkerOptions {
   readonly onCycle?: (summary: CycleSummary) => void;
   /** A cycle of the organization's job stopped at the deletion threshold (the runtime mails it). */
   readonly onBlocked?: (orgId: string, summary: CycleSummary) => Promise<void>;
+  /** Quarantine notices and failure mails for the organization's job (the runtime mails them). */
+  readonly notify?: (orgId: string) => SyncNotify;
   readonly onFailure?: (job: JobRecord, error: unknown) => void;
   readonly onRunError?: (error: unknown) => void;
 }
@@ -56,24 +58,29 @@ export function createSyncWorker(options: SyncWorkerOptions) {
       const name = (row.payload as { name?: string } | null)?.name ?? '';
       const stored = await store.syncState.getJob(name);
       if (stored === undefined || !stored.enabled) return;
+      let nextRunAt: string | null | undefined;
       try {
         const { text, path } = stored.config as StoredSyncConfig;
         const sync = createSyncRunner(parseSyncConfig(text, path, options.env), {
           state: store.syncState,
           logs: store.syncLogs,
           clock,
+          intervalMinutes: stored.intervalMinutes,
           ...(options.onBlocked === undefined ? {} : { onBlocked: (summary: CycleSummary) => options.onBlocked!(stored.orgId, summary) }),
+          ...(options.notify === undefined ? {} : { notify: options.notify(stored.orgId) }),
         });
         try {
           options.onCycle?.(await sync.cycle({ signal: controller.signal }));
+          nextRunAt = sync.health()?.health.nextRunAt;
         } finally {
           await sync.close();
         }
       } finally {
-        // Due again one interval later, whether this cycle worked or not (its run history says
-        // which); an interrupted cycle (shutdown) is due at once, so the next start resumes it.
+        // Due again when the job's health says (one interval later, slower in quarantine),
+        // whether this cycle worked or not (its run history says which); an interrupted cycle
+        // (shutdown) is due at once, so the next start resumes it.
         const delay = controller.signal.aborted ? 0 : stored.intervalMinutes * 60_000;
-        await store.syncState.setNextRun(name, new Date(clock().getTime() + delay).toISOString());
+        await store.syncState.setNextRun(name, !controller.signal.aborted && nextRunAt != null ? nextRunAt : new Date(clock().getTime() + delay).toISOString());
       }
     },
   });

@@ -125,6 +125,7 @@ describe('every console page is accessible (axe) and photographed', { skip }, ()
       ['setup-links', `${base}/setup-links`, 'Setup links'],
       ['mail', `${base}/mail`, 'Mail log'],
       ['webhooks-empty', `${base}/webhooks`, 'Webhooks'],
+      ['provisioning-empty', `${base}/provisioning`, 'Provisioning'],
     ];
     for (const [name, url, heading] of visits) {
       await page.goto(url);

@@ -728,6 +728,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/organizations/{orgId}/provisioning/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List provisioning jobs
+         * @description Scope `provisioning:read` in the organization (operators: any organization).
+         */
+        get: operations["getOrganizationsByOrgIdProvisioningJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/provisioning/jobs/{job}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A provisioning job’s status
+         * @description Scope `provisioning:read` in the organization (operators: any organization).
+         */
+        get: operations["getOrganizationsByOrgIdProvisioningJobsByJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/provisioning/jobs/{job}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Query provisioning logs
+         * @description Scope `provisioning:read` in the organization (operators: any organization).
+         */
+        get: operations["getOrganizationsByOrgIdProvisioningJobsByJobLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/provisioning/jobs/{job}/logs/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download provisioning logs
+         * @description Scope `provisioning:read` in the organization (operators: any organization).
+         */
+        get: operations["getOrganizationsByOrgIdProvisioningJobsByJobLogsExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/provisioning/jobs/{job}/provision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Provision on demand
+         * @description Scope `provisioning:write` in the organization (operators: any organization).
+         */
+        post: operations["postOrganizationsByOrgIdProvisioningJobsByJobProvision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/provisioning/jobs/{job}/approve-deletions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve held deletions
+         * @description Scope `provisioning:write` in the organization (operators: any organization).
+         */
+        post: operations["postOrganizationsByOrgIdProvisioningJobsByJobApproveDeletions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/provisioning/jobs/{job}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a provisioning job (enable it; due now)
+         * @description Scope `provisioning:write` in the organization (operators: any organization).
+         */
+        post: operations["postOrganizationsByOrgIdProvisioningJobsByJobStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/provisioning/jobs/{job}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a provisioning job (no new cycles)
+         * @description Scope `provisioning:write` in the organization (operators: any organization).
+         */
+        post: operations["postOrganizationsByOrgIdProvisioningJobsByJobStop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/provisioning/jobs/{job}/restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restart a provisioning job (clear watermarks, escrow, quarantine; the next cycle, due now, is initial)
+         * @description Scope `provisioning:write` in the organization (operators: any organization).
+         */
+        post: operations["postOrganizationsByOrgIdProvisioningJobsByJobRestart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1268,6 +1448,86 @@ export interface components {
         WebhookAttemptList: {
             items: components["schemas"]["WebhookAttempt"][];
             nextCursor?: string;
+        };
+        /** @description A provisioning job stored in the organization. */
+        ProvisioningJob: {
+            name: string;
+            enabled: boolean;
+            intervalMinutes: number;
+            nextRunAt: string | null;
+            targetUrl: string | null;
+            lastStatus: string | null;
+            quarantined: boolean;
+        };
+        /** @description The organization’s provisioning jobs. */
+        ProvisioningJobList: {
+            items: components["schemas"]["ProvisioningJob"][];
+        };
+        /** @description A job’s status: the running cycle (kind, progress, counts so far), the last completed cycle and its totals, the next run, a hold at the deletion threshold, a pending approval, the quarantine. */
+        ProvisioningStatus: {
+            job: string;
+            current: unknown;
+            lastCompleted: unknown;
+            nextRun: unknown;
+            held: unknown;
+            deletionApprovalPending: string | null;
+            quarantine: unknown;
+            disabledAt: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One provisioning-log entry: what a cycle did (or failed to do) to one object. */
+        ProvisioningLogEntry: {
+            job: string;
+            id: string;
+            runId: string;
+            at: string;
+            /** @enum {string} */
+            objectType: "User" | "Group";
+            sourceKey: string;
+            targetId: string | null;
+            /** @enum {string} */
+            action: "Create" | "Update" | "Disable" | "Delete" | "Other";
+            /** @enum {string} */
+            status: "Success" | "Failure" | "Skipped" | "Warning";
+            reason: string | null;
+            errorCode: string | null;
+            modified: ({
+                name: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+        };
+        /** @description Provisioning-log entries, newest first. */
+        ProvisioningLogList: {
+            items: components["schemas"]["ProvisioningLogEntry"][];
+        };
+        /** @description Provision on demand: exactly one of `user` (source key or userName) or `group` (source key or displayName; the group and up to 5 members). */
+        ProvisionRequest: {
+            user: string;
+        } | {
+            group: string;
+        };
+        /** @description The steps of a provision on demand per object (Test connection, Import, Determine if in scope, Match, Perform action), each with status, description and details. */
+        ProvisionReport: {
+            job: string;
+            runId: string;
+            /** @enum {string} */
+            status: "success" | "failure" | "skipped";
+            objects: ({
+                objectType: string;
+                sourceKey: string | null;
+                status: string;
+                steps: unknown[];
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An approval to go past the deletion threshold once (spent by the next cycle that completes). */
+        DeletionApproval: {
+            approvedAt: string;
         };
     };
     responses: never;
@@ -4573,6 +4833,593 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrganizationsByOrgIdProvisioningJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organization’s jobs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvisioningJobList"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrganizationsByOrgIdProvisioningJobsByJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Current cycle with progress, last cycle, next run, hold, quarantine */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvisioningStatus"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrganizationsByOrgIdProvisioningJobsByJobLogs: {
+        parameters: {
+            query?: {
+                status?: "Success" | "Failure" | "Skipped" | "Warning";
+                action?: "Create" | "Update" | "Disable" | "Delete" | "Other";
+                identity?: string;
+                runId?: string;
+                since?: string;
+                until?: string;
+                count?: number;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matching entries, newest first (count: 100 by default) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvisioningLogList"];
+                };
+            };
+            /** @description Invalid input (scimType invalidValue or invalidSyntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrganizationsByOrgIdProvisioningJobsByJobLogsExport: {
+        parameters: {
+            query?: {
+                status?: "Success" | "Failure" | "Skipped" | "Warning";
+                action?: "Create" | "Update" | "Disable" | "Delete" | "Other";
+                identity?: string;
+                runId?: string;
+                since?: string;
+                until?: string;
+                count?: number;
+                format?: "csv" | "json";
+            };
+            header?: never;
+            path: {
+                orgId: string;
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matching entries, newest first (count: 10,000 by default), as CSV with a header line or a JSON array */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input (scimType invalidValue or invalidSyntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrgIdProvisioningJobsByJobProvision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProvisionRequest"];
+            };
+        };
+        responses: {
+            /** @description The steps and their outcome (a failed step is still a 200: the report says what failed) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvisionReport"];
+                };
+            };
+            /** @description Invalid input (scimType invalidValue or invalidSyntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrgIdProvisioningJobsByJobApproveDeletions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The approval: the next cycle may go past the deletion threshold once */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionApproval"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrgIdProvisioningJobsByJobStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job’s status afterwards */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvisioningStatus"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrgIdProvisioningJobsByJobStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job’s status afterwards */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvisioningStatus"];
+                };
+            };
+            /** @description Missing, unknown, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not do this (a SCIM key, a missing scope, not an operator) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found — also for another organization's resources */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure; the detail names the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrgIdProvisioningJobsByJobRestart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job’s status afterwards */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvisioningStatus"];
                 };
             };
             /** @description Missing, unknown, expired or revoked credentials */

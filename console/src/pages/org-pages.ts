@@ -10,6 +10,7 @@ import { UsersPage } from './users';
 
 const WebhookPage = lazy(() => import('./webhook-deliveries').then((m) => ({ default: m.WebhookPage })));
 const WebhooksPage = lazy(() => import('./webhooks').then((m) => ({ default: m.WebhooksPage })));
+const ProvisioningPage = lazy(() => import('./provisioning').then((m) => ({ default: m.ProvisioningPage })));
 const ActivityPage = lazy(() => import('./activity').then((m) => ({ default: m.ActivityPage })));
 const ApiAccessPage = lazy(() => import('./api-access').then((m) => ({ default: m.ApiAccessPage })));
 const ConnectPage = lazy(() => import('./connect').then((m) => ({ default: m.ConnectPage })));
@@ -47,6 +48,7 @@ export const pages: readonly OrgPage[] = [
   { path: 'members', title: 'Members', scope: 'users:read', component: MembersPage },
   { path: 'history', title: 'Revision history', scope: 'audit:read', component: HistoryPage },
   { path: 'activity', title: 'Activity', scope: 'activity:read', component: ActivityPage },
+  { path: 'provisioning', title: 'Provisioning', scope: 'provisioning:read', component: ProvisioningPage },
   { path: 'setup-links', title: 'Setup links', scope: 'org:read', operatorOnly: true, component: SetupLinksPage },
   { path: 'mail', title: 'Mail log', scope: 'mail:read', component: MailLogPage },
   { path: 'webhooks', title: 'Webhooks', scope: 'webhooks:read', component: WebhooksPage },

@@ -17,7 +17,7 @@ Commands:
   webhook     Signed webhooks to the host application: create (secret shown once), list, update,
               delete, rotate, replay, deliver (delivery only, beside a serve without it)
   events      The event feed: tail --org <id> [--follow]
-  sync        Provisioning client: run, init, test-connection, job, runs, expr
+  sync        Provisioning client: run, init, test-connection, job, runs, expr, logs, status, provision
   validate    Check a SCIM endpoint as Entra and Okta do: validate <TenantURL> <token> [--profile] [--json]
               Run "scimd help <command>" (or "scimd <command> --help") for its options;
               add --json for scripts.

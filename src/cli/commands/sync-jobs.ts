@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseSyncConfig, type SyncJob } from '../../sync/config.ts';
 import type { CycleSummary } from '../../sync/outcome.ts';
-import { createSyncRunner } from '../../sync/runner.ts';
+import { createSyncRunner, type SyncNotify } from '../../sync/runner.ts';
 import { createSource } from '../../sync/sources/index.ts';
 import { starterConfig } from '../../sync/starter.ts';
 import { createScimTarget } from '../../sync/target/scim-target.ts';
@@ -105,7 +105,29 @@ async function run(values: Values, io: CliIo, waitForSignal: SignalWaiter): Prom
         mail.close();
       }
     };
-    const runner = createSyncRunner(job, { state: session.store.syncState, logs: session.store.syncLogs, onBlocked });
+    // Quarantine notices and failure mails, for a job also stored in an organization.
+    const mailed = async <T>(send: (notices: ReturnType<typeof createSyncNotices>, orgId: string) => Promise<T>, otherwise: T): Promise<T> => {
+      const stored = await session.store.syncState.getJob(job.config.name);
+      if (stored === undefined) return otherwise;
+      const transport = session.config.smtpUrl === undefined ? undefined : createSmtpTransport(session.config.smtpUrl);
+      const mail = createMailService({ store: session.store, from: session.config.mailFrom, transport });
+      try {
+        return await send(createSyncNotices({ store: session.store, mail }), stored.orgId);
+      } catch (error) {
+        io.err(`scimd: the notice mail could not be sent: ${(error as Error).message}`);
+        return otherwise;
+      } finally {
+        mail.close();
+      }
+    };
+    const notify: SyncNotify = {
+      quarantine: async (decision, summary) => {
+        io.err(`scimd: ${summary.job} ${decision.event === 'disabled' ? 'disabled after four weeks in quarantine' : 'in quarantine'}: ${decision.health.quarantineReason ?? ''}`);
+        await mailed((n, orgId) => n.quarantine(orgId, decision, summary), undefined);
+      },
+      failure: (summary, failed) => mailed((n, orgId) => n.failure(orgId, summary, failed), false),
+    };
+    const runner = createSyncRunner(job, { state: session.store.syncState, logs: session.store.syncLogs, onBlocked, notify });
     const controller = new AbortController();
     void waitForSignal().then(() => {
       if (!values.json) io.err('scimd: stopping after the objects in flight (the next run resumes)…');

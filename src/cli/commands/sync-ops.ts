@@ -10,6 +10,7 @@ import type { CliIo } from '../io.ts';
 import { ADMIN_OPTIONS, UsageError, printJson, withAdmin } from './admin.ts';
 import { describeSummary, loadJob } from './sync-jobs.ts';
 import type { CycleSummary } from '../../sync/outcome.ts';
+import { syncStatus } from '../../sync/status.ts';
 
 /** `scimd sync --help` (the part of it about operations). */
 export const SYNC_OPS_USAGE = `  logs --config <file> [--status success|failure|skipped|warning] [--action create|update|disable|delete|other]
@@ -95,56 +96,21 @@ async function logs(values: Values, io: CliIo): Promise<number> {
   });
 }
 
-/** What `scimd sync status` reports. */
-export interface SyncStatusReport {
-  readonly job: string;
-  readonly current: { readonly runId: string; readonly kind: string; readonly startedAt: string; readonly countsSoFar: Record<string, number> } | null;
-  readonly lastCompleted: { readonly runId: string; readonly kind: string; readonly status: string; readonly startedAt: string; readonly endedAt: string | null; readonly totals: unknown; readonly error: string | null } | null;
-  readonly nextRun: { readonly at: string | null; readonly by: 'server' | 'cli'; readonly enabled: boolean; readonly intervalMinutes: number };
-  readonly held: { readonly since: string; readonly reason: string | null } | null;
-  readonly deletionApprovalPending: string | null;
-  /** Quarantine is not implemented yet: always false, with no reason. */
-  readonly quarantine: { readonly active: boolean; readonly reason: string | null };
-}
-
 async function status(values: Values, io: CliIo): Promise<number> {
   const { config } = await loadJob(values.config);
   return withAdmin(values, async (session) => {
-    const state = session.store.syncState;
-    const recent = await state.runs(config.name, 20);
-    const running = recent.find((r) => r.status === 'running');
-    const completed = recent.find((r) => r.status !== 'running');
-    const stored = await state.getJob(config.name);
-    const countsSoFar: Record<string, number> = {};
-    if (running !== undefined) {
-      for (const c of await session.store.syncLogs.counts(config.name, running.id)) {
-        const key = c.status === 'Success' ? c.action.toLowerCase() : c.status.toLowerCase();
-        countsSoFar[key] = (countsSoFar[key] ?? 0) + c.count;
-      }
-    }
-    const lastEnd = completed?.endedAt ?? null;
-    const report: SyncStatusReport = {
-      job: config.name,
-      current: running === undefined ? null : { runId: running.id, kind: running.kind, startedAt: running.startedAt, countsSoFar },
-      lastCompleted:
-        completed === undefined
-          ? null
-          : { runId: completed.id, kind: completed.kind, status: completed.status, startedAt: completed.startedAt, endedAt: completed.endedAt, totals: completed.summary, error: completed.error },
-      nextRun:
-        stored !== undefined
-          ? { at: stored.enabled ? stored.nextRunAt : null, by: 'server', enabled: stored.enabled, intervalMinutes: stored.intervalMinutes }
-          : { at: lastEnd === null ? null : new Date(Date.parse(lastEnd) + config.schedule.intervalMinutes * 60_000).toISOString(), by: 'cli', enabled: true, intervalMinutes: config.schedule.intervalMinutes },
-      held: completed?.status === 'blocked' ? { since: completed.startedAt, reason: completed.error } : null,
-      deletionApprovalPending: (await state.deletionApproval(config.name)) ?? null,
-      quarantine: { active: false, reason: null },
-    };
+    const report = await syncStatus({ state: session.store.syncState, logs: session.store.syncLogs }, config.name, config.schedule.intervalMinutes);
     if (values.json) {
       printJson(io, report);
       return 0;
     }
     io.out(`job "${report.job}"`);
     if (report.current === null) io.out('  current cycle: none running');
-    else io.out(`  current cycle: ${report.current.kind}, started ${report.current.startedAt}, so far ${Object.entries(report.current.countsSoFar).map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing logged'}`);
+    else {
+      const p = report.current.progress;
+      io.out(`  current cycle: ${report.current.kind}, started ${report.current.startedAt}, so far ${Object.entries(report.current.countsSoFar).map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing logged'}`);
+      if (p !== null) io.out(`    progress: ${p.objectType === 'User' ? 'users' : 'groups'} ${p.done}/${p.total} (${p.total === 0 ? 100 : Math.floor((p.done / p.total) * 100)} %)`);
+    }
     const last = report.lastCompleted;
     if (last === null) io.out('  last completed cycle: none');
     else {
@@ -155,7 +121,9 @@ async function status(values: Values, io: CliIo): Promise<number> {
     io.out(next.by === 'server' ? `  next run: ${next.enabled ? `${next.at} (scimd serve, every ${next.intervalMinutes} min)` : 'none (the stored job is disabled)'}` : `  next run: ${next.at === null ? 'when "scimd sync run" starts' : `${next.at} if "scimd sync run" keeps running (every ${next.intervalMinutes} min)`}`);
     if (report.held !== null) io.out(`  ON HOLD since ${report.held.since}: ${report.held.reason ?? ''}`);
     if (report.deletionApprovalPending !== null) io.out(`  deletions approved at ${report.deletionApprovalPending}, for the next cycle`);
-    io.out('  quarantine: no');
+    const q = report.quarantine;
+    io.out(q.active ? `  QUARANTINE since ${q.since} (${q.code}, cycle ${q.step} of it): ${q.reason}` : '  quarantine: no');
+    if (report.disabledAt !== null) io.out(`  DISABLED at ${report.disabledAt} after four weeks in quarantine`);
     return 0;
   });
 }

@@ -8,6 +8,7 @@ import { UsageError } from './admin.ts';
 import { SYNC_EXPR_USAGE, syncExprCommand } from './sync-expr.ts';
 import { SYNC_JOB_SUBCOMMANDS, SYNC_JOB_USAGE } from './sync-jobs.ts';
 import { SYNC_OPS_SUBCOMMANDS, SYNC_OPS_USAGE } from './sync-ops.ts';
+import { SYNC_PROVISION_SUBCOMMAND, SYNC_PROVISION_USAGE } from './sync-provision.ts';
 
 export const SYNC_USAGE = `Usage: scimd sync <subcommand> [options]
 
@@ -15,6 +16,7 @@ Subcommands:
   expr      Evaluate an attribute-mapping expression (Entra's language) against a sample object
 ${SYNC_JOB_USAGE}
 ${SYNC_OPS_USAGE}
+${SYNC_PROVISION_USAGE}
 
 Run "scimd sync <subcommand> --help" for its options.`;
 
@@ -30,6 +32,7 @@ const SUBCOMMANDS = new Map<string, { readonly run: SyncSubcommand; readonly usa
   ['expr', { run: syncExprCommand, usage: SYNC_EXPR_USAGE }],
   ...SYNC_JOB_SUBCOMMANDS,
   ...SYNC_OPS_SUBCOMMANDS,
+  SYNC_PROVISION_SUBCOMMAND,
 ]);
 
 /** Runs `scimd sync <subcommand> …`; returns the exit code. */

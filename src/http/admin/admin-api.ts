@@ -17,6 +17,7 @@ import { directoryRoutes } from './directory-routes.ts';
 import { eventRoutes } from './event-routes.ts';
 import { keyRoutes } from './key-routes.ts';
 import { organizationRoutes } from './organization-routes.ts';
+import { provisioningRoutes } from './provisioning-routes.ts';
 import { ADMIN_PREFIX } from './paths.ts';
 import { createAdminAuthenticator } from './principal.ts';
 import { roleRoutes } from './role-routes.ts';
@@ -51,6 +52,7 @@ export function adminRoutes(admin: AdminContext): AdminRoute[] {
     ...auditRoutes(admin),
     ...activityRoutes(admin),
     ...eventRoutes(admin),
+    ...provisioningRoutes(admin),
   ];
 }
 

@@ -10,6 +10,7 @@ import type { MailService } from '../../services/mail.ts';
 import type { OperatorService } from '../../services/operators.ts';
 import type { OrganizationService } from '../../services/organizations.ts';
 import type { PolicyService } from '../../services/policies.ts';
+import type { ProvisioningService } from '../../sync/provisioning-service.ts';
 import type { RoleService } from '../../services/roles.ts';
 import type { SchemaExtensionService } from '../../services/schema-extensions.ts';
 import type { GroupService } from '../../services/scim-groups.ts';
@@ -36,6 +37,7 @@ export interface AdminServices {
   readonly reminders: Pick<KeyReminderService, 'notificationAddresses' | 'setNotificationAddresses'>;
   readonly events: EventService;
   readonly webhooks: WebhookService;
+  readonly provisioning: ProvisioningService;
 }
 
 /** Everything the admin routes see. */

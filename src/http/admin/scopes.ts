@@ -25,6 +25,8 @@ export const SCOPES = [
   'events:read',
   'webhooks:read',
   'webhooks:write',
+  'provisioning:read',
+  'provisioning:write',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -38,6 +40,7 @@ const IMPLIED: Readonly<Partial<Record<Scope, readonly Scope[]>>> = {
   'roles:write': ['roles:read'],
   'schemas:write': ['schemas:read'],
   'webhooks:write': ['webhooks:read'],
+  'provisioning:write': ['provisioning:read'],
 };
 
 /** True for one of SCOPES. */

@@ -16,6 +16,7 @@ import { syncStateMigration } from './0008-sync-state.ts';
 import { explicitPoliciesMigration } from './0010-explicit-policies.ts';
 import { activeByDefaultMigration } from './0011-active-by-default.ts';
 import { syncLogsMigration } from './0012-sync-logs.ts';
+import { syncHealthMigration } from './0013-sync-health.ts';
 import { webhookDeliveryRangesMigration } from './0014-webhook-delivery-ranges.ts';
 import type { DdlDetails } from './ddl.ts';
 
@@ -33,6 +34,7 @@ export function migrations(ddl: DdlDetails): Record<string, Migration> {
     '0010-explicit-policies': explicitPoliciesMigration(ddl),
     '0011-active-by-default': activeByDefaultMigration(ddl),
     '0012-sync-logs': syncLogsMigration(ddl),
+    '0013-sync-health': syncHealthMigration(ddl),
     '0014-webhook-delivery-ranges': webhookDeliveryRangesMigration(),
   };
 }

@@ -1,7 +1,7 @@
 /** The sync state sub-store (see src/store/sync-state.ts): plain Kysely shared by both dialects. */
 import type { Selectable } from 'kysely';
-import type { SyncJobsTable, SyncLinksTable, SyncLogsTable, SyncRunsTable } from '../database.ts';
-import type { SyncJobRecord, SyncLinkRecord, SyncLinkState, SyncLogAction, SyncLogEntry, SyncLogStatus, SyncLogStore, SyncModifiedProperty, SyncObjectType, SyncRunRecord, SyncRunStatus, SyncStateStore } from '../sync-state.ts';
+import type { SyncJobHealthTable, SyncJobsTable, SyncLinksTable, SyncLogsTable, SyncRunsTable } from '../database.ts';
+import type { SyncJobHealth, SyncProgress, SyncJobRecord, SyncLinkRecord, SyncLinkState, SyncLogAction, SyncLogEntry, SyncLogStatus, SyncLogStore, SyncModifiedProperty, SyncObjectType, SyncRunRecord, SyncRunStatus, SyncStateStore } from '../sync-state.ts';
 import { chunks, decodeBool, decodeJson, encodeBool, encodeJson, type SqlContext } from './context.ts';
 
 function linkOf(ctx: SqlContext, row: Selectable<SyncLinksTable>): SyncLinkRecord {
@@ -15,7 +15,24 @@ function linkOf(ctx: SqlContext, row: Selectable<SyncLinksTable>): SyncLinkRecor
     exported: (decodeJson(ctx.caps, row.exported) ?? {}) as Record<string, unknown>,
     members: (decodeJson(ctx.caps, row.members) ?? null) as string[] | null,
     lastError: row.last_error,
+    failures: Number(row.failures ?? 0),
+    retryAt: row.retry_at ?? null,
     updatedAt: row.updated_at,
+  };
+}
+
+function healthOf(ctx: SqlContext, row: Selectable<SyncJobHealthTable>): SyncJobHealth {
+  return {
+    job: row.job,
+    quarantineReason: row.quarantine_reason,
+    quarantineCode: row.quarantine_code,
+    quarantinedAt: row.quarantined_at,
+    quarantineStep: Number(row.quarantine_step),
+    notifiedCode: row.notified_code,
+    failureMailAt: row.failure_mail_at,
+    disabledAt: row.disabled_at,
+    nextRunAt: row.next_run_at,
+    progress: (decodeJson(ctx.caps, row.progress) ?? null) as SyncProgress | null,
   };
 }
 
@@ -65,6 +82,8 @@ export function syncStateStore(ctx: SqlContext): SyncStateStore {
           exported: encodeJson(link.exported),
           members: link.members === null ? null : encodeJson(link.members),
           last_error: link.lastError,
+          failures: link.failures ?? 0,
+          retry_at: link.retryAt ?? null,
           updated_at: now,
         }));
         await ctx.db
@@ -78,6 +97,8 @@ export function syncStateStore(ctx: SqlContext): SyncStateStore {
               exported: eb.ref('excluded.exported'),
               members: eb.ref('excluded.members'),
               last_error: eb.ref('excluded.last_error'),
+              failures: eb.ref('excluded.failures'),
+              retry_at: eb.ref('excluded.retry_at'),
               updated_at: eb.ref('excluded.updated_at'),
             })),
           )
@@ -185,6 +206,45 @@ export function syncStateStore(ctx: SqlContext): SyncStateStore {
     async clearDeletionApproval(job) {
       await ctx.db.deleteFrom('sync_deletion_approvals').where('job', '=', job).execute();
     },
+    async health(job) {
+      const row = await ctx.db.selectFrom('sync_job_health').selectAll().where('job', '=', job).executeTakeFirst();
+      return row === undefined ? undefined : healthOf(ctx, row);
+    },
+    async saveHealth(h) {
+      const values = {
+        quarantine_reason: h.quarantineReason,
+        quarantine_code: h.quarantineCode,
+        quarantined_at: h.quarantinedAt,
+        quarantine_step: h.quarantineStep,
+        notified_code: h.notifiedCode,
+        failure_mail_at: h.failureMailAt,
+        disabled_at: h.disabledAt,
+        next_run_at: h.nextRunAt,
+        updated_at: ctx.now(),
+      };
+      await ctx.db
+        .insertInto('sync_job_health')
+        .values({ job: h.job, progress: null, ...values })
+        .onConflict((oc) => oc.column('job').doUpdateSet(values))
+        .execute();
+    },
+    async setProgress(job, progress) {
+      const encoded = progress === null ? null : encodeJson(progress);
+      await ctx.db
+        .insertInto('sync_job_health')
+        .values({ job, quarantine_reason: null, quarantine_code: null, quarantined_at: null, quarantine_step: 0, notified_code: null, failure_mail_at: null, disabled_at: null, next_run_at: null, progress: encoded, updated_at: ctx.now() })
+        .onConflict((oc) => oc.column('job').doUpdateSet({ progress: encoded, updated_at: ctx.now() }))
+        .execute();
+    },
+    async setJobEnabled(name, enabled) {
+      await ctx.db.updateTable('sync_jobs').set({ enabled: encodeBool(ctx.caps, enabled), updated_at: ctx.now() }).where('name', '=', name).execute();
+    },
+    async resetJob(job) {
+      await ctx.db.deleteFrom('sync_watermarks').where('job', '=', job).execute();
+      await ctx.db.deleteFrom('sync_job_health').where('job', '=', job).execute();
+      await ctx.db.deleteFrom('sync_deletion_approvals').where('job', '=', job).execute();
+      await ctx.db.updateTable('sync_links').set({ last_error: null, failures: 0, retry_at: null, source_hash: null, updated_at: ctx.now() }).where('job', '=', job).execute();
+    },
   };
 }
 
@@ -228,15 +288,22 @@ export function syncLogStore(ctx: SqlContext): SyncLogStore {
       }
     },
     async query(q) {
-      let query = ctx.db.selectFrom('sync_logs').selectAll().where('job', '=', q.job);
-      if (q.status !== undefined) query = query.where('status', '=', q.status);
-      if (q.action !== undefined) query = query.where('action', '=', q.action);
-      if (q.runId !== undefined) query = query.where('run_id', '=', q.runId);
-      if (q.since !== undefined) query = query.where('at', '>=', q.since);
-      if (q.until !== undefined) query = query.where('at', '<', q.until);
-      const identity = q.identity;
-      if (identity !== undefined) query = query.where((eb) => eb.or([eb('source_key', '=', identity), eb('target_id', '=', identity)]));
-      const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+      const select = (identity?: { readonly column: 'source_key' | 'target_id'; readonly value: string }) => {
+        let query = ctx.db.selectFrom('sync_logs').selectAll().where('job', '=', q.job);
+        if (q.status !== undefined) query = query.where('status', '=', q.status);
+        if (q.action !== undefined) query = query.where('action', '=', q.action);
+        if (q.runId !== undefined) query = query.where('run_id', '=', q.runId);
+        if (q.since !== undefined) query = query.where('at', '>=', q.since);
+        if (q.until !== undefined) query = query.where('at', '<', q.until);
+        if (identity !== undefined) query = query.where(identity.column, '=', identity.value);
+        return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+      };
+      if (q.identity === undefined) return (await select()).map((row) => logOf(ctx, row));
+      // Source key or target id: two index lookups merged here. One query with OR made both
+      // dialects walk the (job, at) index over every entry of the job instead.
+      const [bySource, byTarget] = [await select({ column: 'source_key', value: q.identity }), await select({ column: 'target_id', value: q.identity })];
+      const merged = new Map([...bySource, ...byTarget].map((row) => [row.id, row]));
+      const rows = [...merged.values()].sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1)).slice(0, q.limit);
       return rows.map((row) => logOf(ctx, row));
     },
     async counts(job, runId) {

@@ -23,6 +23,18 @@ export interface HttpOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly now?: () => number;
+  /** Sees every attempt and its answer (provision on demand shows them as its steps' details). */
+  readonly onExchange?: (exchange: HttpExchange) => void;
+}
+
+/** One request attempt and what came back (no response: a network error). */
+export interface HttpExchange {
+  readonly method: string;
+  readonly url: string;
+  readonly body: unknown;
+  readonly status?: number;
+  readonly responseText?: string;
+  readonly error?: string;
 }
 
 export interface HttpResponse {
@@ -135,7 +147,15 @@ export function createHttpClient(options: HttpOptions) {
       headers['Content-Type'] = 'application/scim+json';
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
-    return exchange(agent, new URL(url), method, headers, payload, options.timeoutMs);
+    if (options.onExchange === undefined) return exchange(agent, new URL(url), method, headers, payload, options.timeoutMs);
+    try {
+      const response = await exchange(agent, new URL(url), method, headers, payload, options.timeoutMs);
+      options.onExchange({ method, url, body, status: response.status, responseText: response.text });
+      return response;
+    } catch (error) {
+      options.onExchange({ method, url, body, error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
   }
 
   async function request(method: string, path: string, body?: unknown): Promise<HttpResponse> {
