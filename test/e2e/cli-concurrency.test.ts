@@ -15,7 +15,9 @@ let env: Record<string, string>;
 
 before(async () => {
   dir = tempDir();
-  env = { DATA_DIR: dir.path };
+  // The rate limit (200/s per organization by default) is not what this test is about: four
+  // writers on an idle machine reach it, and a 429 would hide the lock behaviour under test.
+  env = { DATA_DIR: dir.path, SCIMD_RATE_LIMIT_PER_SECOND: '100000', SCIMD_RATE_LIMIT_BURST: '100000' };
   server = await serveScimd(env);
 });
 after(async () => {
@@ -88,7 +90,7 @@ describe('the CLI while the server writes to the same SQLite database', () => {
       }
     } finally {
       const { created, failures } = await load.stop();
-      assert.deepEqual(failures, [], 'every SCIM POST succeeds');
+      assert.deepEqual(failures.slice(0, 5), [], `every SCIM POST succeeds (${failures.length} failed)`);
       assert.ok(created > 0, 'the server took writes during the CLI runs');
     }
     for (const { args, run } of results) {
