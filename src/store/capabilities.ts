@@ -28,6 +28,13 @@ export interface SqlCapabilities {
   readonly supportsSkipLocked: boolean;
   /** `INSERT/UPDATE/DELETE … RETURNING` is available. */
   readonly supportsReturning: boolean;
+  /**
+   * Event numbers (`outbox_events.sequence`) are given when the writing transaction commits, by the
+   * database (PostgreSQL, migration 0016), so an append inside a transaction returns
+   * `sequence: null` and the number is only readable after the commit. False: the append takes the
+   * number itself and returns it (SQLite).
+   */
+  readonly eventNumbersAtCommit: boolean;
   /** Row-value comparisons `(a, b) > (x, y)` are available for keyset paging. */
   readonly supportsRowValues: boolean;
   /** `value` compared and ordered by code point, whatever the database's default collation. */

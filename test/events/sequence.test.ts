@@ -1,10 +1,11 @@
 /**
- * The feed never skips an event that commits later: concurrent writers on one organization take
- * sequence numbers and then hold their transactions open for random times (so on PostgreSQL they
- * would commit out of order if numbers were handed out without the per-organization row lock),
- * while a reader pages the feed and checks that every page continues exactly where the last one
- * ended. On PostgreSQL, two instances (two connection pools, two workers) deliver to one receiver
- * and never both send the same delivery.
+ * The feed never skips an event that commits later: concurrent writers on one organization append
+ * events and then hold their transactions open for random times (so on PostgreSQL they commit out
+ * of order), while a reader pages the feed and checks that every page continues exactly where the
+ * last one ended. On PostgreSQL, where numbers are given at commit, two transactions that append in
+ * one order and commit in the other are numbered in commit order, neither waits for the other, and
+ * two instances (two connection pools, two workers) deliver to one receiver and never both send the
+ * same delivery.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -87,7 +88,54 @@ for (const dialect of dialects) {
       assert.deepEqual(page.data.map((e) => [Number(e.sequence), e.subject]), [[1, 'a'], [2, 'c']]);
     });
 
+    it('numbers the events of one transaction in the order they were appended', async () => {
+      const { orgs } = adminServices(store, () => new Date());
+      const orgId = (await orgs.create(ADMIN, { name: 'One transaction' })).id;
+      await store.transaction(async (tx) => {
+        for (const subject of ['first', 'second', 'third']) {
+          await tx.outboxEvents.append(orgId, { type: 'scimd.user.created', resourceType: 'User', resourceId: subject, data: {} });
+        }
+      });
+      const page = await createEventService({ store: reader }).feed(orgId, { limit: 10 });
+      assert.deepEqual(page.data.map((e) => [Number(e.sequence), e.subject]), [[1, 'first'], [2, 'second'], [3, 'third']]);
+      assert.deepEqual(await store.outboxEvents.position(orgId), { last: 3, prunedThrough: 0 });
+    });
+
     if (dialect.name === 'postgres') {
+      it('numbers two transactions that commit out of order in commit order, and the reader never skips the later commit', async () => {
+        assert.equal(store.capabilities.eventNumbersAtCommit, true);
+        const { orgs } = adminServices(store, () => new Date());
+        const orgId = (await orgs.create(ADMIN, { name: 'Out of order' })).id;
+        const feed = createEventService({ store: reader });
+        const gate = (): { wait: Promise<void>; open: () => void } => {
+          let open = () => undefined as void;
+          const wait = new Promise<void>((resolve) => (open = resolve));
+          return { wait, open };
+        };
+        const firstAppended = gate();
+        const secondCommitted = gate();
+        // The first transaction appends before the second, and commits only after the second has.
+        const first = store.transaction(async (tx) => {
+          const appended = await tx.outboxEvents.append(orgId, { type: 'scimd.user.updated', resourceType: 'User', resourceId: 'early', data: {} });
+          assert.equal(appended.sequence, null, 'the number is given at commit');
+          firstAppended.open();
+          await secondCommitted.wait;
+        });
+        await firstAppended.wait;
+        // Without the first transaction's lock on the counter, the second one completes while the first is open.
+        await store.transaction(async (tx) => {
+          await tx.outboxEvents.append(orgId, { type: 'scimd.user.updated', resourceType: 'User', resourceId: 'late', data: {} });
+        });
+        const between = await feed.feed(orgId, { limit: 10 });
+        assert.deepEqual(between.data.map((e) => [Number(e.sequence), e.subject]), [[1, 'late']]);
+        secondCommitted.open();
+        await first;
+        const next = await feed.feed(orgId, { limit: 10, after: between.next });
+        assert.deepEqual(next.data.map((e) => [Number(e.sequence), e.subject]), [[2, 'early']], 'the later commit comes after the cursor');
+        const appendedAlone = await store.outboxEvents.append(orgId, { type: 'scimd.user.updated', resourceType: 'User', resourceId: 'alone', data: {} });
+        assert.equal(appendedAlone.sequence, 3, 'an append that is its own transaction returns its number');
+      });
+
       it('lets two instances on one database deliver in parallel without ever both holding a delivery', async () => {
         const { orgs } = adminServices(store, () => new Date());
         const orgId = (await orgs.create(ADMIN, { name: 'Two instances' })).id;

@@ -20,6 +20,13 @@ export interface DdlDetails {
    * of changes by itself (SQLite's `PRAGMA data_version`).
    */
   readonly announceChanges?: (channel: string, watched: readonly WatchedTable[]) => readonly RawBuilder<unknown>[];
+  /**
+   * Statements that make the database number a transaction's new `outbox_events` rows when it
+   * commits (PostgreSQL: a deferred constraint trigger). Absent where appends number their events
+   * themselves (SQLite: one writer at a time, so taking the number in the transaction costs no wait).
+   * The dialect's capabilities say which applies (`eventNumbersAtCommit`).
+   */
+  readonly numberEventsAtCommit?: () => readonly RawBuilder<unknown>[];
 }
 
 /** A table whose changes other processes must learn of, and the UPDATEs that count. */

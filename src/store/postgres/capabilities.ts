@@ -12,6 +12,7 @@ export const postgresCapabilities: SqlCapabilities = Object.freeze<SqlCapabiliti
   likeIsCaseInsensitive: false,
   supportsSkipLocked: true,
   supportsReturning: true,
+  eventNumbersAtCommit: true,
   supportsRowValues: true,
   // The database's collation may be linguistic (en_US.UTF-8); "C" is byte order, which for UTF-8 is code point order.
   binaryOrder: (value) => sql`${value} collate "C"`,

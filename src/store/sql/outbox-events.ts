@@ -1,11 +1,16 @@
 /**
  * The event outbox (DESIGN.md §3): written in the change's transaction, read after a cursor.
  *
- * Every append takes the organization's next sequence number with one upsert on its
- * `event_sequences` row. On PostgreSQL that row stays locked until the writing transaction ends,
- * so a second writer of the same organization waits and gets the next number only after the first
- * committed (or rolled back, releasing its number): numbers become visible in order, and a reader
- * that has seen number n has seen every number below it. SQLite has one writer, so the same holds.
+ * Every event gets its organization's next `sequence` number from the organization's
+ * `event_sequences` row, and that row stays locked until the numbering transaction ends: a second
+ * writer of the same organization waits and gets the next number only after the first committed (or
+ * rolled back, releasing its number). Numbers become visible in order, so a reader that has seen
+ * number n has seen every number below it (docs/events.md).
+ * - SQLite has one writer at a time, so the append takes the number itself with one upsert.
+ * - PostgreSQL (`eventNumbersAtCommit`) commits concurrent writers in any order, and taking the
+ *   number in the append held the lock over the rest of the transaction — the writes of one
+ *   organization ran one at a time. There the append inserts the row without a number, and a
+ *   deferred trigger numbers it at COMMIT (postgres/ddl.ts), holding the lock only while committing.
  */
 import { sql, type Selectable } from 'kysely';
 import type { OutboxEventsTable } from '../database.ts';
@@ -30,7 +35,7 @@ function toRecord(ctx: SqlContext, row: Selectable<OutboxEventsTable>): OutboxEv
   };
 }
 
-/** Takes the organization's next sequence number (see the module comment). */
+/** Takes the organization's next sequence number, where appends number their events (see the module comment). */
 async function nextSequence(ctx: SqlContext, orgId: string): Promise<number> {
   const result = await runPrecompiled(
     ctx,
@@ -48,12 +53,25 @@ async function nextSequence(ctx: SqlContext, orgId: string): Promise<number> {
   return Number(row.last_sequence);
 }
 
+/** The number a committed event was given at commit. */
+async function committedSequence(ctx: SqlContext, orgId: string, id: string): Promise<number> {
+  const result = await runPrecompiled(
+    ctx,
+    'outbox_events.sequence',
+    (db) => db.selectFrom('outbox_events').select('sequence').where('org_id', '=', slot(0)).where('id', '=', slot(1)),
+    [orgId, id],
+  );
+  const sequence = result.rows[0]?.sequence;
+  if (sequence === undefined || sequence === null) throw new Error(`event ${id} has no sequence number after its commit`);
+  return Number(sequence);
+}
+
 /** The outbox sub-store. */
 export function outboxEventStore(ctx: SqlContext): OutboxEventStore {
   return {
     async append(orgId, event) {
-      return atomic(ctx, async (inner) => {
-        const sequence = await nextSequence(inner, orgId);
+      const inserted = await atomic(ctx, async (inner) => {
+        const sequence = ctx.caps.eventNumbersAtCommit ? null : await nextSequence(inner, orgId);
         const row = {
           org_id: orgId,
           id: event.id ?? inner.newId(),
@@ -67,6 +85,9 @@ export function outboxEventStore(ctx: SqlContext): OutboxEventStore {
         await insertRows(inner, 'outbox_events', OUTBOX_COLUMNS, [row]);
         return { ...toRecord(inner, { ...row, data: null }), data: event.data ?? null };
       });
+      // Numbered at commit, and this append was its own transaction: the number exists now.
+      if (inserted.sequence === null && !ctx.db.isTransaction) return { ...inserted, sequence: await committedSequence(ctx, orgId, inserted.id) };
+      return inserted;
     },
     async list(orgId, page) {
       let query = ctx.db.selectFrom('outbox_events').selectAll().where('org_id', '=', orgId);
