@@ -247,6 +247,11 @@ export type NewOutboxEvent = Omit<OutboxEventRecord, 'id' | 'occurredAt' | 'orgI
 };
 
 export interface OutboxEventStore {
+  /**
+   * Appends one event. Where the database numbers events at commit (PostgreSQL, the SQL store's
+   * capability `eventNumbersAtCommit`), an append inside a transaction returns `sequence: null`;
+   * an append that is its own transaction, and every append on SQLite, returns the number.
+   */
   append(orgId: string, event: NewOutboxEvent): Promise<OutboxEventRecord>;
   /** Events of one organization after the event id `after`, oldest first. */
   list(orgId: string, page: { readonly after?: string; readonly limit: number }): Promise<readonly OutboxEventRecord[]>;
