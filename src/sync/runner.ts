@@ -143,7 +143,9 @@ export function createSyncRunner(job: SyncJob, deps: RunnerDeps) {
     if (live) await deps.state.setProgress(config.name, null);
     const held = summary.heldDeletions;
     if (held !== undefined) {
-      writer?.add({ objectType: held.objectType, sourceKey: '*', targetId: null, action: 'Other', status: 'Warning', reason: summary.error ?? 'deletion threshold exceeded', errorCode: 'DELETION_THRESHOLD', modified: [] });
+      const reason = summary.error ?? 'deletion threshold exceeded';
+      const step = { name: 'Check the deletion threshold', status: 'failure' as const, description: `${held.count} disables or deletes planned, more than the threshold of ${held.threshold}: the cycle stopped before changing anything`, details: { ...held } };
+      writer?.add({ objectType: held.objectType, sourceKey: '*', targetId: null, action: 'Other', status: 'Warning', reason, errorCode: 'DELETION_THRESHOLD', modified: [], steps: [step] });
     }
     // An approval is spent by the first cycle that completes after it.
     if (approved && summary.status === 'succeeded') await deps.state.clearDeletionApproval(config.name);
