@@ -1,6 +1,6 @@
 /**
  * The Provisioning console page in real Chromium, by role and name as a person uses it: the status
- * panel, provision on demand with its steps, the logs table with a filter, stop and start, the
+ * panel, provision on demand with its steps, the logs table with a filter and each entry's steps, stop and start, the
  * quarantine banner; axe finds no serious violation; photographed into docs/console/.
  */
 import assert from 'node:assert/strict';
@@ -71,8 +71,18 @@ describe('console: Provisioning page', { skip }, () => {
     assert.match((await page.locator('pre').last().textContent()) ?? '', /POST \/Users/);
 
     const logTable = page.getByRole('table', { name: 'Provisioning logs' });
-    await logTable.getByRole('cell', { name: 'User 1' }).waitFor();
+    await logTable.getByRole('cell', { name: 'User 1', exact: true }).waitFor();
     assert.match((await logTable.getByRole('row').nth(1).textContent()) ?? '', /Create.*Success/);
+    // The entry's steps open under its row, from a button named after the entry.
+    const stepsButton = logTable.getByRole('button', { name: 'Steps of User 1' });
+    assert.equal(await stepsButton.getAttribute('aria-expanded'), 'false');
+    await stepsButton.click();
+    assert.equal(await stepsButton.getAttribute('aria-expanded'), 'true');
+    const logSteps = logTable.getByRole('list', { name: 'Steps of User 1' }).getByRole('listitem');
+    assert.equal(await logSteps.count(), 4);
+    assert.match((await logSteps.nth(0).textContent()) ?? '', /Import user: Read source object 1/);
+    assert.match((await logSteps.nth(2).textContent()) ?? '', /Match user between source and target: No target object matched/);
+    assert.match((await logSteps.nth(3).textContent()) ?? '', /Perform action: Create target object .*"action":"Create"/);
     assert.equal((await s.scim('GET', '/Users?filter=userName eq "ada@acme.test"', (await s.admin('POST', `/organizations/${orgId}/keys`, await s.operatorToken(), { type: 'scim', description: 'check' })).json.secret)).json.totalResults, 1);
 
     await page.getByRole('combobox', { name: 'Status' }).selectOption('Failure');
