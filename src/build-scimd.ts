@@ -178,7 +178,8 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
       store,
       env: process.env,
       onCycle: (summary) => logger.info({ sync: summary }, 'sync cycle finished'),
-      onBlocked: (orgId, summary) => syncNotices.deletionsHeld(orgId, summary),
+      // Every held cycle is logged; the hold mail (notify) goes out at most once an hour.
+      onBlocked: async (orgId, summary) => logger.warn({ orgId, sync: summary }, 'sync cycle held at the deletion threshold'),
       notify: (orgId) => syncNotices.notifyFor(orgId),
       onFailure: (job, error) => logger.error({ err: error, jobId: job.id }, 'sync cycle failed'),
       onRunError: logError('sync worker run failed'),

@@ -32,9 +32,9 @@ export interface SyncWorkerOptions {
   /** How long a cycle may run before another instance may take it over (1 hour by default). */
   readonly leaseMs?: number;
   readonly onCycle?: (summary: CycleSummary) => void;
-  /** A cycle of the organization's job stopped at the deletion threshold (the runtime mails it). */
+  /** Told of every cycle of the organization's job that stopped at the deletion threshold (the runtime logs it). */
   readonly onBlocked?: (orgId: string, summary: CycleSummary) => Promise<void>;
-  /** Quarantine notices and failure mails for the organization's job (the runtime mails them). */
+  /** Quarantine notices, failure and hold mails for the organization's job (the runtime mails them; the runner limits them). */
   readonly notify?: (orgId: string) => SyncNotify;
   readonly onFailure?: (job: JobRecord, error: unknown) => void;
   readonly onRunError?: (error: unknown) => void;

@@ -70,7 +70,7 @@ describe('sync worker (scimd serve)', () => {
     await state.store.syncState.putJob({ orgId: org.id, name: 'held', config: { text: JSON.stringify(config), path: `${files.dir}/held.json` }, enabled: true, intervalMinutes: 30, nextRunAt: clock().toISOString() });
     const notices = createSyncNotices({ store: state.store, mail: createMailService({ store: state.store, from: 'scimd@test.example' }) });
     const cycles: CycleSummary[] = [];
-    const worker = createSyncWorker({ store: state.store, env: { TOKEN: scimd.token }, clock, onCycle: (s) => cycles.push(s), onBlocked: (orgId, summary) => notices.deletionsHeld(orgId, summary) });
+    const worker = createSyncWorker({ store: state.store, env: { TOKEN: scimd.token }, clock, onCycle: (s) => cycles.push(s), notify: (orgId) => notices.notifyFor(orgId) });
     await worker.runOnce();
     assert.equal(cycles.at(-1)?.created, 2);
     await files.write('held.csv', 'id,mail,givenName,surname\n');
