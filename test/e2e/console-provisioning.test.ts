@@ -96,6 +96,18 @@ describe('console: Provisioning page', { skip }, () => {
     await page.getByText(/Stopped \(every 40 min\)/).waitFor();
     await page.getByRole('group', { name: 'Job controls' }).getByRole('button', { name: 'Start', exact: true }).click();
     await page.getByText(/Stopped \(every 40 min\)/).waitFor({ state: 'detached' });
+    // Start wakes the server's sync worker (it looks for due jobs only once a minute): the first
+    // cycle runs now and the status panel, refreshed every 5 s, shows it.
+    await page.locator('dd', { hasText: /succeeded\s*initial, ended/ }).waitFor({ timeout: 15_000 });
+    // Restart clears the job's state and runs an initial cycle right away too.
+    await page.getByRole('group', { name: 'Job controls' }).getByRole('button', { name: 'Restart', exact: true }).click();
+    const deadline = Date.now() + 15_000;
+    let runs = await s.runtime.store.syncState.runs('hr-to-acme', 10);
+    while ((runs.length < 2 || runs[0]?.status === 'running') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      runs = await s.runtime.store.syncState.runs('hr-to-acme', 10);
+    }
+    assert.deepEqual(runs.map((r) => [r.kind, r.status]), [['initial', 'succeeded'], ['initial', 'succeeded']]);
     assert.equal(await page.getByRole('button', { name: 'Approve deletions' }).isDisabled(), true, 'nothing is held');
 
     const violations = await seriousViolations(page);
