@@ -242,7 +242,13 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
       const value = values.get(mapping.target);
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
       tried = true;
-      const hits = await deps.target.find(run.kind, equalityFilter(mapping.target, value));
+      let hits: Record<string, unknown>[];
+      try {
+        hits = await deps.target.find(run.kind, equalityFilter(mapping.target, value));
+      } catch (error) {
+        trace.steps.push(matchStep(run.type, { by: mapping.target, value, error: `The lookup by ${mapping.target} failed: ${message(error)}` }));
+        throw error;
+      }
       if (hits.length > 1) {
         const error = new TargetError('object', `${hits.length} target objects match ${mapping.target} = ${JSON.stringify(value)}`);
         trace.steps.push(matchStep(run.type, { by: mapping.target, value, candidates: hits.length, error: error.message }));
