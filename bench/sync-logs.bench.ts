@@ -105,6 +105,13 @@ async function queries(): Promise<void> {
         reason: j % 10 === 8 ? 'POST /Users → 400: invalid value' : null,
         errorCode: j % 10 === 8 ? 'SCIM_400' : null,
         modified: [{ name: 'title', before: 'A', after: 'B' }],
+        // The steps a cycle stores with each entry (Import → Scope → Match → Action), at their usual size.
+        steps: [
+          { name: 'Import user', status: 'success', description: `Read source object ${j % 100_000} (changed since the last cycle)`, details: { sourceKey: String(j % 100_000), softDeleted: false } },
+          { name: 'Determine if in scope', status: 'success', description: 'In scope: there is no scoping filter', details: { inScope: true, softDeleted: false } },
+          { name: 'Match user between source and target', status: 'success', description: `Linked to target object t${j % 100_000} by an earlier cycle (state active)`, details: { linked: true, targetId: `t${j % 100_000}` } },
+          { name: 'Perform action', status: 'success', description: `Update target object t${j % 100_000}`, details: { action: 'Update', targetId: `t${j % 100_000}`, changed: ['title'] } },
+        ],
       });
     }
     await store.syncLogs.append(batch);

@@ -110,6 +110,17 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
   const audit = createAuditService({ store, clock });
   const events = buildEvents(config, store, mail, logger, clock);
   const syncNotices = createSyncNotices({ store, mail });
+  // Stored sync jobs (`scimd sync job put`) run on their schedule, leased across instances.
+  const syncWorker = createSyncWorker({
+    store,
+    env: process.env,
+    onCycle: (summary) => logger.info({ sync: summary }, 'sync cycle finished'),
+    // Every held cycle is logged; the hold mail (notify) goes out at most once an hour.
+    onBlocked: async (orgId, summary) => logger.warn({ orgId, sync: summary }, 'sync cycle held at the deletion threshold'),
+    notify: (orgId) => syncNotices.notifyFor(orgId),
+    onFailure: (job, error) => logger.error({ err: error, jobId: job.id }, 'sync cycle failed'),
+    onRunError: logError('sync worker run failed'),
+  });
   const services = {
     organizations,
     apiKeys,
@@ -126,7 +137,8 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
     audit,
     mail,
     reminders,
-    provisioning: createProvisioningService({ store, env: process.env, clock }),
+    // Start and restart wake this instance's sync worker, so the cycle begins now, not at its next look.
+    provisioning: createProvisioningService({ store, env: process.env, clock, onScheduled: () => syncWorker.wake() }),
   } satisfies AdminServices;
 
   const shared = sharedRateLimiter(config, logger, options.now);
@@ -173,16 +185,7 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
       onApplied: (deleted) => logger.info({ eventsDeleted: deleted.events, deliveriesDeleted: deleted.deliveries, attemptsDeleted: deleted.attempts }, 'event retention applied'),
       onError: logError('applying event retention failed'),
     }),
-    // Stored sync jobs (`scimd sync job put`) run on their schedule, leased across instances.
-    createSyncWorker({
-      store,
-      env: process.env,
-      onCycle: (summary) => logger.info({ sync: summary }, 'sync cycle finished'),
-      onBlocked: (orgId, summary) => syncNotices.deletionsHeld(orgId, summary),
-      notify: (orgId) => syncNotices.notifyFor(orgId),
-      onFailure: (job, error) => logger.error({ err: error, jobId: job.id }, 'sync cycle failed'),
-      onRunError: logError('sync worker run failed'),
-    }),
+    syncWorker,
     events,
     createPeriodicTask(() => activity.flush(), { intervalMs: ACTIVITY_FLUSH_MS, runAtStart: false, onError: logError('writing provisioning activity failed') }),
   ];

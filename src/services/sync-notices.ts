@@ -1,6 +1,8 @@
 /**
- * Mails about provisioning jobs stored in scimd: a cycle held at the accidental-deletion
- * threshold goes to the organization's notification addresses (over SMTP or into the mail log).
+ * Mails about provisioning jobs stored in scimd, to the organization's notification addresses
+ * (over SMTP or into the mail log): a cycle held at the accidental-deletion threshold, the
+ * quarantine, and failures. The runner decides when each is due (src/sync/health.ts: hold and
+ * failure mails at most once an hour per job unless the reason changes).
  */
 import type { Store } from '../store/store.ts';
 import type { HealthDecision } from '../sync/health.ts';
@@ -16,9 +18,10 @@ export const SYNC_FAILURE = 'sync-failure';
 /** Creates the notices; `deletionsHeld` mails the organization that owns the job. */
 export function createSyncNotices(deps: { readonly store: Store; readonly mail: MailService }) {
   return {
-    async deletionsHeld(orgId: string, summary: CycleSummary): Promise<void> {
+    /** A cycle stopped at the deletion threshold; false when the organization is gone (nothing sent). */
+    async deletionsHeld(orgId: string, summary: CycleSummary): Promise<boolean> {
       const org = await deps.store.organizations.get(orgId);
-      if (org === undefined) return;
+      if (org === undefined) return false;
       const held = summary.heldDeletions;
       const what = held === undefined ? 'objects' : `${held.count} ${held.objectType === 'User' ? 'users' : 'groups'} (threshold ${held.threshold})`;
       await deps.mail.send(orgId, {
@@ -32,9 +35,10 @@ export function createSyncNotices(deps: { readonly store: Store; readonly mail: 
           '',
           'If the source is wrong (an emptied export, a broken filter), fix it: the next cycle then goes on normally.',
           `If the deletions are intended, approve them with: scimd sync approve-deletions --config <the job's file>`,
-          'Until then every cycle of the job stops at the same point.',
+          'Until then every cycle of the job stops at the same point; this notice is repeated at most once an hour.',
         ].join('\n'),
       });
+      return true;
     },
     /** The job entered quarantine, its reason changed, or it was disabled after four weeks. */
     async quarantine(orgId: string, decision: HealthDecision, summary: CycleSummary): Promise<void> {
@@ -71,7 +75,7 @@ export function createSyncNotices(deps: { readonly store: Store; readonly mail: 
           `First error: ${first}`,
           ...(failed.length === 0 ? [] : ['', `Failing objects (${summary.failed}${summary.failed > failed.length ? `, the first ${failed.length}` : ''}):`, ...failed.map((f) => `  ${f.objectType} ${f.sourceKey}: ${f.reason}`)]),
           '',
-          'Failed objects are retried on the next cycles with back-off. At most one such mail is sent per job and hour.',
+          'Failed objects are retried on the next cycles with back-off. At most one such mail is sent per job and hour, unless the reason changes.',
           'Details: scimd sync logs --status failure, or the Provisioning page of the console.',
         ].join('\n'),
       });
@@ -79,7 +83,11 @@ export function createSyncNotices(deps: { readonly store: Store; readonly mail: 
     },
     /** The runner's notify hooks for the organization's job. */
     notifyFor(orgId: string): SyncNotify {
-      return { quarantine: (decision, summary) => this.quarantine(orgId, decision, summary), failure: (summary, failed) => this.failure(orgId, summary, failed) };
+      return {
+        quarantine: (decision, summary) => this.quarantine(orgId, decision, summary),
+        failure: (summary, failed) => this.failure(orgId, summary, failed),
+        held: (summary) => this.deletionsHeld(orgId, summary),
+      };
     },
   };
 }

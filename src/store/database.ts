@@ -337,6 +337,8 @@ export interface SyncLogsTable {
   reason: string | null;
   error_code: string | null;
   modified: SqlJson;
+  /** JSON text of the entry's steps (migration 0015; null on older rows). */
+  steps: string | null;
 }
 
 export interface SyncDeletionApprovalsTable {
@@ -352,6 +354,9 @@ export interface SyncJobHealthTable {
   quarantine_step: number;
   notified_code: string | null;
   failure_mail_at: string | null;
+  failure_mail_code: string | null;
+  held_mail_at: string | null;
+  held_mail_code: string | null;
   disabled_at: string | null;
   next_run_at: string | null;
   progress: SqlJson;

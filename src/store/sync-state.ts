@@ -127,6 +127,11 @@ export interface SyncJobHealth {
   /** The quarantine code the last quarantine mail was about. */
   readonly notifiedCode: string | null;
   readonly failureMailAt: string | null;
+  /** What the last failure mail was about (`OBJECTS`, or the cycle's `TARGET_AUTH`, `TARGET_ENDPOINT`, `SOURCE`). */
+  readonly failureMailCode?: string | null;
+  /** When the last deletion-threshold hold mail went out, and about which object type. */
+  readonly heldMailAt?: string | null;
+  readonly heldMailCode?: string | null;
   /** Set when four weeks in quarantine disabled the job. */
   readonly disabledAt: string | null;
   readonly nextRunAt: string | null;
@@ -142,6 +147,18 @@ export interface SyncModifiedProperty {
   readonly name: string;
   readonly before?: unknown;
   readonly after?: unknown;
+}
+
+/**
+ * One step of what happened to an object (Entra's Import → Scope → Match → Action): provision on
+ * demand reports them in full, a cycle stores a compact form with each provisioning-log entry.
+ */
+export interface SyncStep {
+  readonly name: string;
+  readonly status: 'success' | 'failure' | 'skipped';
+  /** One sentence on what happened. */
+  readonly description: string;
+  readonly details: Readonly<Record<string, unknown>>;
 }
 
 /** One provisioning-log entry: what a cycle did (or failed to do) to one object. */
@@ -160,6 +177,8 @@ export interface SyncLogEntry {
   /** A stable code for the status reason (e.g. SCIM_409, TARGET_AUTH, OUT_OF_SCOPE). */
   readonly errorCode: string | null;
   readonly modified: readonly SyncModifiedProperty[];
+  /** The steps the object went through in the cycle (empty for entries about no single object's path). */
+  readonly steps: readonly SyncStep[];
 }
 
 export interface SyncLogQuery {

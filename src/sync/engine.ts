@@ -14,6 +14,7 @@ import type { ObjectConfig } from './config-schema.ts';
 import { compileMappings, desiredValues, expressionAttributes, matchingOrder, sameValue, type CompiledMapping } from './mapping.ts';
 import { createTally, type CycleSummary, type ObjectOutcome, type Recorder } from './outcome.ts';
 import { inScope } from './scope.ts';
+import { finishSteps, importStep, linkedStep, matchStep, newTrace, scopeStep, type StepTrace } from './steps.ts';
 import { SourceError, type Source, type SourceObject, type SourceSnapshot } from './sources/types.ts';
 import { buildResource, equalityFilter, getPath } from './target/documents.ts';
 import { TargetError, type ResourceKind, type ScimTarget } from './target/scim-target.ts';
@@ -126,8 +127,10 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
   let fatalCode: CycleSummary['errorCode'];
   const stopped = () => fatal !== undefined || (deps.signal?.aborted ?? false);
 
-  const record = (outcome: ObjectOutcome) => {
-    const final = dryRun && outcome.status === 'success' && outcome.action !== 'unchanged' ? { ...outcome, dryRun: true } : outcome;
+  /** Counts and reports an outcome; with the object's trace, the outcome carries its steps. */
+  const record = (outcome: ObjectOutcome, trace?: StepTrace) => {
+    const traced = trace === undefined ? outcome : { ...outcome, steps: finishSteps(trace, outcome) };
+    const final = dryRun && traced.status === 'success' && traced.action !== 'unchanged' ? { ...traced, dryRun: true } : traced;
     tally.add(final);
     deps.onOutcome?.(final);
   };
@@ -194,29 +197,29 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     return values;
   }
 
-  async function deactivate(run: TypeRun, link: SyncLinkRecord, hash: string | null, reason: string): Promise<void> {
+  async function deactivate(run: TypeRun, link: SyncLinkRecord, hash: string | null, reason: string, trace: StepTrace): Promise<void> {
     const key = link.sourceKey;
     if (!link.targetId || link.state !== 'active' || config.skipOutOfScopeDeletions || !config.actions.disable) {
       if (hash !== null && link.sourceHash !== hash) await save(run, { ...link, sourceHash: hash });
-      record({ objectType: run.type, sourceKey: key, action: 'skip', status: 'skipped', reason, ...(link.targetId ? { targetId: link.targetId } : {}) });
+      record({ objectType: run.type, sourceKey: key, action: 'skip', status: 'skipped', reason, ...(link.targetId ? { targetId: link.targetId } : {}) }, trace);
       return;
     }
     if (run.type === 'Group') {
       if (!config.actions.delete) {
-        record({ objectType: run.type, sourceKey: key, action: 'skip', status: 'skipped', reason: `${reason}; deleting groups is switched off`, targetId: link.targetId });
+        record({ objectType: run.type, sourceKey: key, action: 'skip', status: 'skipped', reason: `${reason}; deleting groups is switched off`, targetId: link.targetId }, trace);
         return;
       }
       if (!dryRun) await deps.target.remove('Groups', link.targetId);
       await save(run, { ...link, state: 'deleted', sourceHash: hash, lastError: null });
-      record({ objectType: run.type, sourceKey: key, action: 'delete', status: 'success', reason, targetId: link.targetId });
+      record({ objectType: run.type, sourceKey: key, action: 'delete', status: 'success', reason, targetId: link.targetId }, trace);
       return;
     }
     if (!dryRun) await deps.target.patchAttributes('Users', link.targetId, new Map([['active', false]]));
     await save(run, { ...link, state: 'disabled', sourceHash: hash, exported: { ...link.exported, active: false }, lastError: null });
-    record({ objectType: run.type, sourceKey: key, action: 'disable', status: 'success', reason, targetId: link.targetId, changed: ['active'], modified: [{ name: 'active', before: link.exported['active'] ?? true, after: false }] });
+    record({ objectType: run.type, sourceKey: key, action: 'disable', status: 'success', reason, targetId: link.targetId, changed: ['active'], modified: [{ name: 'active', before: link.exported['active'] ?? true, after: false }] }, trace);
   }
 
-  async function update(run: TypeRun, object: SourceObject, link: SyncLinkRecord, hash: string): Promise<void> {
+  async function update(run: TypeRun, object: SourceObject, link: SyncLinkRecord, hash: string, trace: StepTrace): Promise<void> {
     const targetId = link.targetId!;
     const values = desired(run, object, 'update');
     const changes = new Map([...values].filter(([path, value]) => !sameValue(link.exported[path], value)));
@@ -230,23 +233,38 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     if (changed.length === 0) return record({ objectType: run.type, sourceKey: object.key, action: 'unchanged', status: 'success', targetId });
     const action = changes.get('active') === false ? 'disable' : 'update';
     const modified = config.actions.update ? modifiedOf(changes, (path) => link.exported[path]) : [];
-    record({ objectType: run.type, sourceKey: object.key, action, status: 'success', targetId, changed, modified });
+    record({ objectType: run.type, sourceKey: object.key, action, status: 'success', targetId, changed, modified }, trace);
   }
 
-  async function findMatch(run: TypeRun, values: Map<string, unknown>): Promise<{ hit?: Record<string, unknown>; by?: string; tried: boolean }> {
+  async function findMatch(run: TypeRun, values: Map<string, unknown>, trace: StepTrace): Promise<{ hit?: Record<string, unknown>; by?: string; tried: boolean }> {
     let tried = false;
     for (const mapping of run.matching) {
       const value = values.get(mapping.target);
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
       tried = true;
-      const hits = await deps.target.find(run.kind, equalityFilter(mapping.target, value));
-      if (hits.length > 1) throw new TargetError('object', `${hits.length} target objects match ${mapping.target} = ${JSON.stringify(value)}`);
-      if (hits.length === 1) return { hit: hits[0]!, by: mapping.target, tried };
+      let hits: Record<string, unknown>[];
+      try {
+        hits = await deps.target.find(run.kind, equalityFilter(mapping.target, value));
+      } catch (error) {
+        trace.steps.push(matchStep(run.type, { by: mapping.target, value, error: `The lookup by ${mapping.target} failed: ${message(error)}` }));
+        throw error;
+      }
+      if (hits.length > 1) {
+        const error = new TargetError('object', `${hits.length} target objects match ${mapping.target} = ${JSON.stringify(value)}`);
+        trace.steps.push(matchStep(run.type, { by: mapping.target, value, candidates: hits.length, error: error.message }));
+        throw error;
+      }
+      if (hits.length === 1) {
+        trace.steps.push(matchStep(run.type, { by: mapping.target, value, targetId: String(hits[0]!['id']) }));
+        return { hit: hits[0]!, by: mapping.target, tried };
+      }
     }
+    if (tried) trace.steps.push(matchStep(run.type, {}));
+    else trace.steps.push(matchStep(run.type, { error: `No value for any matching attribute (${run.matching.map((m) => m.target).join(', ')})` }));
     return { tried };
   }
 
-  async function linkExisting(run: TypeRun, object: SourceObject, link: NewSyncLink, hit: Record<string, unknown>, by: string, hash: string): Promise<void> {
+  async function linkExisting(run: TypeRun, object: SourceObject, link: NewSyncLink, hit: Record<string, unknown>, by: string, hash: string, trace: StepTrace): Promise<void> {
     const targetId = String(hit['id']);
     const values = desired(run, object, 'update');
     const changes = new Map([...values].filter(([path, value]) => !sameValue(getPath(hit, path), value)));
@@ -255,17 +273,17 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     if (members !== undefined) await writeMembers(targetId, [], members.ids);
     const exported = Object.fromEntries(values);
     await save(run, { ...link, targetId, state: exported['active'] === false ? 'disabled' : 'active', exported, sourceHash: members?.unresolved ? null : hash, members: members?.ids ?? null, lastError: null });
-    record({ objectType: run.type, sourceKey: object.key, action: 'link', status: 'success', targetId, matchedBy: by, changed: [...changes.keys()], modified: modifiedOf(changes, (path) => getPath(hit, path)) });
+    record({ objectType: run.type, sourceKey: object.key, action: 'link', status: 'success', targetId, matchedBy: by, changed: [...changes.keys()], modified: modifiedOf(changes, (path) => getPath(hit, path)) }, trace);
   }
 
-  async function matchOrCreate(run: TypeRun, object: SourceObject, previous: SyncLinkRecord | undefined, hash: string): Promise<void> {
+  async function matchOrCreate(run: TypeRun, object: SourceObject, previous: SyncLinkRecord | undefined, hash: string, trace: StepTrace): Promise<void> {
     const link = previous ?? baseLink(run, object.key);
     const values = desired(run, object, 'create');
-    const match = await findMatch(run, values);
+    const match = await findMatch(run, values, trace);
     if (!match.tried) throw new TargetError('object', `no value for any matching attribute (${run.matching.map((m) => m.target).join(', ')})`);
-    if (match.hit !== undefined) return linkExisting(run, object, link, match.hit, match.by!, hash);
+    if (match.hit !== undefined) return linkExisting(run, object, link, match.hit, match.by!, hash, trace);
     if (!config.actions.create) {
-      return record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'skipped', reason: 'no matching target object and creating is switched off' });
+      return record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'skipped', reason: 'no matching target object and creating is switched off' }, trace);
     }
     const document = buildResource(run.type === 'User' ? URN.user : URN.group, values);
     let targetId = `dry-run:${object.key}`;
@@ -275,8 +293,8 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
       } catch (error) {
         // Someone else created it meanwhile (or an earlier run did and its link was lost): link it.
         if (error instanceof TargetError && error.status === 409) {
-          const again = await findMatch(run, values);
-          if (again.hit !== undefined) return linkExisting(run, object, link, again.hit, again.by!, hash);
+          const again = await findMatch(run, values, trace);
+          if (again.hit !== undefined) return linkExisting(run, object, link, again.hit, again.by!, hash, trace);
         }
         throw error;
       }
@@ -284,7 +302,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     const members = run.type === 'Group' ? memberIds(object) : undefined;
     if (members !== undefined) await writeMembers(targetId, [], members.ids);
     await save(run, { ...link, targetId, state: values.get('active') === false ? 'disabled' : 'active', exported: Object.fromEntries(values), sourceHash: members?.unresolved ? null : hash, members: members?.ids ?? null, lastError: null });
-    record({ objectType: run.type, sourceKey: object.key, action: 'create', status: 'success', targetId, changed: [...values.keys(), ...(members?.ids.length ? ['members'] : [])], modified: modifiedOf(values) });
+    record({ objectType: run.type, sourceKey: object.key, action: 'create', status: 'success', targetId, changed: [...values.keys(), ...(members?.ids.length ? ['members'] : [])], modified: modifiedOf(values) }, trace);
   }
 
   async function reconcile(run: TypeRun, object: SourceObject, reevaluate: boolean): Promise<void> {
@@ -297,17 +315,22 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     if (deps.only === undefined && link?.lastError != null && link.retryAt != null && link.retryAt > clock().toISOString()) {
       return record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'skipped', escrowed: true, reason: `escrowed after ${link.failures ?? 1} failures in a row; next try after ${link.retryAt}`, ...(link.targetId ? { targetId: link.targetId } : {}) });
     }
+    const trace = newTrace();
+    trace.steps.push(importStep(run.type, object.key, { softDeleted: object.softDeleted, changed: link?.sourceHash !== hash }));
     try {
-      if (!inScope(expressionAttributes(object), run.section.scope)) {
-        if (linked) return await deactivate(run, link!, hash, 'out of scope');
-        return record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'skipped', reason: 'out of scope' });
+      const scoped = inScope(expressionAttributes(object), run.section.scope);
+      trace.steps.push(scopeStep(scoped, object.softDeleted, run.section.scope.length));
+      if (linked) trace.steps.push(linkedStep(run.type, link!.targetId!, link!.state));
+      if (!scoped) {
+        if (linked) return await deactivate(run, link!, hash, 'out of scope', trace);
+        return record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'skipped', reason: 'out of scope' }, trace);
       }
       if (object.softDeleted && (!linked || link!.state !== 'active')) {
         if (link !== undefined && link.sourceHash !== hash) await save(run, { ...link, sourceHash: hash });
-        return record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'skipped', reason: 'soft-deleted in the source' });
+        return record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'skipped', reason: 'soft-deleted in the source' }, trace);
       }
-      if (linked) return await update(run, object, link!, hash);
-      return await matchOrCreate(run, object, link, hash);
+      if (linked) return await update(run, object, link!, hash, trace);
+      return await matchOrCreate(run, object, link, hash, trace);
     } catch (error) {
       if (error instanceof TargetError && link?.targetId && error.kind === 'gone') {
         // The linked target object was deleted behind our back: forget it and match or create again.
@@ -323,7 +346,7 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
       const failures = (link?.failures ?? 0) + 1;
       const retryAt = new Date(clock().getTime() + escrowDelayMs(failures)).toISOString();
       if (!dryRun) await save(run, { ...(link ?? baseLink(run, object.key)), sourceHash: null, lastError: message(error), failures, retryAt });
-      record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), ...(link?.targetId ? { targetId: link.targetId } : {}) });
+      record({ objectType: run.type, sourceKey: object.key, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), ...(link?.targetId ? { targetId: link.targetId } : {}) }, trace);
     }
   }
 
@@ -378,6 +401,9 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
     for (const link of [...run.links.values()]) {
       if (stopped()) return;
       if (snapshot.keys.has(link.sourceKey) || link.state === 'deleted') continue;
+      const trace = newTrace();
+      trace.steps.push(importStep(run.type, link.sourceKey, 'removed'));
+      if (link.targetId) trace.steps.push(linkedStep(run.type, link.targetId, link.state));
       try {
         if (!link.targetId) {
           if (!dryRun) await deps.state.deleteLinks(config.name, run.type, [link.sourceKey]);
@@ -386,16 +412,16 @@ export async function runCycle(job: SyncJob, deps: CycleDeps): Promise<CycleSumm
         if (config.actions.delete) {
           if (!dryRun) await deps.target.remove(run.kind, link.targetId);
           await save(run, { ...link, state: 'deleted', lastError: null });
-          record({ objectType: run.type, sourceKey: link.sourceKey, action: 'delete', status: 'success', reason: 'removed from the source', targetId: link.targetId });
+          record({ objectType: run.type, sourceKey: link.sourceKey, action: 'delete', status: 'success', reason: 'removed from the source', targetId: link.targetId }, trace);
         } else {
           // A hash no source object has: an object that comes back unchanged is updated (reactivated).
-          await deactivate(run, link, 'removed', 'removed from the source');
+          await deactivate(run, link, 'removed', 'removed from the source', trace);
         }
       } catch (error) {
         if (error instanceof TargetError && (error.kind === 'auth' || error.kind === 'endpoint')) {
           fatal ??= error.message;
           fatalCode ??= error.kind === 'auth' ? 'TARGET_AUTH' : 'TARGET_ENDPOINT';
-        } else record({ objectType: run.type, sourceKey: link.sourceKey, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), targetId: link.targetId! });
+        } else record({ objectType: run.type, sourceKey: link.sourceKey, action: 'skip', status: 'failure', reason: message(error), errorCode: errorCodeOf(error), targetId: link.targetId! }, trace);
       }
     }
     await flush(true);

@@ -1,5 +1,5 @@
 /**
- * Quarantine and the failure-mail limit, decided from one cycle's summary (pure: the caller
+ * Quarantine and the mail limits, decided from one cycle's summary (pure: the caller
  * stores the result and sends the mails). A job goes into quarantine when the target refuses the
  * token or is not a SCIM endpoint, or when most objects a cycle acted on failed. In quarantine
  * the cycles slow down step by step to once a day; the first clean cycle lifts it; four weeks in
@@ -18,8 +18,9 @@ export const QUARANTINE_MIN_FAILURES = 10;
 export const QUARANTINE_FAILURE_SHARE = 0.5;
 /** Quarantine this long disables the job. */
 export const QUARANTINE_DISABLE_AFTER_MS = 28 * 24 * 60 * MINUTE_MS;
-/** At most one failure mail per job in this time. */
+/** At most one failure mail, and one deletion-threshold hold mail, per job in this time (unless the reason changes). */
 export const FAILURE_MAIL_INTERVAL_MS = 60 * MINUTE_MS;
+export const HELD_MAIL_INTERVAL_MS = 60 * MINUTE_MS;
 
 export interface QuarantineCause {
   readonly code: 'TARGET_AUTH' | 'TARGET_ENDPOINT' | 'ESCROW_PROPORTION';
@@ -55,6 +56,9 @@ export const emptyHealth = (job: string): Omit<SyncJobHealth, 'progress'> => ({
   quarantineStep: 0,
   notifiedCode: null,
   failureMailAt: null,
+  failureMailCode: null,
+  heldMailAt: null,
+  heldMailCode: null,
   disabledAt: null,
   nextRunAt: null,
 });
@@ -89,8 +93,29 @@ export function decideHealth(previous: Omit<SyncJobHealth, 'progress'> | undefin
   return { health, event, mail: base.notifiedCode !== cause.code };
 }
 
-/** True when a failure mail may go out now (none in the last hour). */
-export function failureMailDue(health: Omit<SyncJobHealth, 'progress'> | undefined, now: Date): boolean {
-  const last = health?.failureMailAt;
-  return last == null || now.getTime() - Date.parse(last) >= FAILURE_MAIL_INTERVAL_MS;
+/**
+ * What a failure mail is about: the cycle's job-level failure (`TARGET_AUTH`, `TARGET_ENDPOINT`,
+ * `SOURCE`), or `OBJECTS` when objects failed in a cycle that otherwise ran.
+ */
+export const failureMailCode = (summary: CycleSummary): string => summary.errorCode ?? 'OBJECTS';
+
+/** What a hold mail is about: the object type whose disables and deletes were held. */
+export const heldMailCode = (summary: CycleSummary): string => `DELETION_THRESHOLD_${(summary.heldDeletions?.objectType ?? 'User').toUpperCase()}`;
+
+const due = (last: string | null | undefined, lastCode: string | null | undefined, code: string, now: Date, intervalMs: number) =>
+  last == null || lastCode !== code || now.getTime() - Date.parse(last) >= intervalMs;
+
+/**
+ * True when a failure mail about `code` may go out now: none went out in the last hour, or the
+ * last one was about another reason (a job whose objects failed and whose token is now refused
+ * mails again at once, as the quarantine notice does on a new reason).
+ */
+export function failureMailDue(health: Omit<SyncJobHealth, 'progress'> | undefined, now: Date, code = 'OBJECTS'): boolean {
+  // A row written before the code was stored (migration 0015) counts as about the same reason.
+  return due(health?.failureMailAt, health?.failureMailCode ?? (health?.failureMailAt == null ? null : code), code, now, FAILURE_MAIL_INTERVAL_MS);
+}
+
+/** True when a hold mail about `code` may go out now: none in the last hour, or the last was about another object type. */
+export function heldMailDue(health: Omit<SyncJobHealth, 'progress'> | undefined, now: Date, code: string): boolean {
+  return due(health?.heldMailAt, health?.heldMailCode, code, now, HELD_MAIL_INTERVAL_MS);
 }

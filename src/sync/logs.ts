@@ -1,12 +1,14 @@
 /**
  * Provisioning logs: every outcome of a cycle except "unchanged" becomes one log entry (Entra's
- * action and status vocabulary, a reason with a code, the attributes modified before → after).
+ * action and status vocabulary, a reason with a code, the attributes modified before → after,
+ * and the steps the object went through: Import → Scope → Match → Action).
  * The writer buffers entries and appends them in batches; `finish` writes the rest and applies
  * the retention. Dry runs write no logs.
  */
 import { randomUUID } from 'node:crypto';
 import type { SyncLogAction, SyncLogEntry, SyncLogStatus, SyncLogStore } from '../store/sync-state.ts';
 import type { ObjectOutcome } from './outcome.ts';
+import { describeSteps } from './steps.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -58,6 +60,7 @@ export function logEntryOf(job: string, runId: string, at: string, outcome: Obje
     status: statusOf(outcome),
     ...reasonOf(outcome),
     modified: outcome.modified ?? [],
+    steps: outcome.steps ?? [],
   };
 }
 
@@ -110,7 +113,7 @@ export function createLogWriter(options: LogWriterOptions) {
 }
 
 /** The columns of the CSV export, in order. */
-const CSV_COLUMNS = ['at', 'runId', 'objectType', 'sourceKey', 'targetId', 'action', 'status', 'errorCode', 'reason', 'modified'] as const;
+const CSV_COLUMNS = ['at', 'runId', 'objectType', 'sourceKey', 'targetId', 'action', 'status', 'errorCode', 'reason', 'modified', 'steps'] as const;
 
 const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
@@ -125,7 +128,7 @@ export function describeModified(modified: SyncLogEntry['modified']): string {
 export function logsToCsv(entries: readonly SyncLogEntry[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const e of entries) {
-    const cells = { ...e, modified: describeModified(e.modified) } as unknown as Record<string, unknown>;
+    const cells = { ...e, modified: describeModified(e.modified), steps: describeSteps(e.steps) } as unknown as Record<string, unknown>;
     lines.push(CSV_COLUMNS.map((c) => csvCell(cells[c] === null || cells[c] === undefined ? '' : String(cells[c]))).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;

@@ -3,7 +3,7 @@
  * the summary of the whole cycle. Every outcome goes through one recorder callback, which is where
  * provisioning logs, provision-on-demand traces and deletion thresholds can attach.
  */
-import type { SyncObjectType } from '../store/sync-state.ts';
+import type { SyncObjectType, SyncStep } from '../store/sync-state.ts';
 
 export type OutcomeAction = 'create' | 'update' | 'link' | 'disable' | 'delete' | 'skip' | 'unchanged';
 
@@ -26,6 +26,8 @@ export interface ObjectOutcome {
   readonly dryRun?: boolean;
   /** True for a failed object still waiting out its escrow back-off (not tried this cycle, not logged). */
   readonly escrowed?: boolean;
+  /** The steps the object went through (Import → Scope → Match → Action); absent on unchanged and escrowed objects. */
+  readonly steps?: readonly SyncStep[];
 }
 
 export interface CycleSummary {

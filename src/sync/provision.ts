@@ -8,7 +8,7 @@
  * a scheduled cycle would, and the outcome is written to the provisioning logs.
  */
 import { randomUUID } from 'node:crypto';
-import type { SyncLogStore, SyncObjectType, SyncStateStore } from '../store/sync-state.ts';
+import type { SyncLogStore, SyncObjectType, SyncStateStore, SyncStep } from '../store/sync-state.ts';
 import type { SyncJob } from './config.ts';
 import type { ObjectConfig } from './config-schema.ts';
 import { runCycle } from './engine.ts';
@@ -25,15 +25,10 @@ import { createScimTarget, TargetError, type ScimTarget } from './target/scim-ta
 /** Entra's limit for a group provisioned on demand. */
 export const ON_DEMAND_MEMBER_LIMIT = 5;
 
-export type StepStatus = 'success' | 'failure' | 'skipped';
+export type StepStatus = SyncStep['status'];
 
-export interface ProvisionStep {
-  readonly name: string;
-  readonly status: StepStatus;
-  /** One sentence on what happened. */
-  readonly description: string;
-  readonly details: Readonly<Record<string, unknown>>;
-}
+/** One step of the report: the same model a cycle's provisioning-log entries store, in full here. */
+export type ProvisionStep = SyncStep;
 
 export interface ProvisionedObject {
   readonly objectType: SyncObjectType;
@@ -177,7 +172,7 @@ export async function provisionOnDemand(job: SyncJob, deps: ProvisionDeps, reque
       ? { name: 'Test connection', status: 'success', description: 'The target answered the test query', details: { detail: connection.detail } }
       : { name: 'Test connection', status: 'failure', description: connection.detail, details: { reason: connection.reason, ...(connection.status === undefined ? {} : { status: connection.status }), ...(connection.body === undefined ? {} : { response: excerpt(connection.body) }) } };
     if (!connection.ok) {
-      writer?.add({ objectType: 'group' in request ? 'Group' : 'User', sourceKey: 'group' in request ? request.group : request.user, targetId: null, action: 'Other', status: 'Failure', reason: connection.detail, errorCode: connection.reason === 'bad-token' ? 'TARGET_AUTH' : 'TARGET_ENDPOINT', modified: [] });
+      writer?.add({ objectType: 'group' in request ? 'Group' : 'User', sourceKey: 'group' in request ? request.group : request.user, targetId: null, action: 'Other', status: 'Failure', reason: connection.detail, errorCode: connection.reason === 'bad-token' ? 'TARGET_AUTH' : 'TARGET_ENDPOINT', modified: [], steps: [connectionStep] });
       objects.push({ objectType: 'group' in request ? 'Group' : 'User', sourceKey: null, status: 'failure', steps: [connectionStep] });
       return done('failure');
     }

@@ -34,6 +34,8 @@ export interface ProvisioningDeps {
   /** Resolves `env:` secrets of stored configurations. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly clock?: () => Date;
+  /** Told when start or restart made a job due now (the server wakes its sync worker). */
+  readonly onScheduled?: (name: string) => void;
 }
 
 export type LogFilters = Omit<SyncLogQuery, 'job' | 'limit'>;
@@ -102,12 +104,13 @@ export function createProvisioningService(deps: ProvisioningDeps) {
       await state.approveDeletions(name);
       return { approvedAt: (await state.deletionApproval(name)) ?? clock().toISOString() };
     },
-    /** Enables the job and makes it due now. */
+    /** Enables the job and makes it due now (waking the sync worker). */
     async start(orgId: string, name: string): Promise<void> {
       const job = await jobOf(orgId, name);
       parsed(job);
       await state.setJobEnabled(name, true);
       await state.setNextRun(name, clock().toISOString());
+      deps.onScheduled?.(name);
     },
     /** Disables the job: no new cycles (one in progress finishes). */
     async stop(orgId: string, name: string): Promise<void> {
@@ -115,8 +118,9 @@ export function createProvisioningService(deps: ProvisioningDeps) {
       await state.setJobEnabled(name, false);
     },
     /**
-     * Restart: clears watermarks, escrow, quarantine and pending approvals (links are kept, so
-     * nothing is created twice), enables the job and makes it due now: its next cycle is initial.
+     * Restart: clears watermarks, escrow, quarantine, the mail limits and pending approvals, and
+     * marks every link for re-evaluation (links are kept, so nothing is created twice); enables
+     * the job and makes it due now, waking the sync worker: its next cycle is initial.
      */
     async restart(orgId: string, name: string): Promise<void> {
       const job = await jobOf(orgId, name);
@@ -124,6 +128,7 @@ export function createProvisioningService(deps: ProvisioningDeps) {
       await state.resetJob(name);
       await state.setJobEnabled(name, true);
       await state.setNextRun(name, clock().toISOString());
+      deps.onScheduled?.(name);
     },
   };
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { SyncLogStore, SyncStateStore } from '../store/sync-state.ts';
 import type { SyncJob } from './config.ts';
 import { runCycle, type CycleDeps } from './engine.ts';
-import { decideHealth, failureMailDue, type HealthDecision } from './health.ts';
+import { decideHealth, failureMailCode, failureMailDue, heldMailCode, heldMailDue, type HealthDecision } from './health.ts';
 import { createLogWriter } from './logs.ts';
 import type { CycleSummary, ObjectOutcome } from './outcome.ts';
 import { createSource } from './sources/index.ts';
@@ -18,7 +18,7 @@ export interface RunnerDeps {
   /** Where provisioning logs go (none are written without it, nor on dry runs). */
   readonly logs?: SyncLogStore;
   readonly clock?: () => Date;
-  /** Told when a cycle stopped at the deletion threshold (the CLI prints it, the server mails it). */
+  /** Told of every cycle that stopped at the deletion threshold (the CLI prints it); the mail goes through `notify.held`. */
   readonly onBlocked?: (summary: CycleSummary) => Promise<void> | void;
   /** How waits are made (Retry-After, backoff, the schedule); tests pass a fake. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -38,8 +38,10 @@ export interface FailedObject {
 export interface SyncNotify {
   /** The job entered quarantine, its reason changed, or four weeks of it disabled the job. */
   quarantine?(decision: HealthDecision, summary: CycleSummary): Promise<void>;
-  /** A cycle had failures; resolves true when a mail went out (at most one per hour is asked for). */
+  /** A cycle had failures; resolves true when a mail went out (asked at most once an hour per reason). */
   failure?(summary: CycleSummary, failed: readonly FailedObject[]): Promise<boolean>;
+  /** A cycle stopped at the deletion threshold; resolves true when a mail went out (asked at most once an hour per object type). */
+  held?(summary: CycleSummary): Promise<boolean>;
 }
 
 /** How many failed objects a failure mail lists at most. */
@@ -93,7 +95,7 @@ export function createSyncRunner(job: SyncJob, deps: RunnerDeps) {
     return summary;
   }
 
-  /** Stores the job's new health and sends what is due (quarantine notice, hourly failure mail). */
+  /** Stores the job's new health and sends what is due (quarantine notice, hourly failure and hold mails). */
   async function afterCycle(summary: CycleSummary, failed: readonly FailedObject[]): Promise<void> {
     const previous = await deps.state.health(config.name);
     const decision = decideHealth(previous, summary, now(), deps.intervalMinutes ?? config.schedule.intervalMinutes);
@@ -101,8 +103,13 @@ export function createSyncRunner(job: SyncJob, deps: RunnerDeps) {
     if (decision.event === 'disabled' && (await deps.state.getJob(config.name)) !== undefined) await deps.state.setJobEnabled(config.name, false);
     if (decision.mail) await deps.notify?.quarantine?.(decision, summary);
     const failing = summary.failed > 0 || summary.status === 'failed';
-    if (failing && deps.notify?.failure !== undefined && failureMailDue(previous, now())) {
-      if (await deps.notify.failure(summary, failed.slice(0, MAIL_FAILURES))) health = { ...health, failureMailAt: now().toISOString() };
+    const failureCode = failureMailCode(summary);
+    if (failing && deps.notify?.failure !== undefined && failureMailDue(previous, now(), failureCode)) {
+      if (await deps.notify.failure(summary, failed.slice(0, MAIL_FAILURES))) health = { ...health, failureMailAt: now().toISOString(), failureMailCode: failureCode };
+    }
+    const heldCode = heldMailCode(summary);
+    if (summary.heldDeletions !== undefined && deps.notify?.held !== undefined && heldMailDue(previous, now(), heldCode)) {
+      if (await deps.notify.held(summary)) health = { ...health, heldMailAt: now().toISOString(), heldMailCode: heldCode };
     }
     await deps.state.saveHealth(health);
     lastHealth = { ...decision, health };
@@ -143,7 +150,9 @@ export function createSyncRunner(job: SyncJob, deps: RunnerDeps) {
     if (live) await deps.state.setProgress(config.name, null);
     const held = summary.heldDeletions;
     if (held !== undefined) {
-      writer?.add({ objectType: held.objectType, sourceKey: '*', targetId: null, action: 'Other', status: 'Warning', reason: summary.error ?? 'deletion threshold exceeded', errorCode: 'DELETION_THRESHOLD', modified: [] });
+      const reason = summary.error ?? 'deletion threshold exceeded';
+      const step = { name: 'Check the deletion threshold', status: 'failure' as const, description: `${held.count} disables or deletes planned, more than the threshold of ${held.threshold}: the cycle stopped before changing anything`, details: { ...held } };
+      writer?.add({ objectType: held.objectType, sourceKey: '*', targetId: null, action: 'Other', status: 'Warning', reason, errorCode: 'DELETION_THRESHOLD', modified: [], steps: [step] });
     }
     // An approval is spent by the first cycle that completes after it.
     if (approved && summary.status === 'succeeded') await deps.state.clearDeletionApproval(config.name);

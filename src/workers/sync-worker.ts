@@ -32,9 +32,9 @@ export interface SyncWorkerOptions {
   /** How long a cycle may run before another instance may take it over (1 hour by default). */
   readonly leaseMs?: number;
   readonly onCycle?: (summary: CycleSummary) => void;
-  /** A cycle of the organization's job stopped at the deletion threshold (the runtime mails it). */
+  /** Told of every cycle of the organization's job that stopped at the deletion threshold (the runtime logs it). */
   readonly onBlocked?: (orgId: string, summary: CycleSummary) => Promise<void>;
-  /** Quarantine notices and failure mails for the organization's job (the runtime mails them). */
+  /** Quarantine notices, failure and hold mails for the organization's job (the runtime mails them; the runner limits them). */
   readonly notify?: (orgId: string) => SyncNotify;
   readonly onFailure?: (job: JobRecord, error: unknown) => void;
   readonly onRunError?: (error: unknown) => void;
@@ -78,15 +78,21 @@ export function createSyncWorker(options: SyncWorkerOptions) {
       } finally {
         // Due again when the job's health says (one interval later, slower in quarantine),
         // whether this cycle worked or not (its run history says which); an interrupted cycle
-        // (shutdown) is due at once, so the next start resumes it.
+        // (shutdown) is due at once, so the next start resumes it. A job started or restarted while
+        // this cycle ran (its next run moved meanwhile) keeps the time it was given.
         const delay = controller.signal.aborted ? 0 : stored.intervalMinutes * 60_000;
-        await store.syncState.setNextRun(name, !controller.signal.aborted && nextRunAt != null ? nextRunAt : new Date(clock().getTime() + delay).toISOString());
+        const now = await store.syncState.getJob(name);
+        if (now !== undefined && now.nextRunAt === stored.nextRunAt) {
+          await store.syncState.setNextRun(name, !controller.signal.aborted && nextRunAt != null ? nextRunAt : new Date(clock().getTime() + delay).toISOString());
+        }
       }
     },
   });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = true;
+  /** A wake-up came while a round was running: look again as soon as it ends. */
+  let wokenWhileRunning = false;
 
   async function runOnce(): Promise<JobRunResult & { readonly enqueued: number }> {
     let enqueued = 0;
@@ -98,11 +104,12 @@ export function createSyncWorker(options: SyncWorkerOptions) {
   }
 
   function tick(): void {
+    wokenWhileRunning = false;
     running = runOnce()
       .catch((error: unknown) => options.onRunError?.(error))
       .finally(() => {
         running = undefined;
-        if (!stopped) timer = setTimeout(tick, interval).unref();
+        if (!stopped) timer = setTimeout(tick, wokenWhileRunning ? 0 : interval).unref();
       });
   }
 
@@ -111,6 +118,19 @@ export function createSyncWorker(options: SyncWorkerOptions) {
     start(): void {
       if (!stopped) return;
       stopped = false;
+      tick();
+    },
+    /**
+     * Looks for due jobs now instead of at the next interval (start and restart call it): at once
+     * when the worker is idle, else as soon as the round in progress ends. Nothing when stopped.
+     */
+    wake(): void {
+      if (stopped) return;
+      if (running !== undefined) {
+        wokenWhileRunning = true;
+        return;
+      }
+      if (timer) clearTimeout(timer);
       tick();
     },
     /** Stops scheduling; a cycle in progress stops after its objects in flight (it resumes next time). */

@@ -1,6 +1,6 @@
 /**
  * The Provisioning console page in real Chromium, by role and name as a person uses it: the status
- * panel, provision on demand with its steps, the logs table with a filter, stop and start, the
+ * panel, provision on demand with its steps, the logs table with a filter and each entry's steps, stop and start, the
  * quarantine banner; axe finds no serious violation; photographed into docs/console/.
  */
 import assert from 'node:assert/strict';
@@ -71,8 +71,18 @@ describe('console: Provisioning page', { skip }, () => {
     assert.match((await page.locator('pre').last().textContent()) ?? '', /POST \/Users/);
 
     const logTable = page.getByRole('table', { name: 'Provisioning logs' });
-    await logTable.getByRole('cell', { name: 'User 1' }).waitFor();
+    await logTable.getByRole('cell', { name: 'User 1', exact: true }).waitFor();
     assert.match((await logTable.getByRole('row').nth(1).textContent()) ?? '', /Create.*Success/);
+    // The entry's steps open under its row, from a button named after the entry.
+    const stepsButton = logTable.getByRole('button', { name: 'Steps of User 1' });
+    assert.equal(await stepsButton.getAttribute('aria-expanded'), 'false');
+    await stepsButton.click();
+    assert.equal(await stepsButton.getAttribute('aria-expanded'), 'true');
+    const logSteps = logTable.getByRole('list', { name: 'Steps of User 1' }).getByRole('listitem');
+    assert.equal(await logSteps.count(), 4);
+    assert.match((await logSteps.nth(0).textContent()) ?? '', /Import user: Read source object 1/);
+    assert.match((await logSteps.nth(2).textContent()) ?? '', /Match user between source and target: No target object matched/);
+    assert.match((await logSteps.nth(3).textContent()) ?? '', /Perform action: Create target object .*"action":"Create"/);
     assert.equal((await s.scim('GET', '/Users?filter=userName eq "ada@acme.test"', (await s.admin('POST', `/organizations/${orgId}/keys`, await s.operatorToken(), { type: 'scim', description: 'check' })).json.secret)).json.totalResults, 1);
 
     await page.getByRole('combobox', { name: 'Status' }).selectOption('Failure');
@@ -86,6 +96,18 @@ describe('console: Provisioning page', { skip }, () => {
     await page.getByText(/Stopped \(every 40 min\)/).waitFor();
     await page.getByRole('group', { name: 'Job controls' }).getByRole('button', { name: 'Start', exact: true }).click();
     await page.getByText(/Stopped \(every 40 min\)/).waitFor({ state: 'detached' });
+    // Start wakes the server's sync worker (it looks for due jobs only once a minute): the first
+    // cycle runs now and the status panel, refreshed every 5 s, shows it.
+    await page.locator('dd', { hasText: /succeeded\s*initial, ended/ }).waitFor({ timeout: 15_000 });
+    // Restart clears the job's state and runs an initial cycle right away too.
+    await page.getByRole('group', { name: 'Job controls' }).getByRole('button', { name: 'Restart', exact: true }).click();
+    const deadline = Date.now() + 15_000;
+    let runs = await s.runtime.store.syncState.runs('hr-to-acme', 10);
+    while ((runs.length < 2 || runs[0]?.status === 'running') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      runs = await s.runtime.store.syncState.runs('hr-to-acme', 10);
+    }
+    assert.deepEqual(runs.map((r) => [r.kind, r.status]), [['initial', 'succeeded'], ['initial', 'succeeded']]);
     assert.equal(await page.getByRole('button', { name: 'Approve deletions' }).isDisabled(), true, 'nothing is held');
 
     const violations = await seriousViolations(page);

@@ -68,16 +68,18 @@ for (const dialect of await testDialects()) {
     });
 
     it('appends provisioning logs, queries them by status, action, identity and time, and prunes old ones', async () => {
-      const base = { job: 'logs', runId: 'r1', objectType: 'User' as const, targetId: null, reason: null, errorCode: null, modified: [] };
+      const base = { job: 'logs', runId: 'r1', objectType: 'User' as const, targetId: null, reason: null, errorCode: null, modified: [], steps: [] };
       await store.syncLogs.append([
         { ...base, id: 'a', at: '2026-01-01T00:00:00.000Z', sourceKey: 'k1', targetId: 't1', action: 'Create', status: 'Success', modified: [{ name: 'userName', after: 'u1' }] },
         { ...base, id: 'b', at: '2026-01-02T00:00:00.000Z', sourceKey: 'k2', action: 'Other', status: 'Failure', reason: 'boom', errorCode: 'SCIM_400' },
-        { ...base, id: 'c', runId: 'r2', at: '2026-01-03T00:00:00.000Z', sourceKey: 'k1', targetId: 't1', action: 'Disable', status: 'Success', modified: [{ name: 'active', before: true, after: false }] },
+        { ...base, id: 'c', runId: 'r2', at: '2026-01-03T00:00:00.000Z', sourceKey: 'k1', targetId: 't1', action: 'Disable', status: 'Success', modified: [{ name: 'active', before: true, after: false }], steps: [{ name: 'Perform action', status: 'success', description: 'Disable target object t1 — "quoted", ünïcode', details: { action: 'Disable', changed: ['active'] } }] },
         ...Array.from({ length: 250 }, (_, i) => ({ ...base, job: 'other', id: `o${i}`, at: '2026-01-01T00:00:00.000Z', sourceKey: `x${i}`, action: 'Update' as const, status: 'Success' as const })),
       ]);
       const all = await store.syncLogs.query({ job: 'logs', limit: 10 });
       assert.deepEqual(all.map((e) => e.id), ['c', 'b', 'a']);
       assert.deepEqual(all[0]?.modified, [{ name: 'active', before: true, after: false }]);
+      assert.deepEqual(all[0]?.steps, [{ name: 'Perform action', status: 'success', description: 'Disable target object t1 — "quoted", ünïcode', details: { action: 'Disable', changed: ['active'] } }]);
+      assert.deepEqual(all[1]?.steps, [], 'an entry without steps reads back with none');
       assert.deepEqual((await store.syncLogs.query({ job: 'logs', status: 'Failure', limit: 10 })).map((e) => [e.id, e.errorCode, e.reason]), [['b', 'SCIM_400', 'boom']]);
       assert.deepEqual((await store.syncLogs.query({ job: 'logs', action: 'Disable', limit: 10 })).map((e) => e.id), ['c']);
       assert.deepEqual((await store.syncLogs.query({ job: 'logs', identity: 't1', limit: 10 })).map((e) => e.id), ['c', 'a']);

@@ -1,13 +1,14 @@
 /**
  * "Send an email notification when a failure occurs": a stored job whose cycle has failures mails
  * the organization's notification addresses over SMTP (a real local server, the smtp-server
- * package) with the failing objects and the first error — at most one mail per job per hour —
- * and a job entering quarantine sends one quarantine notice.
+ * package) with the failing objects and the first error — at most one mail per job per hour
+ * unless the reason changes — a job held at its deletion threshold mails at most once an hour
+ * too, and a job entering quarantine sends one quarantine notice.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createMailService } from '../../src/services/mail.ts';
-import { createSyncNotices, SYNC_FAILURE, SYNC_QUARANTINE } from '../../src/services/sync-notices.ts';
+import { createSyncNotices, SYNC_DELETIONS_HELD, SYNC_FAILURE, SYNC_QUARANTINE } from '../../src/services/sync-notices.ts';
 import type { CycleSummary } from '../../src/sync/outcome.ts';
 import { createSyncWorker } from '../../src/workers/sync-worker.ts';
 import { startSmtpServer, type TestSmtpServer } from '../workers/smtp.ts';
@@ -52,13 +53,14 @@ describe('sync: failure and quarantine mails over SMTP', () => {
     await files.remove();
   });
 
-  const putJob = async (name: string, token: string, csv: string) => {
+  const putJob = async (name: string, token: string, csv: string, extra: Record<string, unknown> = {}) => {
     await files.write(`${name}.csv`, csv);
-    const org = await state.store.organizations.create({ name, slug: name, settings: { notificationEmails: [`ops@${name}.example`] } });
-    const config = { name, source: { type: 'csv', path: `${name}.csv`, key: 'id' }, target: { url: `http://127.0.0.1:${proxy.port}/scim/v2`, token, retries: 0 }, users: { mappings: USER_MAPPINGS } };
+    const org = (await state.store.organizations.list({ limit: 1000 })).find((o) => o.slug === name) ?? (await state.store.organizations.create({ name, slug: name, settings: { notificationEmails: [`ops@${name}.example`] } }));
+    const config = { name, source: { type: 'csv', path: `${name}.csv`, key: 'id' }, target: { url: `http://127.0.0.1:${proxy.port}/scim/v2`, token, retries: 0 }, users: { mappings: USER_MAPPINGS }, ...extra };
     await state.store.syncState.putJob({ orgId: org.id, name, config: { text: JSON.stringify(config), path: `${files.dir}/${name}.json` }, enabled: true, intervalMinutes: 30, nextRunAt: clock().toISOString() });
     return org;
   };
+  const lastOf = (job: string) => cycles.filter((c) => c.job === job).at(-1);
   const to = (address: string) => smtp.received.filter((m) => m.to.includes(address));
 
   it('mails the failing objects and the first error, at most once an hour', async () => {
@@ -105,5 +107,49 @@ describe('sync: failure and quarantine mails over SMTP', () => {
     assert.equal(failures.length, 2, 'the cycles 2 h apart each sent a failure mail');
     const logged = await state.store.mailLog.list((await state.store.syncState.getJob('refused'))!.orgId, { limit: 10 });
     assert.ok(logged.some((m) => m.kind === SYNC_QUARANTINE));
+  });
+
+  it('mails a held job at most once an hour, while every held cycle is logged', async () => {
+    const org = await putJob('held', 'env:TOKEN', 'id,mail,givenName,surname\n1,h1@corp.example,H,One\n2,h2@corp.example,H,Two\n', { deletionThreshold: 1 });
+    await worker.runOnce();
+    assert.equal(lastOf('held')?.created, 2);
+    await files.write('held.csv', 'id,mail,givenName,surname\n');
+    const held = () => to('ops@held.example').filter((m) => /is on hold/.test(m.subject));
+
+    now += 30 * MIN; // emptied by mistake: held, one mail
+    await worker.runOnce();
+    assert.equal(lastOf('held')?.status, 'blocked');
+    assert.equal(held().length, 1);
+    assert.match(held()[0]!.subject, /would disable or delete 2 users \(threshold 1\)/);
+    assert.match(held()[0]!.text, /repeated at most once an hour/);
+
+    now += 30 * MIN; // held again within the hour: no mail
+    await worker.runOnce();
+    assert.equal(lastOf('held')?.status, 'blocked');
+    assert.equal(held().length, 1);
+
+    now += 30 * MIN; // an hour after the first mail, still held: the second mail
+    await worker.runOnce();
+    assert.equal(lastOf('held')?.status, 'blocked');
+    assert.equal(held().length, 2);
+    const logged = await state.store.mailLog.list(org.id, { limit: 10 });
+    assert.deepEqual(logged.map((m) => [m.kind, m.transport]), [[SYNC_DELETIONS_HELD, 'smtp'], [SYNC_DELETIONS_HELD, 'smtp']]);
+    const warnings = await state.store.syncLogs.query({ job: 'held', status: 'Warning', limit: 10 });
+    assert.equal(warnings.length, 3, 'each held cycle wrote its DELETION_THRESHOLD entry');
+    assert.deepEqual(warnings[0]?.steps.map((s) => [s.name, s.status]), [['Check the deletion threshold', 'failure']]);
+  });
+
+  it('mails again within the hour when the failure has a new reason', async () => {
+    await putJob('reason', 'env:TOKEN', 'id,mail,givenName,surname\n1,bad@corp.example,Bad,B\n');
+    await worker.runOnce();
+    assert.equal(lastOf('reason')?.failed, 1);
+    const failures = () => to('ops@reason.example').filter((m) => /Provisioning job "reason": /.test(m.subject));
+    assert.equal(failures().length, 1);
+
+    now += 30 * MIN; // its back-off is over and the token is now refused: a new reason (TARGET_AUTH), mailed within the hour
+    await putJob('reason', 'env:WRONG', 'id,mail,givenName,surname\n1,bad@corp.example,Bad,B\n');
+    await worker.runOnce();
+    assert.equal(lastOf('reason')?.errorCode, 'TARGET_AUTH');
+    assert.deepEqual(failures().map((m) => m.subject.replace(/^.*": /, '')), ['1 objects failed', 'the cycle failed']);
   });
 });

@@ -40,6 +40,16 @@ for (const dialect of await testDialects()) {
       assert.equal(await state.deletionApproval('h'), undefined);
     });
 
+    it('keeps what the last failure and hold mails were about, and when', async () => {
+      const mails = { failureMailAt: '2026-01-01T01:00:00.000Z', failureMailCode: 'OBJECTS', heldMailAt: '2026-01-01T02:00:00.000Z', heldMailCode: 'DELETION_THRESHOLD_USER' };
+      await store.syncState.saveHealth({ job: 'm', quarantineReason: null, quarantineCode: null, quarantinedAt: null, quarantineStep: 0, notifiedCode: null, disabledAt: null, nextRunAt: null, ...mails });
+      const health = await store.syncState.health('m');
+      assert.deepEqual({ failureMailAt: health?.failureMailAt, failureMailCode: health?.failureMailCode, heldMailAt: health?.heldMailAt, heldMailCode: health?.heldMailCode }, mails);
+      await store.syncState.setProgress('fresh', null);
+      const fresh = await store.syncState.health('fresh');
+      assert.deepEqual([fresh?.failureMailCode, fresh?.heldMailAt, fresh?.heldMailCode], [null, null, null]);
+    });
+
     it('enables and disables a stored job', async () => {
       const org = await store.organizations.create({ name: 'H', slug: `h-${dialect.name}` });
       await store.syncState.putJob({ orgId: org.id, name: `job-${dialect.name}`, config: {}, enabled: true, intervalMinutes: 40, nextRunAt: '2026-01-01T00:00:00.000Z' });

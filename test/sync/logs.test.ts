@@ -98,15 +98,33 @@ describe('sync: provisioning logs', () => {
     assert.ok((await logsJson('--since', '1h')).length >= 5);
     const table = await logs('--action', 'disable');
     assert.match(table, /\tDisable\tSuccess\t.*active: true → false/);
+    assert.doesNotMatch(table, /Perform action/, 'the table shows steps only with --steps');
+  });
+
+  it('lists the steps of each entry under it with --steps, and always has them in JSON', async () => {
+    const [disabled] = await logsJson('--action', 'disable');
+    assert.deepEqual(disabled?.steps.map((s) => [s.name, s.status]), [
+      ['Import user', 'success'],
+      ['Determine if in scope', 'skipped'],
+      ['Match user between source and target', 'success'],
+      ['Perform action', 'success'],
+    ]);
+    assert.equal(disabled?.steps[1]?.description, 'In scope: the scoping filter holds; soft-deleted in the source (IsSoftDeleted = true)');
+    const lines = (await logs('--action', 'disable', '--steps')).split('\n');
+    assert.match(lines[0]!, /\tDisable\tSuccess\t/);
+    assert.deepEqual(lines.slice(1).map((l) => l.replace(/:.*$/, '')), ['    1. Import user [success]', '    2. Determine if in scope [skipped]', '    3. Match user between source and target [success]', '    4. Perform action [success]']);
+    assert.match(lines[4]!, /^ {4}4\. Perform action \[success\]: Disable target object \S+ {2}\{"action":"Disable","targetId":"[^"]+","changed":\["active"\]\}$/);
+    const failed = (await logs('--status', 'failure', '--steps')).split('\n');
+    assert.match(failed.at(-1)!, /3\. Match user between source and target \[failure\]: No value for any matching attribute \(userName\)/);
   });
 
   it('exports CSV with a header and quoted cells', async () => {
     const csv = await logs('--format', 'csv', '--action', 'update');
     const [header, row] = csv.split('\r\n');
-    assert.equal(header, 'at,runId,objectType,sourceKey,targetId,action,status,errorCode,reason,modified');
-    assert.match(row!, /,User,1,[^,]+,Update,Success,,,"?title: Engineer → Architect"?$/);
-    const quoted = logsToCsv([{ job: 'j', id: 'i', runId: 'r', at: 't', objectType: 'User', sourceKey: 'a,"b"', targetId: null, action: 'Other', status: 'Failure', reason: 'line\nbreak', errorCode: 'X', modified: [] }]);
-    assert.equal(quoted.split('\r\n')[1], 't,r,User,"a,""b""",,Other,Failure,X,"line\nbreak",');
+    assert.equal(header, 'at,runId,objectType,sourceKey,targetId,action,status,errorCode,reason,modified,steps');
+    assert.match(row!, /,User,1,[^,]+,Update,Success,,,"?title: Engineer → Architect"?,Import user: success — Read source object 1 \(changed since the last cycle\) \| Determine if in scope: success — In scope: the scoping filter holds \| Match user between source and target: success — Linked to target object \S+ by an earlier cycle \(state active\) \| Perform action: success — Update target object \S+$/);
+    const quoted = logsToCsv([{ job: 'j', id: 'i', runId: 'r', at: 't', objectType: 'User', sourceKey: 'a,"b"', targetId: null, action: 'Other', status: 'Failure', reason: 'line\nbreak', errorCode: 'X', modified: [], steps: [] }]);
+    assert.equal(quoted.split('\r\n')[1], 't,r,User,"a,""b""",,Other,Failure,X,"line\nbreak",,');
   });
 
   it('status shows the last completed cycle with its totals and the next run', async () => {

@@ -77,6 +77,9 @@ describe('admin API: provisioning', () => {
     assert.equal(all.json.items.length, 2);
     const ann = await h.call('GET', `${JOB()}/logs?identity=1&action=Create&status=Success`, { token: reader });
     assert.deepEqual(ann.json.items.map((e: { sourceKey: string }) => e.sourceKey), ['1']);
+    const ben = all.json.items.find((e: { sourceKey: string }) => e.sourceKey === '2');
+    assert.deepEqual(ben.steps.map((s: { name: string; status: string }) => `${s.name}: ${s.status}`), ['Import user: success', 'Determine if in scope: success', 'Match user between source and target: success', 'Perform action: success']);
+    assert.equal(ben.steps[3].details.action, 'Create');
     assert.equal((await h.call('GET', `${JOB()}/logs?since=2999-01-01T00:00:00.000Z`, { token: reader })).json.items.length, 0);
     assert.equal((await h.call('GET', `${JOB()}/logs?status=Bogus`, { token: reader })).status, 400);
     const csv = await h.call('GET', `${JOB()}/logs/export?format=csv`, { token: reader });
@@ -84,8 +87,10 @@ describe('admin API: provisioning', () => {
     assert.match(csv.headers.get('Content-Type') ?? '', /^text\/csv/);
     assert.match(csv.headers.get('Content-Disposition') ?? '', /provisioning-logs-api-job\.csv/);
     assert.equal(csv.text.trim().split('\r\n').length, 3);
+    assert.match(csv.text.split('\r\n')[0] ?? '', /,modified,steps$/);
     const json = await h.call('GET', `${JOB()}/logs/export?format=json&identity=2`, { token: reader });
     assert.deepEqual(JSON.parse(json.text).map((e: { sourceKey: string }) => e.sourceKey), ['2']);
+    assert.equal(JSON.parse(json.text)[0].steps.length, 4);
   });
 
   it('approves deletions, stops, starts, and restarts into an initial cycle', async () => {

@@ -1,13 +1,14 @@
 /**
  * Server mode: a stored job runs on its schedule as a leased job. Two workers over the same
  * database run a due job once; the next run is set one interval later; the state is the one a
- * CLI run uses.
+ * CLI run uses. Start and restart wake a running worker instead of waiting for its next look.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CycleSummary } from '../../src/sync/outcome.ts';
 import { createMailService } from '../../src/services/mail.ts';
 import { createSyncNotices, SYNC_DELETIONS_HELD } from '../../src/services/sync-notices.ts';
+import { createProvisioningService } from '../../src/sync/provisioning-service.ts';
 import { createSyncWorker } from '../../src/workers/sync-worker.ts';
 import { GROUP_MAPPINGS, startScimd, stateStore, tempDir, USER_MAPPINGS, type ServedScimd } from '../sync/harness.ts';
 
@@ -70,7 +71,7 @@ describe('sync worker (scimd serve)', () => {
     await state.store.syncState.putJob({ orgId: org.id, name: 'held', config: { text: JSON.stringify(config), path: `${files.dir}/held.json` }, enabled: true, intervalMinutes: 30, nextRunAt: clock().toISOString() });
     const notices = createSyncNotices({ store: state.store, mail: createMailService({ store: state.store, from: 'scimd@test.example' }) });
     const cycles: CycleSummary[] = [];
-    const worker = createSyncWorker({ store: state.store, env: { TOKEN: scimd.token }, clock, onCycle: (s) => cycles.push(s), onBlocked: (orgId, summary) => notices.deletionsHeld(orgId, summary) });
+    const worker = createSyncWorker({ store: state.store, env: { TOKEN: scimd.token }, clock, onCycle: (s) => cycles.push(s), notify: (orgId) => notices.notifyFor(orgId) });
     await worker.runOnce();
     assert.equal(cycles.at(-1)?.created, 2);
     await files.write('held.csv', 'id,mail,givenName,surname\n');
@@ -84,5 +85,36 @@ describe('sync worker (scimd serve)', () => {
     assert.match(mails[0]?.subject ?? '', /"held" is on hold: it would disable or delete 2 users \(threshold 1\)/);
     assert.match(mails[0]?.body ?? '', /approve-deletions/);
     await worker.stop();
+  });
+
+  it('starts the cycle of a started or restarted job at once, not at the next look, and restart makes it initial', async () => {
+    await files.write('woken.csv', 'id,mail,givenName,surname\n1,wes@corp.example,Wes,W\n');
+    const config = { name: 'woken', source: { type: 'csv', path: 'woken.csv', key: 'id' }, target: { url: scimd.url, token: 'env:TOKEN' }, users: { mappings: USER_MAPPINGS } };
+    const org = await state.store.organizations.create({ name: 'Woken', slug: 'woken' });
+    await state.store.syncState.putJob({ orgId: org.id, name: 'woken', config: { text: JSON.stringify(config), path: `${files.dir}/woken.json` }, enabled: false, intervalMinutes: 40, nextRunAt: new Date(now + 86_400_000).toISOString() });
+    let arrived: ((summary: CycleSummary) => void) | undefined;
+    // The worker looks for due jobs once an hour: only a wake-up can start a cycle within the test.
+    const worker = createSyncWorker({ store: state.store, env: { TOKEN: scimd.token }, clock, intervalMs: 3_600_000, onCycle: (summary) => summary.job === 'woken' && arrived?.(summary) });
+    const service = createProvisioningService({ store: state.store, env: { TOKEN: scimd.token }, clock, onScheduled: () => worker.wake() });
+    const nextCycle = () =>
+      new Promise<CycleSummary>((resolve, reject) => {
+        arrived = resolve;
+        setTimeout(() => reject(new Error('no cycle within 10 s: the worker was not woken')), 10_000).unref();
+      });
+    worker.start();
+    try {
+      const first = nextCycle();
+      await service.start(org.id, 'woken');
+      const started = await first;
+      assert.deepEqual([started.kind, started.status, started.created], ['initial', 'succeeded', 1]);
+
+      now += 60_000;
+      const second = nextCycle();
+      await service.restart(org.id, 'woken');
+      const restarted = await second;
+      assert.deepEqual([restarted.kind, restarted.created, restarted.unchanged], ['initial', 0, 1], 'links kept: re-evaluated, nothing created twice');
+    } finally {
+      await worker.stop();
+    }
   });
 });

@@ -1476,7 +1476,17 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description One provisioning-log entry: what a cycle did (or failed to do) to one object. */
+        /** @description One step an object went through (Import, Determine if in scope, Match, Perform action; Test connection in provision on demand): its status, one sentence, and details. */
+        ProvisioningStep: {
+            name: string;
+            /** @enum {string} */
+            status: "success" | "failure" | "skipped";
+            description: string;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description One provisioning-log entry: what a cycle did (or failed to do) to one object, with the steps the object went through (empty on entries written before steps were recorded). */
         ProvisioningLogEntry: {
             job: string;
             id: string;
@@ -1497,6 +1507,7 @@ export interface components {
             } & {
                 [key: string]: unknown;
             })[];
+            steps: components["schemas"]["ProvisioningStep"][];
         };
         /** @description Provisioning-log entries, newest first. */
         ProvisioningLogList: {
@@ -1518,7 +1529,7 @@ export interface components {
                 objectType: string;
                 sourceKey: string | null;
                 status: string;
-                steps: unknown[];
+                steps: components["schemas"]["ProvisioningStep"][];
             } & {
                 [key: string]: unknown;
             })[];

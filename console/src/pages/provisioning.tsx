@@ -2,7 +2,8 @@
  * Provisioning: the organization's sync jobs (`scimd sync job put`). For the chosen job: a status
  * panel (current cycle with a progress bar, counts, last cycle, next run), banners for quarantine
  * and held deletions, start / stop / restart, provision on demand with its step-by-step result,
- * and the provisioning logs with filters and CSV/JSON download.
+ * and the provisioning logs with filters and CSV/JSON download; each log entry's steps open
+ * under its row.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -166,6 +167,55 @@ interface Filters {
 }
 const NO_FILTERS: Filters = { status: '', action: '', identity: '' };
 
+const LOG_COLUMNS = 7;
+
+/** One log entry; its Steps button opens the steps (Import, Scope, Match, Action) in a row below. */
+function LogRow({ entry: e }: { entry: LogEntry }) {
+  const [open, setOpen] = useState(false);
+  const stepsId = `log-steps-${e.id}`;
+  return (
+    <>
+      <tr>
+        <td>
+          <Time value={e.at} />
+        </td>
+        <td>
+          {e.objectType} {e.sourceKey}
+        </td>
+        <td>{e.action}</td>
+        <td>
+          <Badge tone={TONE[e.status] ?? 'info'}>{e.status}</Badge>
+        </td>
+        <td>{e.reason === null ? '' : `${e.errorCode ? `[${e.errorCode}] ` : ''}${e.reason}`}</td>
+        <td>{e.modified.map((m) => `${m.name}: ${JSON.stringify((m as { before?: unknown }).before ?? null)} → ${JSON.stringify((m as { after?: unknown }).after ?? null)}`).join('; ')}</td>
+        <td>
+          {e.steps.length === 0 ? (
+            '—'
+          ) : (
+            <button type="button" className="button button-small" aria-expanded={open} aria-controls={stepsId} aria-label={`Steps of ${e.objectType} ${e.sourceKey}`} onClick={() => setOpen((o) => !o)}>
+              Steps ({e.steps.length})
+            </button>
+          )}
+        </td>
+      </tr>
+      {open ? (
+        <tr id={stepsId}>
+          <td colSpan={LOG_COLUMNS}>
+            <ol aria-label={`Steps of ${e.objectType} ${e.sourceKey}`}>
+              {e.steps.map((step, i) => (
+                <li key={`${i}-${step.name}`}>
+                  <Badge tone={TONE[step.status] ?? 'info'}>{step.status}</Badge> <strong>{step.name}</strong>: {step.description}
+                  {Object.keys(step.details).length === 0 ? null : <code className="step-details">{JSON.stringify(step.details)}</code>}
+                </li>
+              ))}
+            </ol>
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
 function LogsSection({ orgId, job, slug }: { orgId: string; job: string; slug: string }) {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
@@ -241,24 +291,12 @@ function LogsSection({ orgId, job, slug }: { orgId: string; job: string; slug: s
                 <th scope="col">Status</th>
                 <th scope="col">Reason</th>
                 <th scope="col">Modified properties</th>
+                <th scope="col">Steps</th>
               </tr>
             </thead>
             <tbody>
               {logs.data.items.map((e: LogEntry) => (
-                <tr key={e.id}>
-                  <td>
-                    <Time value={e.at} />
-                  </td>
-                  <td>
-                    {e.objectType} {e.sourceKey}
-                  </td>
-                  <td>{e.action}</td>
-                  <td>
-                    <Badge tone={TONE[e.status] ?? 'info'}>{e.status}</Badge>
-                  </td>
-                  <td>{e.reason === null ? '' : `${e.errorCode ? `[${e.errorCode}] ` : ''}${e.reason}`}</td>
-                  <td>{e.modified.map((m) => `${m.name}: ${JSON.stringify((m as { before?: unknown }).before ?? null)} → ${JSON.stringify((m as { after?: unknown }).after ?? null)}`).join('; ')}</td>
-                </tr>
+                <LogRow key={e.id} entry={e} />
               ))}
             </tbody>
           </table>

@@ -89,23 +89,10 @@ function progressLine(): ((p: { objectType: string; done: number; total: number 
 async function run(values: Values, io: CliIo, waitForSignal: SignalWaiter): Promise<number> {
   const job = await loadJob(values.config);
   return withAdmin(values, async (session) => {
-    const onBlocked = async (summary: CycleSummary) => {
-      // The notice goes to stderr (and the provisioning log); a job also stored in an organization
-      // mails its notification addresses too (SMTP_URL, or the mail log).
-      io.err(`scimd: ${summary.job} held: ${summary.error ?? 'deletion threshold exceeded'}`);
-      const stored = await session.store.syncState.getJob(summary.job);
-      if (stored === undefined) return;
-      const transport = session.config.smtpUrl === undefined ? undefined : createSmtpTransport(session.config.smtpUrl);
-      const mail = createMailService({ store: session.store, from: session.config.mailFrom, transport });
-      try {
-        await createSyncNotices({ store: session.store, mail }).deletionsHeld(stored.orgId, summary);
-      } catch (error) {
-        io.err(`scimd: the notice mail could not be sent: ${(error as Error).message}`);
-      } finally {
-        mail.close();
-      }
-    };
-    // Quarantine notices and failure mails, for a job also stored in an organization.
+    // Every held cycle is noted on stderr (and in the provisioning log); a job also stored in an
+    // organization mails its notification addresses too (notify.held, at most once an hour).
+    const onBlocked = (summary: CycleSummary) => io.err(`scimd: ${summary.job} held: ${summary.error ?? 'deletion threshold exceeded'}`);
+    // Quarantine notices, failure and hold mails, for a job also stored in an organization.
     const mailed = async <T>(send: (notices: ReturnType<typeof createSyncNotices>, orgId: string) => Promise<T>, otherwise: T): Promise<T> => {
       const stored = await session.store.syncState.getJob(job.config.name);
       if (stored === undefined) return otherwise;
@@ -126,6 +113,7 @@ async function run(values: Values, io: CliIo, waitForSignal: SignalWaiter): Prom
         await mailed((n, orgId) => n.quarantine(orgId, decision, summary), undefined);
       },
       failure: (summary, failed) => mailed((n, orgId) => n.failure(orgId, summary, failed), false),
+      held: (summary) => mailed((n, orgId) => n.deletionsHeld(orgId, summary), false),
     };
     const runner = createSyncRunner(job, { state: session.store.syncState, logs: session.store.syncLogs, onBlocked, notify });
     const controller = new AbortController();

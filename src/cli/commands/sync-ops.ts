@@ -1,6 +1,7 @@
 /**
  * `scimd sync logs`: the provisioning logs of a job from the command line — filtered by status,
- * action, identity, run and time, printed as a table, JSON or CSV. `scimd sync approve-deletions`:
+ * action, identity, run and time, printed as a table (with `--steps`, each entry's steps under it),
+ * JSON or CSV (both always with the steps). `scimd sync approve-deletions`:
  * lets a job held at its deletion threshold proceed on its next cycle.
  */
 import { parseArgs } from 'node:util';
@@ -15,8 +16,9 @@ import { syncStatus } from '../../sync/status.ts';
 /** `scimd sync --help` (the part of it about operations). */
 export const SYNC_OPS_USAGE = `  logs --config <file> [--status success|failure|skipped|warning] [--action create|update|disable|delete|other]
        [--user <source key or target id>] [--run <cycle id>] [--since <ISO time | 24h | 7d>] [--until <ISO time>]
-       [--limit <n>] [--json] [--format table|json|csv]
-                           The job's provisioning logs, newest first (default limit 100)
+       [--limit <n>] [--steps] [--json] [--format table|json|csv]
+                           The job's provisioning logs, newest first (default limit 100);
+                           --steps lists each entry's steps (JSON and CSV always have them)
   status --config <file> [--json]
                            The current cycle (kind, counts so far), the last completed cycle's
                            totals, the next scheduled run, holds and quarantine
@@ -34,6 +36,7 @@ const OPTIONS = {
   until: { type: 'string' },
   limit: { type: 'string' },
   format: { type: 'string' },
+  steps: { type: 'boolean', default: false },
 } as const;
 
 const STATUSES: readonly SyncLogStatus[] = ['Success', 'Failure', 'Skipped', 'Warning'];
@@ -65,6 +68,15 @@ function tableLine(e: SyncLogEntry): string {
   return [e.at, e.objectType, e.sourceKey, e.targetId ?? '-', e.action, e.status, reason, modified].join('\t');
 }
 
+/** One indented line per step: status, name, description and the details as compact JSON. */
+function stepLines(e: SyncLogEntry): string[] {
+  if (e.steps.length === 0) return ['    (no steps recorded)'];
+  return e.steps.map((s, i) => {
+    const details = Object.keys(s.details).length === 0 ? '' : `  ${JSON.stringify(s.details)}`;
+    return `    ${i + 1}. ${s.name} [${s.status}]: ${s.description}${details}`;
+  });
+}
+
 async function logs(values: Values, io: CliIo): Promise<number> {
   const { config } = await loadJob(values.config);
   const format = values.format ?? (values.json ? 'json' : 'table');
@@ -91,7 +103,12 @@ async function logs(values: Values, io: CliIo): Promise<number> {
     if (format === 'json') printJson(io, entries);
     else if (format === 'csv') io.out(logsToCsv(entries).trimEnd());
     else if (entries.length === 0) io.out(`no provisioning log entries for "${config.name}" match`);
-    else for (const e of entries) io.out(tableLine(e));
+    else {
+      for (const e of entries) {
+        io.out(tableLine(e));
+        if (values.steps) for (const line of stepLines(e)) io.out(line);
+      }
+    }
     return 0;
   });
 }

@@ -23,9 +23,14 @@ const ProvisioningStatus = named(
   'A job’s status: the running cycle (kind, progress, counts so far), the last completed cycle and its totals, the next run, a hold at the deletion threshold, a pending approval, the quarantine.',
   z.looseObject({ job: z.string(), current: z.unknown(), lastCompleted: z.unknown(), nextRun: z.unknown(), held: z.unknown(), deletionApprovalPending: z.string().nullable(), quarantine: z.unknown(), disabledAt: z.string().nullable() }),
 );
+const ProvisioningStep = named(
+  'ProvisioningStep',
+  'One step an object went through (Import, Determine if in scope, Match, Perform action; Test connection in provision on demand): its status, one sentence, and details.',
+  z.object({ name: z.string(), status: z.enum(['success', 'failure', 'skipped']), description: z.string(), details: z.looseObject({}) }),
+);
 const ProvisioningLogEntry = named(
   'ProvisioningLogEntry',
-  'One provisioning-log entry: what a cycle did (or failed to do) to one object.',
+  'One provisioning-log entry: what a cycle did (or failed to do) to one object, with the steps the object went through (empty on entries written before steps were recorded).',
   z.object({
     job: z.string(),
     id: z.string(),
@@ -39,6 +44,7 @@ const ProvisioningLogEntry = named(
     reason: z.string().nullable(),
     errorCode: z.string().nullable(),
     modified: z.array(z.looseObject({ name: z.string() })),
+    steps: z.array(ProvisioningStep),
   }),
 );
 const ProvisioningLogList = named('ProvisioningLogList', 'Provisioning-log entries, newest first.', z.object({ items: z.array(ProvisioningLogEntry) }));
@@ -50,7 +56,7 @@ const ProvisionRequest = named(
 const ProvisionReport = named(
   'ProvisionReport',
   'The steps of a provision on demand per object (Test connection, Import, Determine if in scope, Match, Perform action), each with status, description and details.',
-  z.looseObject({ job: z.string(), runId: z.string(), status: z.enum(['success', 'failure', 'skipped']), objects: z.array(z.looseObject({ objectType: z.string(), sourceKey: z.string().nullable(), status: z.string(), steps: z.array(z.unknown()) })) }),
+  z.looseObject({ job: z.string(), runId: z.string(), status: z.enum(['success', 'failure', 'skipped']), objects: z.array(z.looseObject({ objectType: z.string(), sourceKey: z.string().nullable(), status: z.string(), steps: z.array(ProvisioningStep) })) }),
 );
 
 const DeletionApproval = named('DeletionApproval', 'An approval to go past the deletion threshold once (spent by the next cycle that completes).', z.object({ approvedAt: z.string() }));

@@ -18,6 +18,7 @@ import { activeByDefaultMigration } from './0011-active-by-default.ts';
 import { syncLogsMigration } from './0012-sync-logs.ts';
 import { syncHealthMigration } from './0013-sync-health.ts';
 import { webhookDeliveryRangesMigration } from './0014-webhook-delivery-ranges.ts';
+import { syncLogStepsMigration } from './0015-sync-log-steps.ts';
 import { eventNumbersAtCommitMigration } from './0016-event-numbers-at-commit.ts';
 import type { DdlDetails } from './ddl.ts';
 
@@ -37,6 +38,7 @@ export function migrations(ddl: DdlDetails): Record<string, Migration> {
     '0012-sync-logs': syncLogsMigration(ddl),
     '0013-sync-health': syncHealthMigration(ddl),
     '0014-webhook-delivery-ranges': webhookDeliveryRangesMigration(),
+    '0015-sync-log-steps': syncLogStepsMigration(),
     '0016-event-numbers-at-commit': eventNumbersAtCommitMigration(ddl),
   };
 }

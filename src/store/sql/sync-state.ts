@@ -1,7 +1,7 @@
 /** The sync state sub-store (see src/store/sync-state.ts): plain Kysely shared by both dialects. */
 import type { Selectable } from 'kysely';
 import type { SyncJobHealthTable, SyncJobsTable, SyncLinksTable, SyncLogsTable, SyncRunsTable } from '../database.ts';
-import type { SyncJobHealth, SyncProgress, SyncJobRecord, SyncLinkRecord, SyncLinkState, SyncLogAction, SyncLogEntry, SyncLogStatus, SyncLogStore, SyncModifiedProperty, SyncObjectType, SyncRunRecord, SyncRunStatus, SyncStateStore } from '../sync-state.ts';
+import type { SyncJobHealth, SyncProgress, SyncJobRecord, SyncLinkRecord, SyncLinkState, SyncLogAction, SyncLogEntry, SyncLogStatus, SyncLogStore, SyncModifiedProperty, SyncObjectType, SyncStep, SyncRunRecord, SyncRunStatus, SyncStateStore } from '../sync-state.ts';
 import { chunks, decodeBool, decodeJson, encodeBool, encodeJson, type SqlContext } from './context.ts';
 
 function linkOf(ctx: SqlContext, row: Selectable<SyncLinksTable>): SyncLinkRecord {
@@ -30,6 +30,9 @@ function healthOf(ctx: SqlContext, row: Selectable<SyncJobHealthTable>): SyncJob
     quarantineStep: Number(row.quarantine_step),
     notifiedCode: row.notified_code,
     failureMailAt: row.failure_mail_at,
+    failureMailCode: row.failure_mail_code ?? null,
+    heldMailAt: row.held_mail_at ?? null,
+    heldMailCode: row.held_mail_code ?? null,
     disabledAt: row.disabled_at,
     nextRunAt: row.next_run_at,
     progress: (decodeJson(ctx.caps, row.progress) ?? null) as SyncProgress | null,
@@ -218,6 +221,9 @@ export function syncStateStore(ctx: SqlContext): SyncStateStore {
         quarantine_step: h.quarantineStep,
         notified_code: h.notifiedCode,
         failure_mail_at: h.failureMailAt,
+        failure_mail_code: h.failureMailCode ?? null,
+        held_mail_at: h.heldMailAt ?? null,
+        held_mail_code: h.heldMailCode ?? null,
         disabled_at: h.disabledAt,
         next_run_at: h.nextRunAt,
         updated_at: ctx.now(),
@@ -232,7 +238,7 @@ export function syncStateStore(ctx: SqlContext): SyncStateStore {
       const encoded = progress === null ? null : encodeJson(progress);
       await ctx.db
         .insertInto('sync_job_health')
-        .values({ job, quarantine_reason: null, quarantine_code: null, quarantined_at: null, quarantine_step: 0, notified_code: null, failure_mail_at: null, disabled_at: null, next_run_at: null, progress: encoded, updated_at: ctx.now() })
+        .values({ job, quarantine_reason: null, quarantine_code: null, quarantined_at: null, quarantine_step: 0, notified_code: null, failure_mail_at: null, failure_mail_code: null, held_mail_at: null, held_mail_code: null, disabled_at: null, next_run_at: null, progress: encoded, updated_at: ctx.now() })
         .onConflict((oc) => oc.column('job').doUpdateSet({ progress: encoded, updated_at: ctx.now() }))
         .execute();
     },
@@ -246,6 +252,13 @@ export function syncStateStore(ctx: SqlContext): SyncStateStore {
       await ctx.db.updateTable('sync_links').set({ last_error: null, failures: 0, retry_at: null, source_hash: null, updated_at: ctx.now() }).where('job', '=', job).execute();
     },
   };
+}
+
+/** The stored steps of a log entry; none for rows written before migration 0015. */
+function stepsOf(text: string | null): SyncStep[] {
+  if (text === null || text === '') return [];
+  const value = JSON.parse(text) as unknown;
+  return Array.isArray(value) ? (value as SyncStep[]) : [];
 }
 
 function logOf(ctx: SqlContext, row: Selectable<SyncLogsTable>): SyncLogEntry {
@@ -262,6 +275,7 @@ function logOf(ctx: SqlContext, row: Selectable<SyncLogsTable>): SyncLogEntry {
     reason: row.reason,
     errorCode: row.error_code,
     modified: (decodeJson(ctx.caps, row.modified) ?? []) as SyncModifiedProperty[],
+    steps: stepsOf(row.steps),
   };
 }
 
@@ -283,6 +297,7 @@ export function syncLogStore(ctx: SqlContext): SyncLogStore {
           reason: e.reason,
           error_code: e.errorCode,
           modified: encodeJson(e.modified),
+          steps: e.steps.length === 0 ? null : JSON.stringify(e.steps),
         }));
         await ctx.db.insertInto('sync_logs').values(rows).execute();
       }
