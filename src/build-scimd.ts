@@ -138,7 +138,7 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
     mail,
     reminders,
     // Start and restart wake this instance's sync worker, so the cycle begins now, not at its next look.
-    provisioning: createProvisioningService({ store, env: process.env, clock, onScheduled: () => syncWorker.wake() }),
+    provisioning: createProvisioningService({ store, env: process.env, clock, onScheduled: () => syncWorker.wake(), beforeRestart: (name) => syncWorker.interrupt(name) }),
   } satisfies AdminServices;
 
   const shared = sharedRateLimiter(config, logger, options.now);

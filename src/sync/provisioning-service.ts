@@ -36,6 +36,8 @@ export interface ProvisioningDeps {
   readonly clock?: () => Date;
   /** Told when start or restart made a job due now (the server wakes its sync worker). */
   readonly onScheduled?: (name: string) => void;
+  /** Told before a restart clears the job's state: the server stops the job's cycle in progress and waits for its end. */
+  readonly beforeRestart?: (name: string) => Promise<void>;
 }
 
 export type LogFilters = Omit<SyncLogQuery, 'job' | 'limit'>;
@@ -120,11 +122,13 @@ export function createProvisioningService(deps: ProvisioningDeps) {
     /**
      * Restart: clears watermarks, escrow, quarantine, the mail limits and pending approvals, and
      * marks every link for re-evaluation (links are kept, so nothing is created twice); enables
-     * the job and makes it due now, waking the sync worker: its next cycle is initial.
+     * the job and makes it due now, waking the sync worker: its next cycle is initial. A cycle of
+     * the job in progress in this instance is stopped first (`beforeRestart`).
      */
     async restart(orgId: string, name: string): Promise<void> {
       const job = await jobOf(orgId, name);
       parsed(job);
+      await deps.beforeRestart?.(name);
       await state.resetJob(name);
       await state.setJobEnabled(name, true);
       await state.setNextRun(name, clock().toISOString());

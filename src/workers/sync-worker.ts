@@ -46,6 +46,8 @@ export function createSyncWorker(options: SyncWorkerOptions) {
   const clock = options.clock ?? (() => new Date());
   const interval = options.intervalMs ?? 60_000;
   const controller = new AbortController();
+  /** The cycles running in this instance, by job name: restart interrupts its job's cycle first. */
+  const cycles = new Map<string, { readonly controller: AbortController; readonly done: Promise<void> }>();
   const runner = createJobRunner({
     store,
     kinds: [SYNC_JOB_KIND],
@@ -59,6 +61,12 @@ export function createSyncWorker(options: SyncWorkerOptions) {
       const stored = await store.syncState.getJob(name);
       if (stored === undefined || !stored.enabled) return;
       let nextRunAt: string | null | undefined;
+      // This cycle's own signal: aborted when the worker stops, or when its job is restarted.
+      const cycle = new AbortController();
+      const onStop = () => cycle.abort();
+      controller.signal.addEventListener('abort', onStop);
+      let finished!: () => void;
+      cycles.set(name, { controller: cycle, done: new Promise<void>((resolve) => (finished = resolve)) });
       try {
         const { text, path } = stored.config as StoredSyncConfig;
         const sync = createSyncRunner(parseSyncConfig(text, path, options.env), {
@@ -70,7 +78,7 @@ export function createSyncWorker(options: SyncWorkerOptions) {
           ...(options.notify === undefined ? {} : { notify: options.notify(stored.orgId) }),
         });
         try {
-          options.onCycle?.(await sync.cycle({ signal: controller.signal }));
+          options.onCycle?.(await sync.cycle({ signal: cycle.signal }));
           nextRunAt = sync.health()?.health.nextRunAt;
         } finally {
           await sync.close();
@@ -80,10 +88,16 @@ export function createSyncWorker(options: SyncWorkerOptions) {
         // whether this cycle worked or not (its run history says which); an interrupted cycle
         // (shutdown) is due at once, so the next start resumes it. A job started or restarted while
         // this cycle ran (its next run moved meanwhile) keeps the time it was given.
-        const delay = controller.signal.aborted ? 0 : stored.intervalMinutes * 60_000;
-        const now = await store.syncState.getJob(name);
-        if (now !== undefined && now.nextRunAt === stored.nextRunAt) {
-          await store.syncState.setNextRun(name, !controller.signal.aborted && nextRunAt != null ? nextRunAt : new Date(clock().getTime() + delay).toISOString());
+        try {
+          const delay = cycle.signal.aborted ? 0 : stored.intervalMinutes * 60_000;
+          const now = await store.syncState.getJob(name);
+          if (now !== undefined && now.nextRunAt === stored.nextRunAt) {
+            await store.syncState.setNextRun(name, !cycle.signal.aborted && nextRunAt != null ? nextRunAt : new Date(clock().getTime() + delay).toISOString());
+          }
+        } finally {
+          controller.signal.removeEventListener('abort', onStop);
+          cycles.delete(name);
+          finished();
         }
       }
     },
@@ -132,6 +146,19 @@ export function createSyncWorker(options: SyncWorkerOptions) {
       }
       if (timer) clearTimeout(timer);
       tick();
+    },
+    /**
+     * Stops the cycle of job `name` running in this instance, if any, and waits until it has
+     * ended (after its objects in flight; at most `waitMs`). Restart calls it before clearing the
+     * job's state, so that a cycle started before the restart cannot save its watermark after it.
+     */
+    async interrupt(name: string, waitMs = 30_000): Promise<void> {
+      const current = cycles.get(name);
+      if (current === undefined) return;
+      current.controller.abort();
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([current.done, new Promise<void>((resolve) => (timeout = setTimeout(resolve, waitMs).unref()))]);
+      clearTimeout(timeout);
     },
     /** Stops scheduling; a cycle in progress stops after its objects in flight (it resumes next time). */
     async stop(): Promise<void> {

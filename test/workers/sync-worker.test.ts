@@ -10,7 +10,7 @@ import { createMailService } from '../../src/services/mail.ts';
 import { createSyncNotices, SYNC_DELETIONS_HELD } from '../../src/services/sync-notices.ts';
 import { createProvisioningService } from '../../src/sync/provisioning-service.ts';
 import { createSyncWorker } from '../../src/workers/sync-worker.ts';
-import { GROUP_MAPPINGS, startScimd, stateStore, tempDir, USER_MAPPINGS, type ServedScimd } from '../sync/harness.ts';
+import { GROUP_MAPPINGS, serve, startScimd, stateStore, tempDir, USER_MAPPINGS, type ServedScimd } from '../sync/harness.ts';
 
 describe('sync worker (scimd serve)', () => {
   let scimd: ServedScimd;
@@ -115,6 +115,61 @@ describe('sync worker (scimd serve)', () => {
       assert.deepEqual([restarted.kind, restarted.created, restarted.unchanged], ['initial', 0, 1], 'links kept: re-evaluated, nothing created twice');
     } finally {
       await worker.stop();
+    }
+  });
+
+  it('restart stops a cycle in progress first, so that its watermark cannot outlive the restart', async () => {
+    const rows = Array.from({ length: 30 }, (_, n) => `${n + 1},slow${n + 1}@corp.example,Slow,S${n + 1}`);
+    await files.write('slow.csv', `id,mail,givenName,surname\n${rows.join('\n')}\n`);
+    // A target that answers each request 100 ms late, so that the first cycle is still running when restart comes.
+    let requests = 0;
+    let firstRequest: (() => void) | undefined;
+    const reached = new Promise<void>((resolve) => (firstRequest = resolve));
+    const slow = await serve(async (request) => {
+      requests += 1;
+      firstRequest?.();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return scimd.harness.app.fetch(request, { incoming: { socket: { remoteAddress: '127.0.0.1' } } });
+    });
+    const config = { name: 'slow', source: { type: 'csv', path: 'slow.csv', key: 'id' }, target: { url: `http://127.0.0.1:${slow.port}/scim/v2`, token: 'env:TOKEN' }, users: { mappings: USER_MAPPINGS } };
+    const org = await state.store.organizations.create({ name: 'Slow', slug: 'slow' });
+    await state.store.syncState.putJob({ orgId: org.id, name: 'slow', config: { text: JSON.stringify(config), path: `${files.dir}/slow.json` }, enabled: false, intervalMinutes: 40, nextRunAt: new Date(now + 86_400_000).toISOString() });
+    const seen: CycleSummary[] = [];
+    let waiting: { count: number; resolve: () => void } | undefined;
+    const worker = createSyncWorker({
+      store: state.store,
+      env: { TOKEN: scimd.token },
+      clock,
+      intervalMs: 3_600_000,
+      onCycle: (summary) => {
+        if (summary.job !== 'slow') return;
+        seen.push(summary);
+        if (waiting !== undefined && seen.length >= waiting.count) waiting.resolve();
+      },
+    });
+    const service = createProvisioningService({ store: state.store, env: { TOKEN: scimd.token }, clock, onScheduled: () => worker.wake(), beforeRestart: (name) => worker.interrupt(name) });
+    const cyclesSeen = (count: number) =>
+      new Promise<void>((resolve, reject) => {
+        waiting = { count, resolve };
+        if (seen.length >= count) resolve();
+        setTimeout(() => reject(new Error(`${seen.length} of ${count} cycles within 20 s`)), 20_000).unref();
+      });
+    worker.start();
+    try {
+      await service.start(org.id, 'slow');
+      await reached;
+      now += 60_000; // a new due time: scheduled cycles are deduplicated by job and due time
+      await service.restart(org.id, 'slow');
+      assert.equal(seen.length, 1, 'restart returned after the running cycle ended');
+      assert.equal(seen[0]?.status, 'interrupted');
+      assert.ok(requests < 30, `the first cycle stopped early (${requests} requests)`);
+      await cyclesSeen(2);
+      assert.equal(seen[1]?.kind, 'initial', 'the interrupted cycle saved no watermark after the restart cleared it');
+      assert.equal(seen[1]?.status, 'succeeded', seen[1]?.error);
+      assert.equal(seen[0]!.created + seen[1]!.created, 30, 'every user created once');
+    } finally {
+      await worker.stop();
+      await slow.close();
     }
   });
 });
