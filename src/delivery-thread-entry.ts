@@ -19,12 +19,16 @@ const THREAD_POOL_SIZE = 4;
 
 /**
  * The thread's own connection. The main thread migrated the database and runs the WAL
- * checkpoints and the PostgreSQL vacuum check: this connection does neither.
+ * checkpoints and the PostgreSQL vacuum check: this connection does neither. On SQLite it does
+ * not wait for an fsync of its commits either (`synchronous: 'normal'`): what it records is the
+ * outcome of requests already sent, and should a power loss take the last of those records the
+ * ranges are simply sent again — the at-least-once promise, which receivers deduplicate — while
+ * the SCIM writes keep the WAL fsyncs to themselves.
  */
 function openThreadStore(config: Config): SqlStore {
   const { database } = config;
   if (database.kind === 'postgres') return createPostgresStore({ connectionString: database.url, maxConnections: THREAD_POOL_SIZE, vacuumIntervalMs: 0 });
-  return createSqliteStore({ path: database.path, synchronous: database.synchronous, checkpoints: false });
+  return createSqliteStore({ path: database.path, synchronous: 'normal', checkpoints: false });
 }
 
 const port = parentPort;
