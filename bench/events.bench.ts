@@ -82,10 +82,13 @@ async function throughput(store: SqlStore, url: string, arrivals: Map<string, nu
 async function latency(store: SqlStore, url: string, arrivals: Map<string, number>, intervalMs: number): Promise<void> {
   const orgId = await org(store, `latency-${intervalMs}`);
   await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId, actor: ADMIN }, { url });
-  const users = createUserService({ store, schemasFor: () => userSchemas() });
+  // DELIVERY=thread: the delivery thread, woken by the writes; otherwise a worker on this event
+  // loop that only polls (as before the wake-up existed).
+  const threaded = process.env['DELIVERY'] === 'thread';
+  const users = createUserService({ store: withCommitSignal(store, () => wakeDelivery()), schemasFor: () => userSchemas() });
   const ctx: OperationContext = { orgId, actor: scimActor('k', 'bench') };
-  const worker = workerFor(store, intervalMs);
-  worker.start();
+  const worker = threaded ? await startThread(databaseUrlOf, intervalMs) : workerFor(store, intervalMs);
+  if (!threaded) (worker as ReturnType<typeof workerFor>).start();
   const committed = new Map<string, number>();
   const count = 300;
   for (let i = 0; i < count; i += 1) {
@@ -97,8 +100,9 @@ async function latency(store: SqlStore, url: string, arrivals: Map<string, numbe
   }
   while ([...committed.keys()].some((id) => !arrivals.has(id))) await new Promise((r) => setTimeout(r, 5));
   await worker.stop();
+  wakeDelivery = () => undefined;
   const delays = [...committed].map(([id, at]) => (arrivals.get(id) ?? at) - at);
-  console.log(`commit → delivery (idle poll ${intervalMs} ms, ${count} writes ~60/s): p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms`);
+  console.log(`commit → delivery (${threaded ? 'delivery thread woken by commits' : 'worker polling on this event loop'}, idle poll ${intervalMs} ms, ${count} writes ~60/s): p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms`);
 }
 
 async function feedPages(store: SqlStore): Promise<void> {
@@ -195,8 +199,8 @@ async function startDeliveryProcess(databaseUrl: string): Promise<ChildProcess> 
 const idle = { start: () => undefined, stop: async () => undefined };
 
 /** The delivery thread `scimd serve` starts, on the bench database, woken by the writers' commits. */
-async function startThread(databaseUrl: string): Promise<DeliveryThread> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, SCIMD_WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'error' });
+async function startThread(databaseUrl: string, pollMs = 250): Promise<DeliveryThread> {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, SCIMD_WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'error', SCIMD_EVENT_POLL_MS: String(pollMs) });
   const thread = startDeliveryThread({ config, logger: createLogger({ level: 'error' }) });
   await thread.ready();
   wakeDelivery = thread.wake;
@@ -285,6 +289,7 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
 }
 
 const bench = await openBenchStore();
+const databaseUrlOf = bench.databaseUrl;
 const receiver = await startReceiver();
 console.log(`# events on ${DIALECT}`);
 try {
