@@ -90,7 +90,8 @@ for (const target of targets) {
 describe('a webhook delivery thread that dies', () => {
   it('is logged at error, started again, and delivers afterwards; its attempt log lines reach the server\'s logger', { timeout: 90_000 }, async () => {
     const { logger, lines } = capturingLogger();
-    const config = configFor(targets[0]!.url('restart'), { SCIMD_WEBHOOK_RETRY_SCHEDULE_MS: '50,50,50' });
+    // A retry falls due by the clock, not by a commit: the worker finds it at its idle poll, short here.
+    const config = configFor(targets[0]!.url('restart'), { SCIMD_WEBHOOK_RETRY_SCHEDULE_MS: '50,50,50', SCIMD_EVENT_POLL_MS: '200' });
     const store = createStore(storeConfigOf(config));
     await migrateToLatest(store);
     const { services } = buildScimd(config, store);
