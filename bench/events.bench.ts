@@ -5,12 +5,17 @@
  * The receiver runs in a child process (so it does not share scimd's event loop) and answers 204.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { userSchemas } from '../src/core/schema/resource-types.ts';
 import { scimActor, type OperationContext } from '../src/services/context.ts';
 import { createEventService } from '../src/services/events.ts';
+import { loadConfig } from '../src/config.ts';
+import { startDeliveryThread, type DeliveryThread } from '../src/delivery-thread.ts';
+import { createLogger } from '../src/http/logger.ts';
 import { createUserService } from '../src/services/scim-users.ts';
 import { createWebhookDeliverer } from '../src/services/webhook-delivery.ts';
 import { createWebhookService } from '../src/services/webhooks.ts';
+import { withCommitSignal } from '../src/store/commit-signal.ts';
 import type { SqlStore } from '../src/store/sql/sql-store.ts';
 import { createWebhookWorker } from '../src/workers/webhook-worker.ts';
 import { DIALECT, openBenchStore } from './store-harness.ts';
@@ -77,10 +82,13 @@ async function throughput(store: SqlStore, url: string, arrivals: Map<string, nu
 async function latency(store: SqlStore, url: string, arrivals: Map<string, number>, intervalMs: number): Promise<void> {
   const orgId = await org(store, `latency-${intervalMs}`);
   await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId, actor: ADMIN }, { url });
-  const users = createUserService({ store, schemasFor: () => userSchemas() });
+  // DELIVERY=thread: the delivery thread, woken by the writes; otherwise a worker on this event
+  // loop that only polls (as before the wake-up existed).
+  const threaded = process.env['DELIVERY'] === 'thread';
+  const users = createUserService({ store: withCommitSignal(store, () => wakeDelivery()), schemasFor: () => userSchemas() });
   const ctx: OperationContext = { orgId, actor: scimActor('k', 'bench') };
-  const worker = workerFor(store, intervalMs);
-  worker.start();
+  const worker = threaded ? await startThread(databaseUrlOf, intervalMs) : workerFor(store, intervalMs);
+  if (!threaded) (worker as ReturnType<typeof workerFor>).start();
   const committed = new Map<string, number>();
   const count = 300;
   for (let i = 0; i < count; i += 1) {
@@ -92,8 +100,9 @@ async function latency(store: SqlStore, url: string, arrivals: Map<string, numbe
   }
   while ([...committed.keys()].some((id) => !arrivals.has(id))) await new Promise((r) => setTimeout(r, 5));
   await worker.stop();
+  wakeDelivery = () => undefined;
   const delays = [...committed].map(([id, at]) => (arrivals.get(id) ?? at) - at);
-  console.log(`commit → delivery (idle poll ${intervalMs} ms, ${count} writes ~60/s): p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms`);
+  console.log(`commit → delivery (${threaded ? 'delivery thread woken by commits' : 'worker polling on this event loop'}, idle poll ${intervalMs} ms, ${count} writes ~60/s): p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms`);
 }
 
 async function feedPages(store: SqlStore): Promise<void> {
@@ -117,10 +126,31 @@ async function feedPages(store: SqlStore): Promise<void> {
 
 /** Process CPU time (user + system, all threads) per SCIM create of the last `writeRate` run, in µs. */
 let lastCpuPerWrite = NaN;
+/** The main thread's CPU time per SCIM create of the last `writeRate` run, in µs (Linux; NaN elsewhere). */
+let lastMainCpuPerWrite = NaN;
+
+/**
+ * CPU microseconds the main thread — the event loop that serves requests — has used, from
+ * /proc/self/task/<pid>/stat (utime + stime, in ticks of 10 ms): unlike `process.cpuUsage` it
+ * leaves out the delivery thread (and libuv's pool). NaN where /proc is missing.
+ */
+function mainThreadCpuMicros(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Wakes the delivery running during the write phase after each commit, as `scimd serve` does. */
+let wakeDelivery = (): void => undefined;
 
 async function writeRate(store: SqlStore, orgId: string): Promise<number> {
   const cpu = process.cpuUsage();
-  const users = createUserService({ store, schemasFor: () => userSchemas() });
+  const mainCpu = mainThreadCpuMicros();
+  const users = createUserService({ store: withCommitSignal(store, () => wakeDelivery()), schemasFor: () => userSchemas() });
   const ctx: OperationContext = { orgId, actor: scimActor('k', 'bench') };
   let n = 0;
   const end = Date.now() + SECONDS * 1000;
@@ -135,6 +165,7 @@ async function writeRate(store: SqlStore, orgId: string): Promise<number> {
   );
   const used = process.cpuUsage(cpu);
   lastCpuPerWrite = (used.user + used.system) / n;
+  lastMainCpuPerWrite = (mainThreadCpuMicros() - mainCpu) / n;
   return n / ((Date.now() - started) / 1000);
 }
 
@@ -143,9 +174,12 @@ async function writeRate(store: SqlStore, orgId: string): Promise<number> {
  * warm-up so that JIT warm-up and the machine's drift fall on both sides; medians are compared.
  */
 /**
- * With DELIVERY=process the write-cost phase delivers with one `scimd webhook deliver` child (dist/, `npm run build`) on
- * the same database for the whole phase (a deployment that runs `serve` with
- * SCIMD_WEBHOOK_DELIVERY=false); by default with a worker in this process, as `scimd serve` does.
+ * Where the write-cost phase delivers (DELIVERY): `inline` (the default) — a worker on this event
+ * loop, as `scimd serve` with SCIMD_WEBHOOK_DELIVERY=inline; `thread` — the delivery thread
+ * `scimd serve` starts by default (src/delivery-thread.ts, its own connection), for the whole
+ * phase; `process` — one `scimd webhook deliver` child (dist/, `npm run build`) on the same
+ * database for the whole phase (`serve` with SCIMD_WEBHOOK_DELIVERY=false). In every mode the
+ * writers' commits wake the delivery (the process mode has no wake: it polls).
  */
 async function startDeliveryProcess(databaseUrl: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['bin/scimd.js', 'webhook', 'deliver'], {
@@ -164,11 +198,36 @@ async function startDeliveryProcess(databaseUrl: string): Promise<ChildProcess> 
 
 const idle = { start: () => undefined, stop: async () => undefined };
 
+/** The delivery thread `scimd serve` starts, on the bench database, woken by the writers' commits. */
+async function startThread(databaseUrl: string, pollMs = 250): Promise<DeliveryThread> {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, SCIMD_WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'error', SCIMD_EVENT_POLL_MS: String(pollMs) });
+  const thread = startDeliveryThread({ config, logger: createLogger({ level: 'error' }) });
+  await thread.ready();
+  wakeDelivery = thread.wake;
+  return thread;
+}
+
 async function writeCost(store: SqlStore, databaseUrl: string, url: string, arrivals: Map<string, number>): Promise<void> {
   const ROUNDS = Number(process.env['ROUNDS'] ?? 3);
-  const separate = process.env['DELIVERY'] === 'process' ? await startDeliveryProcess(databaseUrl) : undefined;
-  const deliveryFor = () => (separate ? idle : workerFor(store));
-  console.log(`delivery ${separate ? 'in a separate `scimd webhook deliver` process' : 'in the writing process'}`);
+  const mode = process.env['DELIVERY'] ?? 'inline';
+  if (!['inline', 'thread', 'process'].includes(mode)) throw new Error(`DELIVERY must be inline, thread or process, not ${mode}`);
+  const separate = mode === 'process' ? await startDeliveryProcess(databaseUrl) : undefined;
+  const thread = mode === 'thread' ? await startThread(databaseUrl) : undefined;
+  const deliveryFor = () => {
+    if (separate || thread) return idle;
+    const worker = workerFor(store);
+    return {
+      start: () => {
+        wakeDelivery = worker.nudge;
+        worker.start();
+      },
+      stop: async () => {
+        wakeDelivery = () => undefined;
+        await worker.stop();
+      },
+    };
+  };
+  console.log(`delivery ${separate ? 'in a separate `scimd webhook deliver` process' : thread ? 'on the delivery thread of the writing process' : 'on the writing event loop'}`);
   // Warm-up of both paths (the first run of each is slower while the JIT compiles it).
   await writeRate(store, await org(store, 'warm-up'));
   const warm = await org(store, 'warm-up-webhook');
@@ -181,9 +240,12 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
   const withDelivery: number[] = [];
   const cpuWithout: number[] = [];
   const cpuWith: number[] = [];
+  const mainWithout: number[] = [];
+  const mainWith: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     without.push(await writeRate(store, await org(store, `no-webhook-${round}`)));
     cpuWithout.push(lastCpuPerWrite);
+    mainWithout.push(lastMainCpuPerWrite);
     const hooked = await org(store, `webhook-${round}`);
     await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId: hooked, actor: ADMIN }, { url });
     const worker = deliveryFor();
@@ -191,6 +253,7 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
     worker.start();
     const rate = await writeRate(store, hooked);
     withDelivery.push(rate);
+    mainWith.push(lastMainCpuPerWrite);
     const writes = Math.round(rate * SECONDS);
     const during = arrivals.size - before;
     // The CPU the worker spends catching up after the writers stop belongs to these writes too.
@@ -208,10 +271,16 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
   console.log(
     `SCIM creates, 8 writers, ${SECONDS} s × ${ROUNDS} rounds each: without delivery ${without.map(Math.round).join(' / ')} /s, with delivery running ${withDelivery.map(Math.round).join(' / ')} /s → medians ${Math.round(base)} vs ${Math.round(hooked)}: ${(((base - hooked) / base) * 100).toFixed(1)} % slower`,
   );
+  await thread?.stop();
   if (separate) await new Promise((resolve) => {
     separate.once('exit', resolve);
     separate.kill('SIGTERM');
   });
+  const mainBase = median(mainWithout);
+  const mainHooked = median(mainWith);
+  console.log(
+    `main-thread CPU per SCIM create while writing (median): without delivery ${mainBase.toFixed(0)} µs, with delivery ${mainHooked.toFixed(0)} µs → ${(mainHooked - mainBase).toFixed(0)} µs = ${(((mainHooked - mainBase) / mainBase) * 100).toFixed(1)} % more on the event loop that serves requests`,
+  );
   const cpuBase = median(cpuWithout);
   const cpuHooked = median(cpuWith);
   console.log(
@@ -220,6 +289,7 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
 }
 
 const bench = await openBenchStore();
+const databaseUrlOf = bench.databaseUrl;
 const receiver = await startReceiver();
 console.log(`# events on ${DIALECT}`);
 try {

@@ -83,13 +83,19 @@ async function bundle() {
   } catch {
     // Without esbuild (a production-only install) `scimd serve` loads dist/runtime.js unbundled.
     console.error('build: esbuild is not installed; dist/runtime.bundle.js not written (the server starts unbundled)');
-    rmSync(join(dist, 'runtime.bundle.js'), { force: true });
+    for (const name of ['runtime', 'delivery-thread-entry']) rmSync(join(dist, `${name}.bundle.js`), { force: true });
     return;
   }
+  // The server, and the webhook delivery thread it starts (src/delivery-thread.ts looks for its
+  // bundle next to its own module). Both next to dist/runtime.js, so that
+  // `new URL('../console/dist', import.meta.url)` means the same.
+  for (const name of ['runtime', 'delivery-thread-entry']) await bundleOne(esbuild, name);
+}
+
+async function bundleOne(esbuild, name) {
   await esbuild.build({
-    entryPoints: [join(root, 'src/runtime.ts')],
-    // Next to dist/runtime.js, so `new URL('../console/dist', import.meta.url)` means the same.
-    outfile: join(dist, 'runtime.bundle.js'),
+    entryPoints: [join(root, `src/${name}.ts`)],
+    outfile: join(dist, `${name}.bundle.js`),
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -30,6 +30,7 @@ import { createProvisioningService } from './sync/provisioning-service.ts';
 import { createGroupService } from './services/scim-groups.ts';
 import { createUserService } from './services/scim-users.ts';
 import { createSetupLinkService } from './services/setup-links.ts';
+import { withCommitSignal } from './store/commit-signal.ts';
 import type { Store } from './store/store.ts';
 import { createReminderWorker } from './workers/key-reminder-worker.ts';
 import { createEventRetentionWorker } from './workers/event-retention-worker.ts';
@@ -69,11 +70,26 @@ export interface ScimdJobs {
   stop(): Promise<void>;
 }
 
-/** Builds scimd over `store` for `config`: services, HTTP app and jobs, nothing running yet. */
-export function buildScimd(config: Config, store: Store, options: BuildOptions = {}) {
+/** Builds scimd over `database` for `config`: services, HTTP app and jobs, nothing running yet. */
+export function buildScimd(config: Config, database: Store, options: BuildOptions = {}) {
   const logger = options.logger ?? createLogger({ level: 'silent' });
   const clock = options.clock ?? (() => new Date());
   const logError = (message: string) => (error: unknown) => logger.error({ err: error }, message);
+  const transport = options.mailTransport ?? (config.smtpUrl === undefined ? undefined : createSmtpTransport(config.smtpUrl));
+  const mail = createMailService({
+    store: database,
+    from: config.mailFrom,
+    transport,
+    onMail: (m) => {
+      const line = { orgId: m.orgId, mailId: m.id, kind: m.kind, to: m.recipients, subject: m.subject, status: m.status };
+      if (m.status === 'logged') logger.info({ ...line, body: m.body }, 'mail recorded (no SMTP_URL configured)');
+      else if (m.status === 'sent') logger.info(line, 'mail sent');
+      else logger.warn({ ...line, error: m.error }, m.status === 'failed' ? 'mail could not be sent' : 'mail skipped');
+    },
+  });
+  const events = buildEvents(config, database, mail, logger, clock);
+  // Everything else writes through `store`: each commit wakes webhook delivery at once.
+  const store = withCommitSignal(database, events.wake);
   // Each organization's schemas: the built-in ones plus the extension schemas it registered.
   const registries = createSchemaRegistries({ store });
   const filterLimits = { maxLength: config.limits.maxFilterLength, maxDepth: config.limits.maxFilterDepth };
@@ -93,22 +109,9 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
   });
   const users = createUserService({ store, schemasFor: registries.userSchemas, filterLimits, rulesFor: policies.rulesFor });
   const groups = createGroupService({ store, schemasFor: registries.groupSchemas, filterLimits, maxMembersReturned: config.limits.maxMembersReturned });
-  const transport = options.mailTransport ?? (config.smtpUrl === undefined ? undefined : createSmtpTransport(config.smtpUrl));
-  const mail = createMailService({
-    store,
-    from: config.mailFrom,
-    transport,
-    onMail: (m) => {
-      const line = { orgId: m.orgId, mailId: m.id, kind: m.kind, to: m.recipients, subject: m.subject, status: m.status };
-      if (m.status === 'logged') logger.info({ ...line, body: m.body }, 'mail recorded (no SMTP_URL configured)');
-      else if (m.status === 'sent') logger.info(line, 'mail sent');
-      else logger.warn({ ...line, error: m.error }, m.status === 'failed' ? 'mail could not be sent' : 'mail skipped');
-    },
-  });
   const reminders = createKeyReminderService({ store, mail, clock, leadMs: config.reminders.leadDays * DAY_MS });
   const operators = createOperatorService({ store, clock, sessionTtlMs: config.operatorSessionTtlHours * 60 * 60 * 1000 });
   const audit = createAuditService({ store, clock });
-  const events = buildEvents(config, store, mail, logger, clock);
   const syncNotices = createSyncNotices({ store, mail });
   // Stored sync jobs (`scimd sync job put`) run on their schedule, leased across instances.
   const syncWorker = createSyncWorker({
@@ -201,8 +204,8 @@ export function buildScimd(config: Config, store: Store, options: BuildOptions =
       await shared?.client.close().catch(logError('closing the Redis connection failed'));
     },
   };
-  /** The webhook delivery worker alone (`scimd webhook deliver`). */
-  const webhookDelivery: ScimdJobs = { start: () => events.startDelivery(), stop: () => events.stop() };
+  /** The webhook delivery worker alone, on this event loop (`scimd webhook deliver`, the delivery thread). */
+  const webhookDelivery: ScimdJobs & { wake(): void } = { start: () => events.startDelivery(), wake: () => events.wake(), stop: () => events.stop() };
   return { app, services, jobs, webhookDelivery };
 }
 

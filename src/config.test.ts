@@ -113,4 +113,16 @@ describe('loadConfig', () => {
       return true;
     });
   });
+
+  it('delivers webhooks on a worker thread unless SCIMD_WEBHOOK_DELIVERY says inline or false', () => {
+    const mode = (value?: string) => loadConfig(value === undefined ? {} : { SCIMD_WEBHOOK_DELIVERY: value }).events.delivery;
+    assert.equal(mode(), 'thread');
+    assert.deepEqual(['thread', 'true', '1', 'inline', 'false', '0'].map(mode), ['thread', 'thread', 'thread', 'inline', 'off', 'off']);
+    assert.throws(() => loadConfig({ SCIMD_WEBHOOK_DELIVERY: 'process' }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.problems.length, 1);
+      assert.match(e.problems[0] ?? '', /^SCIMD_WEBHOOK_DELIVERY: .*thread.*inline.*false/);
+      return true;
+    });
+  });
 });

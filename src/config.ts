@@ -48,8 +48,12 @@ export interface Config {
   /** Host-application events: feed retention and webhook delivery. */
   readonly events: {
     readonly retentionDays: number;
-    /** Whether `scimd serve` runs the delivery worker (false: a `scimd webhook deliver` process does). */
-    readonly deliverInProcess: boolean;
+    /**
+     * Where `scimd serve` delivers webhooks: `thread` (a worker thread with its own database
+     * connection, the default), `inline` (on the event loop that serves requests), or `off` (a
+     * `scimd webhook deliver` process does). docs/events.md, "Where delivery runs".
+     */
+    readonly delivery: WebhookDeliveryMode;
     /** Days webhook attempts and finished deliveries are kept. */
     readonly webhookLogRetentionDays: number;
     /** Allow http and loopback/private webhook addresses (development and tests only). */
@@ -65,6 +69,12 @@ export interface Config {
   /** The policy preset of organizations created without one (`rfc-open` or `email-identity`). */
   readonly defaultPolicyPreset: PolicyPresetName;
 }
+
+/** Where `scimd serve` runs webhook delivery (SCIMD_WEBHOOK_DELIVERY). */
+export type WebhookDeliveryMode = 'thread' | 'inline' | 'off';
+
+/** SCIMD_WEBHOOK_DELIVERY's values: `true`/`1` keep their old meaning (deliver, now in a thread). */
+const DELIVERY_MODES: Readonly<Record<string, WebhookDeliveryMode>> = { thread: 'thread', inline: 'inline', false: 'off', true: 'thread', 1: 'thread', 0: 'off' };
 
 /** A startup error with a stable code; the CLI prints it and exits non-zero. */
 export class ConfigError extends Error {
@@ -115,7 +125,7 @@ const schema = z.object({
   SCIMD_OPERATOR_SESSION_HOURS: int(1, 720).default(12),
   SCIMD_EVENT_RETENTION_DAYS: int(1, 3650).default(30),
   SCIMD_WEBHOOK_LOG_RETENTION_DAYS: int(1, 3650).default(30),
-  SCIMD_WEBHOOK_DELIVERY: z.enum(['true', 'false', '1', '0']).default('true'),
+  SCIMD_WEBHOOK_DELIVERY: z.enum(['thread', 'inline', 'false', 'true', '1', '0']).default('thread'),
   SCIMD_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false', '1', '0']).default('false'),
   SCIMD_WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
   SCIMD_WEBHOOK_RETRY_SCHEDULE_MS: z
@@ -204,7 +214,7 @@ export function loadConfig(
     events: {
       retentionDays: e.SCIMD_EVENT_RETENTION_DAYS,
       webhookLogRetentionDays: e.SCIMD_WEBHOOK_LOG_RETENTION_DAYS,
-      deliverInProcess: e.SCIMD_WEBHOOK_DELIVERY === 'true' || e.SCIMD_WEBHOOK_DELIVERY === '1',
+      delivery: DELIVERY_MODES[e.SCIMD_WEBHOOK_DELIVERY] ?? 'thread',
       allowPrivateWebhooks: e.SCIMD_WEBHOOK_ALLOW_PRIVATE === 'true' || e.SCIMD_WEBHOOK_ALLOW_PRIVATE === '1',
       webhookTimeoutMs: e.SCIMD_WEBHOOK_TIMEOUT_MS,
       webhookRetryScheduleMs: e.SCIMD_WEBHOOK_RETRY_SCHEDULE_MS?.split(',').map(Number),

@@ -1,14 +1,17 @@
 /**
  * The events part of the composition root (src/runtime.ts calls it): the feed and webhook services
- * behind the admin API, and the webhook delivery worker, which starts once the server listens and
- * stops before the database closes.
+ * behind the admin API, and webhook delivery, which starts once the server listens and stops before
+ * the database closes — on a worker thread with its own connection (delivery-thread.ts), on this
+ * event loop, or not at all, as SCIMD_WEBHOOK_DELIVERY says.
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import { startDeliveryThread, type DeliveryThread } from './delivery-thread.ts';
 import { createEventService, type EventService } from './services/events.ts';
 import type { MailService } from './services/mail.ts';
 import { createWebhookDeliverer } from './services/webhook-delivery.ts';
 import { createWebhookService, type WebhookService } from './services/webhooks.ts';
+import { withCommitSignal } from './store/commit-signal.ts';
 import type { Store } from './store/store.ts';
 import { createWebhookWorker } from './workers/webhook-worker.ts';
 
@@ -17,11 +20,13 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface EventsWiring {
   readonly services: { readonly events: EventService; readonly webhooks: WebhookService };
-  /** Starts the delivery worker (call once the server listens) unless delivery runs elsewhere. */
+  /** Starts delivery as `config.events.delivery` says (call once the server listens). */
   start(): void;
-  /** Starts the delivery worker whatever the setting (`scimd webhook deliver`). */
+  /** Starts the delivery worker on this event loop whatever the setting (`scimd webhook deliver`, the delivery thread). */
   startDelivery(): void;
-  /** Stops the worker, waiting for the deliveries in flight. */
+  /** Events were committed: the running delivery (worker or thread) looks for them now. */
+  wake(): void;
+  /** Stops delivery, waiting for the deliveries in flight. */
   stop(): Promise<void>;
 }
 
@@ -50,19 +55,44 @@ export function buildEvents(config: Config, store: Store, mail: MailService, log
       if (outcome !== 'delivered') logger.warn({ deliveryId, outcome }, 'webhook attempt failed');
     },
   });
+  let thread: DeliveryThread | undefined;
+  let inline = false;
+  const startInline = (): void => {
+    inline = true;
+    worker.start();
+  };
+  const wake = (): void => {
+    if (inline) worker.nudge();
+    else thread?.wake();
+  };
+  // The worker above commits through `store`; replays and endpoint changes wake it.
+  const signalled = withCommitSignal(store, wake);
   return {
     services: {
       events: createEventService({ store, pollMs: events.pollMs }),
-      webhooks: createWebhookService({ store, safety, ...(clock ? { clock } : {}) }),
+      webhooks: createWebhookService({ store: signalled, safety, ...(clock ? { clock } : {}) }),
     },
-    // SCIMD_WEBHOOK_DELIVERY=false: this instance only serves; `scimd webhook deliver` delivers.
     start: () => {
-      if (events.deliverInProcess) worker.start();
+      // off: this instance only serves; `scimd webhook deliver` delivers.
+      if (events.delivery === 'off') return;
+      if (events.delivery === 'inline') return startInline();
+      // A second connection cannot see an in-memory database: deliver on this thread.
+      if (config.database.kind === 'sqlite' && isInMemory(config.database.path)) {
+        logger.info('in-memory SQLite database: webhook delivery runs on the main thread');
+        return startInline();
+      }
+      thread = startDeliveryThread({ config, logger });
     },
-    startDelivery: () => worker.start(),
+    startDelivery: startInline,
+    wake,
     async stop() {
+      await thread?.stop();
       await worker.stop();
       deliverer.close();
     },
   };
+}
+
+function isInMemory(path: string): boolean {
+  return path === ':memory:' || path === '';
 }

@@ -99,6 +99,8 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   const workerId = options.workerId ?? defaultWorkerId();
   const slots = createSlots(batchSize);
   let timer: NodeJS.Timeout | undefined;
+  // When the scheduled round runs (Date.now() milliseconds).
+  let dueAt = 0;
   let running: Promise<unknown> | undefined;
   let stopped = true;
   // Work ended while a round ran: run the next one at once.
@@ -203,6 +205,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
 
   function schedule(delay: number): void {
     if (stopped) return;
+    dueAt = Date.now() + delay;
     timer = setTimeout(tick, delay);
     timer.unref();
   }
@@ -231,9 +234,18 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
       stopped = false;
       tick();
     },
-    /** Runs a round soon instead of after the idle interval. */
+    /**
+     * New events were committed: run a round now instead of after the idle interval. A round in
+     * progress may have read before the commit, so another follows it at once; a round already
+     * due within the settle delay (a range just ended) is left to gather the events as planned.
+     */
     nudge(): void {
-      if (stopped || running !== undefined || timer === undefined) return;
+      if (stopped) return;
+      if (running !== undefined) {
+        again = true;
+        return;
+      }
+      if (timer === undefined || dueAt - Date.now() <= settleMs) return;
       clearTimeout(timer);
       schedule(0);
     },
