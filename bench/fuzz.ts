@@ -81,7 +81,7 @@ function count(target: Target, result: CallResult): void {
 /** Sends one request; a thrown error (e.g. a body that is not JSON) is a violation too. */
 async function send(target: Target, seed: number, request: FuzzRequest): Promise<CallResult | undefined> {
   try {
-    const result = await target.h.call(request.method, request.path, request.options);
+    const result = await target.h.call(request.method, request.path, { ...request.options, noise: true });
     count(target, result);
     const problem = violation(request, result);
     if (problem !== undefined) note(target, seed, result.status >= 500 ? '5xx' : 'errorBody', problem);
