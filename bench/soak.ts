@@ -1,7 +1,7 @@
 /**
  * Soak: `scimd serve` on SQLite or PostgreSQL under a steady mixed SCIM load from many
  * organizations (Entra's documented minimum is 25 requests/s per tenant), reporting errors, p50/p99
- * latency, the server's RSS at start and end, and throughput per minute (first vs last).
+ * latency, the server's RSS at start, at end and its peak (sampled every second), and throughput per minute (first vs last).
  *
  *   node --import tsx bench/soak.ts --db postgres --minutes 30 --orgs 100 --rate 25
  *
@@ -85,6 +85,9 @@ async function main(): Promise<void> {
   const pid = server.child.pid as number;
   const base = server.tenantUrl;
   const rssStart = rssOf(pid);
+  // The server's RSS once a second: its peak shows growth that a start/end pair would miss.
+  let rssMax = rssStart;
+  const rssSampler = setInterval(() => (rssMax = Math.max(rssMax, rssOf(pid))), 1000);
   const durationMs = minutes * 60_000;
   const perTick = (orgCount * ratePerOrg) / 100;
   const latencies: number[] = [];
@@ -140,7 +143,9 @@ async function main(): Promise<void> {
     }, 10);
   });
   while (inflight > 0) await new Promise((r) => setTimeout(r, 50));
+  clearInterval(rssSampler);
   const rssEnd = rssOf(pid);
+  rssMax = Math.max(rssMax, rssEnd);
   await server.stop();
   await db.remove();
 
@@ -163,6 +168,7 @@ async function main(): Promise<void> {
     p99ms: Math.round(percentile(sorted, 99) * 10) / 10,
     rssStartMb: rssStart,
     rssEndMb: rssEnd,
+    rssMaxMb: rssMax,
     firstMinutePerSecond: Math.round(first / 60),
     lastMinutePerSecond: Math.round(last / 60),
     perMinutePerSecond: fullMinutes.map((n) => Math.round(n / 60)),

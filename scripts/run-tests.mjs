@@ -5,7 +5,11 @@
 // Coverage of src/core is measured with c8 and must stay at or above 95 % of lines.
 // Tests under test/e2e spawn bin/scimd.js, which runs the compiled dist/: it is rebuilt first when
 // a source changed since the last build (a no-op costing one mtime scan otherwise).
-import { readdirSync, statSync } from 'node:fs';
+// Every log line the test servers write is collected in a temporary SCIMD_TEST_LOG_DIR
+// (test/log-capture.ts) and searched afterwards for the secrets the tests used
+// (scripts/check-test-logs.mjs); a line holding one fails the run.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -46,5 +50,10 @@ const c8 = [
   '--lines=95',
 ];
 const node = [process.execPath, '--import', 'tsx', '--test', '--test-reporter=spec', ...files];
-const result = spawnSync(process.execPath, [...c8, ...node], { stdio: 'inherit', cwd: root });
-process.exit(result.status ?? 1);
+const logDir = mkdtempSync(join(tmpdir(), 'scimd-test-logs-'));
+const result = spawnSync(process.execPath, [...c8, ...node], { stdio: 'inherit', cwd: root, env: { ...process.env, SCIMD_TEST_LOG_DIR: logDir } });
+// The whole run (not --only src/core, whose tests start no server) must have collected lines.
+const check = spawnSync(process.execPath, [join(root, 'scripts/check-test-logs.mjs'), logDir, ...(only ? [] : ['--require-lines'])], { stdio: 'inherit', cwd: root });
+if (check.status === 0) rmSync(logDir, { recursive: true, force: true });
+else console.error(`run-tests: the collected log lines are kept in ${logDir}`);
+process.exit(result.status === 0 ? (check.status ?? 1) : (result.status ?? 1));

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/http/logger.ts';
+import { recordSecret, testLogger } from '../log-capture.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { createOperatorService } from '../../src/services/operators.ts';
 
@@ -62,7 +62,8 @@ export async function startConsoleServer(env: Readonly<Record<string, string>> =
   ensureConsoleBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'scimd-console-e2e-'));
   const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'scimd.db')}`, PORT: '0', HOST: '127.0.0.1', ...env });
-  const runtime = await startRuntime(config, { logger: createLogger({ level: 'silent' }) });
+  const runtime = await startRuntime(config, { logger: testLogger('console harness') });
+  recordSecret(OPERATOR.password);
   await createOperatorService({ store: runtime.store }).create(OPERATOR);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -2,6 +2,8 @@
  * Helpers for tests that run the real `scimd` binary: run a command to completion, or spawn
  * `scimd serve`, read the two first-start lines from its stdout, and stop it with a signal.
  * Children get a minimal environment so the developer's own DATABASE_URL, PORT … never leak in.
+ * Their log lines (serve's JSON lines, every stderr) and the secrets they are given or print go to
+ * the test run's log capture (test/log-capture.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { captureLogChunk, captureLogLine, recordSecret } from '../log-capture.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/scimd.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,6 +33,15 @@ export function tempDir(): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/** Records the secrets handed to a child: a bootstrap token, `--password x` / `--bind-password x`, a password on stdin. */
+function recordChildSecrets(args: readonly string[], env: Readonly<Record<string, string>>, stdin?: string): void {
+  recordSecret(env['SCIMD_BOOTSTRAP_TOKEN']);
+  args.forEach((arg, i) => {
+    if (/^--[\w-]*(password|secret|token)$/i.test(arg)) recordSecret(args[i + 1]);
+  });
+  if (args.includes('--password-stdin')) recordSecret(stdin?.trim());
+}
+
 function childEnv(env: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...env };
 }
@@ -43,6 +55,7 @@ export interface Finished {
 
 /** Runs `scimd <args>` to completion (killed after `timeoutMs`); `stdin`, when given, is written to its standard input. */
 export function runScimd(args: readonly string[], env: Readonly<Record<string, string>> = {}, timeoutMs = 30_000, stdin?: string): Promise<Finished> {
+  recordChildSecrets(args, env, stdin);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     if (stdin !== undefined) child.stdin!.end(stdin);
@@ -51,6 +64,7 @@ export function runScimd(args: readonly string[], env: Readonly<Record<string, s
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', () => captureLogChunk(`scimd ${args[0] ?? ''} stderr`, stderr));
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -81,10 +95,12 @@ export interface Served {
  * exits first.
  */
 export function serveScimd(env: Readonly<Record<string, string>>, args: readonly string[] = [], timeoutMs = 30_000): Promise<Served> {
+  recordChildSecrets(args, env);
   const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: ROOT, env: childEnv({ PORT: '0', LOG_LEVEL: 'info', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.on('close', () => captureLogChunk('scimd serve stderr', stderr));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -99,6 +115,9 @@ export function serveScimd(env: Readonly<Record<string, string>>, args: readonly
     });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
+      // The first start prints the token it made on purpose (a human line, not a log line).
+      if (line.startsWith('SCIM token: ')) recordSecret(line.slice('SCIM token: '.length));
+      else if (line.startsWith('{')) captureLogLine('scimd serve', line);
       // A long run (soak, crash) logs a line per request: keep the first ones and the latest.
       if (lines.length > MAX_KEPT_LINES) lines.splice(100, lines.length - MAX_KEPT_LINES / 2);
       if (!line.includes('"scimd listening"')) return;

@@ -171,7 +171,7 @@ export function violation(request: FuzzRequest, result: CallResult): string | un
 export async function sendAndCheck(h: Harness, request: FuzzRequest): Promise<string | undefined> {
   let result: CallResult;
   try {
-    result = await h.call(request.method, request.path, request.options);
+    result = await h.call(request.method, request.path, { ...request.options, noise: true });
   } catch (error) {
     // A response whose body is not JSON makes the harness's JSON.parse throw: also a finding.
     return `${request.method} ${request.path.slice(0, 200)} threw ${error instanceof Error ? error.message : String(error)}`;

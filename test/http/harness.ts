@@ -17,6 +17,7 @@ import { createGroupService } from '../../src/services/scim-groups.ts';
 import { createUserService } from '../../src/services/scim-users.ts';
 import type { SqlStore } from '../../src/store/sql/sql-store.ts';
 import { testDialects, type TestDialect } from '../store/harness.ts';
+import { captureLogChunk, recordSecret, recordSecretsIn } from '../log-capture.ts';
 
 export const SCIM_JSON = 'application/scim+json; charset=utf-8';
 export const BASE = 'http://scim.test/scim/v2';
@@ -51,6 +52,11 @@ export interface CallOptions {
   readonly token?: string | null;
   /** The socket peer address @hono/node-server would report. */
   readonly remoteAddress?: string;
+  /**
+   * The body's password values are generated noise (fuzzing), not secrets for the log check
+   * (test/log-capture.ts) to look for.
+   */
+  readonly noise?: boolean;
 }
 
 export interface CallResult {
@@ -88,6 +94,7 @@ export async function readResult(response: Response): Promise<CallResult> {
 function logSink(lines: Record<string, unknown>[]): Writable {
   return new Writable({
     write(chunk, _encoding, done) {
+      captureLogChunk('http harness', String(chunk));
       for (const line of String(chunk).split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
@@ -121,8 +128,11 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     now: () => nowMs,
   };
   const app = createApp({ ...deps, ...options.overrides?.(deps) });
-  const newKey = async (input: Partial<NewApiKeyInput>, orgId = org.id) =>
-    (await keys.create({ orgId, actor: SYSTEM_ACTOR }, { type: 'scim', description: 'test key', ...input })).secret;
+  const newKey = async (input: Partial<NewApiKeyInput>, orgId = org.id) => {
+    const { secret } = await keys.create({ orgId, actor: SYSTEM_ACTOR }, { type: 'scim', description: 'test key', ...input });
+    recordSecret(secret);
+    return secret;
+  };
   const token = await newKey({ description: 'Entra' });
   const harness: Harness = {
     app,
@@ -139,6 +149,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     async call(method, path, call = {}) {
       const headers: Record<string, string> = {};
       const bearer = call.token === undefined ? token : call.token;
+      if (call.noise !== true) recordSecretsIn(call.body);
       if (bearer !== null) headers['Authorization'] = `Bearer ${bearer}`;
       const body = call.rawBody ?? (call.body === undefined ? undefined : JSON.stringify(call.body));
       if (body !== undefined) headers['Content-Type'] = SCIM_JSON;

@@ -77,7 +77,7 @@ for (const dialect of await testDialects()) {
       await h.call('GET', '/Users', { token: null, headers: { Authorization: `Basic ${Buffer.from(`a:${PASSWORD}`).toString('base64')}` } });
       await h.call('POST', '/Users', { rawBody: `{"userName": "${PASSWORD}", "password": "${PASSWORD}"` });
       for (const request of fc.sample(fuzzRequest({ userId: id, groupId: id }), { numRuns: 100, seed: 5 })) {
-        await h.call(request.method, request.path, request.options).catch(() => undefined);
+        await h.call(request.method, request.path, { ...request.options, noise: true }).catch(() => undefined);
       }
       assert.ok(h.logs.length > 100, 'the app logged');
       const secrets = [h.token, other, PASSWORD, Buffer.from(`a:${PASSWORD}`).toString('base64')];

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/http/logger.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { createApiKeyService } from '../../src/services/api-keys.ts';
 import { createOperatorService } from '../../src/services/operators.ts';
@@ -12,6 +11,7 @@ import { createOrganizationService, SYSTEM_ACTOR } from '../../src/services/orga
 import { migrateToLatest } from '../../src/store/migrations/migrate.ts';
 import { createSqliteStore } from '../../src/store/sqlite/store.ts';
 import { startSmtpServer, type TestSmtpServer } from './smtp.ts';
+import { testLogger } from '../log-capture.ts';
 
 async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -40,7 +40,7 @@ describe('scimd serve with SMTP configured', () => {
     await createOperatorService({ store }).create({ email: 'ops@vendor.test', password: 'a long operator password' });
     await store.close();
     const config = loadConfig({ DATABASE_URL: `sqlite:${path}`, PORT: '0', SMTP_URL: `${smtp.url}?ignoreTLS=true`, MAIL_FROM: 'scimd@vendor.test', SCIMD_WORKER_INTERVAL_MS: '1000' });
-    runtime = await startRuntime(config, { logger: createLogger({ level: 'silent' }) });
+    runtime = await startRuntime(config, { logger: testLogger('runtime') });
   });
   after(async () => {
     await runtime?.close();

@@ -24,6 +24,7 @@ import { buildOpenApiDocument } from '../../../src/http/openapi/document.ts';
 import { readResult, TEST_LIMITS, type CallResult } from '../harness.ts';
 import { validate } from './json-schema.ts';
 import { testDialects, type TestDialect } from '../../store/harness.ts';
+import { recordSecret, recordSecretsIn, testLogger } from '../../log-capture.ts';
 
 export const ORIGIN = 'http://scim.test';
 export const OPERATOR = { email: 'ada@vendor.test', password: 'correct horse battery staple' };
@@ -126,17 +127,20 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
     apiKeys: { ...defaults.apiKeys, cacheTtlMs: 0 },
     events: { ...defaults.events, allowPrivateWebhooks: true, pollMs: 20 },
   };
-  const { app, services, jobs } = buildScimd(config, store, { clock, now: () => nowMs });
+  const { app, services, jobs } = buildScimd(config, store, { clock, now: () => nowMs, logger: testLogger('admin harness') });
   const { organizations: orgs, apiKeys: keys, operators, setupLinks } = services;
   const acme = (await orgs.create(SYSTEM_ACTOR, { name: 'Acme' })).id;
   const globex = (await orgs.create(SYSTEM_ACTOR, { name: 'Globex' })).id;
   await operators.create(OPERATOR);
   const session = (await operators.login(OPERATOR)).token;
+  recordSecret(session);
+  recordSecret(OPERATOR.password);
 
   async function call(method: string, path: string, options: AdminCall = {}): Promise<CallResult> {
     const headers: Record<string, string> = {};
     const bearer = options.token === undefined ? session : options.token;
     if (bearer !== null) headers['Authorization'] = `Bearer ${bearer}`;
+    recordSecretsIn(options.body);
     const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     Object.assign(headers, options.headers);
@@ -144,6 +148,7 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
     const env = { incoming: { socket: { remoteAddress: options.remoteAddress ?? '127.0.0.1' } } };
     const response = await app.request(url, { method, headers, ...(body === undefined ? {} : { body }) }, env);
     const result = /json/.test(response.headers.get('Content-Type') ?? '') ? await readResult(response) : await readText(response);
+    recordSecretsIn(result.json);
     if (!path.startsWith('/scim/') && !path.startsWith('/openapi.json') && !path.includes('/audit/export')) checkAgainstDocument(method, path, result);
     return result;
   }
@@ -163,7 +168,11 @@ export async function createAdminHarness(dialect?: TestDialect): Promise<AdminHa
     },
     now: clock,
     call,
-    key: async (input, orgId = acme) => (await keys.create({ orgId, actor: SYSTEM_ACTOR }, { type: 'api', description: 'host app', ...input })).secret,
+    key: async (input, orgId = acme) => {
+      const { secret } = await keys.create({ orgId, actor: SYSTEM_ACTOR }, { type: 'api', description: 'host app', ...input });
+      recordSecret(secret);
+      return secret;
+    },
     async close() {
       await jobs.stop();
       await chosen.close(store);
