@@ -5,6 +5,9 @@
  *
  *   node --import tsx bench/soak.ts --db postgres --minutes 30 --orgs 100 --rate 25
  *
+ * Exits 1 when any request got a 5xx or failed to connect; `.ci/run` runs a 15-second slice of
+ * 5 organizations on each database (`--minutes 0.25 --orgs 5`).
+ *
  * The load is open-loop: requests are issued on a 10 ms tick at orgs × rate per second, with at most
  * `--inflight` outstanding; ticks that find no room count as `shed` (the server could not keep up).
  * Mix per request: 35 % filter lookup by userName, 20 % GET by id, 25 % PATCH (Entra shapes),
@@ -174,6 +177,11 @@ async function main(): Promise<void> {
     perMinutePerSecond: fullMinutes.map((n) => Math.round(n / 60)),
   };
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  // A 5xx or a failed connection fails the run (CI runs a short slice of each database).
+  if (errors5xx > 0 || failures > 0) {
+    process.stderr.write(`soak failed: ${errors5xx} × 5xx, ${failures} network failures\n`);
+    process.exitCode = 1;
+  }
 }
 
 await main();
