@@ -33,6 +33,35 @@ export interface ValidateSession {
 
 const bodyFor = (response: HttpResponse): unknown => response.json ?? (response.text.length > 2000 ? `${response.text.slice(0, 2000)}…` : response.text);
 
+/** The result of a check that threw: skipped, failed an expectation, or failed to get an answer at all. */
+function resultOfError(name: string, error: unknown, exchange: CheckExchange | undefined): CheckResult {
+  if (error instanceof CheckSkipped) return { name, status: 'skip', detail: error.message };
+  const failed = error instanceof CheckFailed;
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    name,
+    status: 'fail',
+    detail: failed ? message : `request failed: ${message}`,
+    ...(exchange === undefined ? {} : { request: exchange.request, ...(exchange.response === undefined ? {} : { response: exchange.response }) }),
+    hint: failed ? error.hint : 'check the Tenant URL, that the server is reachable and that it answers within the timeout',
+  };
+}
+
+/** Deletes the groups, then the users in `created`; what is gone (or already was: 404) leaves the list. */
+async function deleteCreated(client: HttpClient, created: ValidateSession['created']): Promise<void> {
+  for (const resource of ['Groups', 'Users'] as const) {
+    for (const id of created[resource]) {
+      try {
+        const response = await client.request('DELETE', `/${resource}/${id}`);
+        if (response.status < 300 || response.status === 404) created[resource] = created[resource].filter((x) => x !== id);
+      } catch {
+        // kept as a leftover
+      }
+    }
+  }
+}
+
+/** A session for one run of `options.profile` against `options.baseUrl`. */
 export function createSession(options: ValidateOptions): ValidateSession {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const client = createHttpClient({ baseUrl: options.baseUrl, token: options.token, timeoutMs, retries: 0, concurrency: 1 });
@@ -60,35 +89,13 @@ export function createSession(options: ValidateOptions): ValidateSession {
       const detail = await run();
       checks.push({ name, status: 'pass', detail });
     } catch (error) {
-      if (error instanceof CheckSkipped) {
-        checks.push({ name, status: 'skip', detail: error.message });
-        return;
-      }
-      const failed = error instanceof CheckFailed;
-      const message = error instanceof Error ? error.message : String(error);
       // `send` sets `last` inside the check; read it through a cast so it is not narrowed to undefined.
-      const exchange = last as CheckExchange | undefined;
-      checks.push({
-        name,
-        status: 'fail',
-        detail: failed ? message : `request failed: ${message}`,
-        ...(exchange === undefined ? {} : { request: exchange.request, ...(exchange.response === undefined ? {} : { response: exchange.response }) }),
-        hint: failed ? (error as CheckFailed).hint : 'check the Tenant URL, that the server is reachable and that it answers within the timeout',
-      });
+      checks.push(resultOfError(name, error, last as CheckExchange | undefined));
     }
   }
 
   async function cleanUp(): Promise<void> {
-    for (const resource of ['Groups', 'Users'] as const) {
-      for (const id of created[resource]) {
-        try {
-          const response = await client.request('DELETE', `/${resource}/${id}`);
-          if (response.status < 300 || response.status === 404) created[resource] = created[resource].filter((x) => x !== id);
-        } catch {
-          // kept as a leftover
-        }
-      }
-    }
+    await deleteCreated(client, created);
     client.close();
     badClient.close();
   }
