@@ -73,7 +73,9 @@ export function valueLimitOf(path: string): number {
 export function checkStoredText(text: string, path: string): void {
   const reason = unstorableReason(text);
   if (reason !== undefined) throw badRequest('invalidValue', `Attribute "${path}" contains ${reason}, which scimd does not store`);
-  // Cheap bound first: a string of n UTF-16 units has at most 3n UTF-8 bytes.
+  // Cheap bounds first: a string of n UTF-16 units has at most 3n UTF-8 bytes, so one of at most
+  // 682 units is within every limit and its path need not be looked at (almost every value).
+  if (text.length * 3 <= MAX_INDEXED_VALUE_BYTES) return;
   const limit = valueLimitOf(path);
   if (text.length * 3 <= limit) return;
   const bytes = utf8Length(text);

@@ -1,7 +1,7 @@
 /**
  * The HTTP application (STYLE.md: build, never listen). `createApp(deps)` wires the middleware
- * chain — request id, logs and metrics → bearer auth → per-key rate limit → handlers — and the
- * routes of the SCIM API under the Tenant URL `/scim/v2` (RFC 7644 §3), plus health and metrics.
+ * chain — request id, logs and metrics → the SCIM gate (bearer auth, per-key rate limit, activity)
+ * → handlers — and the routes of the SCIM API under the Tenant URL `/scim/v2` (RFC 7644 §3), plus health and metrics.
  * `src/runtime.ts` passes real services; tests pass services over an in-memory store and call
  * `app.request()` without a socket.
  */
@@ -15,7 +15,7 @@ import type { GroupService } from '../services/scim-groups.ts';
 import type { UserService } from '../services/scim-users.ts';
 import { registerAdminApi } from './admin/admin-api.ts';
 import type { AdminServices } from './admin/deps.ts';
-import { scimAuth, scimRateLimit } from './auth.ts';
+import { createScimAuthentication } from './auth.ts';
 import type { AppEnv } from './env.ts';
 import { registerConsole } from './console.ts';
 import { registerHealthRoutes } from './health.ts';
@@ -25,10 +25,11 @@ import { allowedMethods } from './method-table.ts';
 import { observe } from './observe.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { ScimHttpError, renderError } from './render-error.ts';
-import { recordActivity, type ActivityRecorder } from './scim/activity.ts';
+import type { ActivityRecorder } from './scim/activity.ts';
 import { registerBulkRoute } from './scim/bulk.ts';
 import { registerResourceRoutes } from './scim/resource-routes.ts';
-import { exactSegmentWhenStrict, scimGetPath } from './scim/resource-segment.ts';
+import { scimGate } from './scim/gate.ts';
+import { scimGetPath } from './scim/resource-segment.ts';
 import { groupEndpoint, userEndpoint } from './scim/resources.ts';
 import { registerRootRoutes } from './scim/root-routes.ts';
 import type { HttpLimits, ScimContext } from './scim/scim-context.ts';
@@ -191,17 +192,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', securityHeaders());
   app.use('*', rejectNulInUrl(SCIM_PREFIX));
   registerHealthRoutes(app, { ping: () => deps.store.ping(), registry });
-  if (deps.activity) app.use(`${SCIM_PREFIX}/*`, recordActivity(deps.activity));
-  app.use(`${SCIM_PREFIX}/*`, scimAuth({ authenticator: deps.authenticator, clientIp: clientIpOf(trustProxy) }));
-  app.use(`${SCIM_PREFIX}/*`, scimRateLimit(limiter));
-  const loadRegistry = deps.loadRegistry;
-  if (loadRegistry) {
-    app.use(`${SCIM_PREFIX}/*`, async function loadSchemas(c, next) {
-      await loadRegistry(c.get('operation').orgId);
-      await next();
-    });
-  }
-  app.use(`${SCIM_PREFIX}/*`, exactSegmentWhenStrict(SCIM_PREFIX));
+  // Authentication, the rate limit, the registry, the strict segment check and the activity report.
+  app.use(`${SCIM_PREFIX}/*`, scimGate({
+    authenticate: createScimAuthentication({ authenticator: deps.authenticator, clientIp: clientIpOf(trustProxy) }),
+    limiter,
+    loadRegistry: deps.loadRegistry,
+    activity: deps.activity,
+    prefix: SCIM_PREFIX,
+  }));
 
   const setup = scimContext(deps, metrics);
   registerRootRoutes(app, setup, SCIM_PREFIX);

@@ -4,13 +4,13 @@
  * renders: 401 + `WWW-Authenticate: Bearer` for a missing, unknown, expired or revoked key; 403 for
  * an admin (`api`) key, a caller outside the key's IP allow-list, or an organization with SCIM off.
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { Authenticator, AuthenticationResult } from '../services/authenticator.ts';
 import { scimActor } from '../services/context.ts';
 import { ScimError } from '../core/scim-error.ts';
 import type { AppEnv } from './env.ts';
 import { ScimHttpError } from './render-error.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import type { RateLimitDecision } from './rate-limit.ts';
 
 const BEARER = /^bearer[ \t]+([^\s]+)[ \t]*$/i;
 const CHALLENGE = 'Bearer realm="scimd"';
@@ -40,12 +40,12 @@ export interface ScimAuthOptions {
 }
 
 /**
- * Creates the middleware that authenticates a SCIM request and sets `principal` and `operation`:
- * it extracts the bearer secret, lets the key service decide (`authorize(secret, ip, 'scim')`) and
- * renders a refusal as 401 or 403.
+ * Authenticates a SCIM request and sets `principal` and `operation`: extracts the bearer secret,
+ * lets the key service decide (`authorize(secret, ip, 'scim')`) and throws a refusal as 401 or 403.
+ * A step of the SCIM gate (scim/gate.ts), not a middleware of its own.
  */
-export function scimAuth(options: ScimAuthOptions): MiddlewareHandler<AppEnv> {
-  return async function authenticateScim(c, next) {
+export function createScimAuthentication(options: ScimAuthOptions): (c: Context<AppEnv>) => Promise<void> {
+  return async function authenticateScim(c) {
     const header = c.req.header('Authorization');
     const secret = bearerSecret(header);
     if (secret === undefined) {
@@ -71,22 +71,15 @@ export function scimAuth(options: ScimAuthOptions): MiddlewareHandler<AppEnv> {
       ...(ip === undefined ? {} : { sourceIp: ip }),
       strict: principal.strict,
     });
-    await next();
   };
 }
 
-/** Creates the per-key rate-limit middleware: 429 + `Retry-After` when the key's bucket is empty. */
-export function scimRateLimit(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
-  return async function limitRate(c, next) {
-    const taken = limiter.take(c.get('principal').keyId);
-    const decision = taken instanceof Promise ? await taken : taken;
-    if (!decision.allowed) {
-      throw new ScimHttpError(
-        429,
-        `Too many requests for this key; retry after ${decision.retryAfterSeconds} second(s)`,
-        { 'Retry-After': String(decision.retryAfterSeconds) },
-      );
-    }
-    await next();
-  };
+/** The 429 (with `Retry-After`) for a key whose bucket is empty; undefined when the request may go on. */
+export function rateLimitRefusal(decision: RateLimitDecision): ScimHttpError | undefined {
+  if (decision.allowed) return undefined;
+  return new ScimHttpError(
+    429,
+    `Too many requests for this key; retry after ${decision.retryAfterSeconds} second(s)`,
+    { 'Retry-After': String(decision.retryAfterSeconds) },
+  );
 }

@@ -9,7 +9,7 @@ import type { OperationContext } from '../services/context.ts';
 export interface RequestVariables {
   /** The `X-Request-Id` of this request (accepted from the client when sane, else generated). */
   requestId: string;
-  /** A child logger that stamps `requestId` on every line. */
+  /** The server's logger: log about a request through `requestLog(c)` (observe.ts), which stamps `requestId`. */
   log: Logger;
   /** The key that authenticated a SCIM request (set by the auth middleware). */
   principal: KeyPrincipal;

@@ -6,6 +6,7 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from './env.ts';
 import type { MetricsRegistry } from './metrics.ts';
+import { requestLog } from './observe.ts';
 
 export interface HealthDeps {
   /** The store's cheap round trip (`store.ping`). */
@@ -33,7 +34,7 @@ export function registerHealthRoutes(app: Hono<AppEnv>, deps: HealthDeps): void 
       await withTimeout(deps.ping(), deps.readyTimeoutMs ?? 2000);
       return c.json({ status: 'ok', database: 'ok' }, 200, noStore);
     } catch (error) {
-      c.get('log').warn({ err: error }, 'readiness check failed: the database did not answer');
+      requestLog(c).warn({ err: error }, 'readiness check failed: the database did not answer');
       return c.json({ status: 'unavailable', database: 'unreachable' }, 503, noStore);
     }
   });

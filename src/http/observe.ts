@@ -1,11 +1,11 @@
 /**
  * The outermost middleware: gives each request an id (`X-Request-Id`, accepted from the client when
- * it is a sane token), a child logger that stamps it on every line, one access-log line (at warn
- * with the SCIM detail for a 4xx, at error with the cause's stack for a 5xx), and the
- * request counter and latency histogram labelled by route template (never by raw path).
+ * it is a sane token), one access-log line carrying it (at warn with the SCIM detail for a 4xx, at
+ * error with the cause's stack for a 5xx), and the request counter and latency histogram labelled
+ * by route template (never by raw path).
  */
 import { randomUUID } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
 import type { AppEnv, RequestFailure } from './env.ts';
@@ -42,15 +42,23 @@ export interface ObserveOptions {
   readonly now?: () => number;
 }
 
+/**
+ * A logger stamping the request's id on every line, for lines about request `c` besides the access
+ * line. Made on demand: a pino child per request cost ~2–3 µs, and almost no request logs more
+ * than its access line, which carries the id as a field.
+ */
+export function requestLog(c: Context<AppEnv>): Logger {
+  return c.get('log').child({ requestId: c.get('requestId') });
+}
+
 /** Creates the request-id, access-log and metrics middleware. */
 export function observe(options: ObserveOptions): MiddlewareHandler<AppEnv> {
   const now = options.now ?? (() => performance.now());
   return async function observeRequest(c, next) {
     const started = now();
     const requestId = requestIdFrom(c.req.header('X-Request-Id'));
-    const log = options.logger.child({ requestId });
     c.set('requestId', requestId);
-    c.set('log', log);
+    c.set('log', options.logger);
     await next();
     // SCIM responses and errors carry the id already; adding a header to a finished response
     // makes Hono rebuild it, and even asking the response for its headers converts them.
@@ -62,6 +70,7 @@ export function observe(options: ObserveOptions): MiddlewareHandler<AppEnv> {
     options.metrics.duration.observe({ method: c.req.method, route }, seconds);
     const operation = c.get('operation');
     const fields = {
+      requestId,
       method: c.req.method,
       path: c.req.path,
       route,
@@ -70,6 +79,6 @@ export function observe(options: ObserveOptions): MiddlewareHandler<AppEnv> {
       ...(operation ? { orgId: operation.orgId, keyId: operation.actor.id } : {}),
       ...failureFields(c.get('failure')),
     };
-    log[levelOf(status)](fields, 'request');
+    options.logger[levelOf(status)](fields, 'request');
   };
 }

@@ -42,6 +42,8 @@ export function renderError(error: unknown, c: Context<AppEnv>): Response {
     c.set('failure', { status: scim.status, scimType: scim.scimType, detail: scim.detail });
   }
   const headers: Record<string, string> = { 'X-Request-Id': requestId };
+  // observe.ts then leaves the header alone without asking the response for its headers.
+  if (requestId !== 'unknown') c.set('requestIdSent', true);
   if (scim instanceof ScimHttpError) Object.assign(headers, scim.headers);
   return scimResponse({ status: scim.status, body: errorBody(scim), headers, acceptEncoding: c.req.header('Accept-Encoding') });
 }

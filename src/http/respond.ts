@@ -4,7 +4,7 @@
  * is large enough for compression to pay off.
  */
 import { gzipSync } from 'node:zlib';
-import { SECURITY_HEADERS } from './security-headers.ts';
+import { SECURITY_HEADERS, withSecurityHeadersSet } from './security-headers.ts';
 
 /** The media type of every SCIM response body (RFC 7644 §3.1). */
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -59,10 +59,10 @@ export function scimResponse(options: ScimResponseOptions): Response {
     }
   }
   headers['Content-Length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
-  return new Response(payload, { status: options.status, headers });
+  return withSecurityHeadersSet(new Response(payload, { status: options.status, headers }));
 }
 
 /** An empty response (204, 304) with the given headers. */
 export function emptyResponse(status: 204 | 304, headers: Readonly<Record<string, string>> = {}): Response {
-  return new Response(null, { status, headers: { ...SECURITY_HEADERS, ...headers } });
+  return withSecurityHeadersSet(new Response(null, { status, headers: { ...SECURITY_HEADERS, ...headers } }));
 }

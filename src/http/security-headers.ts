@@ -19,12 +19,26 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
 
 const NAMES = Object.keys(SECURITY_HEADERS);
 
+/**
+ * Responses built with the headers (respond.ts: every SCIM response). The middleware asks this set
+ * instead of the response's `headers`: reading those makes @hono/node-server turn the plain header
+ * object into an undici `Headers`, which it must then convert back to write them.
+ */
+const secured = new WeakSet<Response>();
+
+/** Marks `response` as built with the security headers; returns it. */
+export function withSecurityHeadersSet(response: Response): Response {
+  secured.add(response);
+  return response;
+}
+
 /** Adds the missing security headers after the handler ran. */
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async function addSecurityHeaders(c, next) {
     await next();
+    if (secured.has(c.res)) return;
     const headers = c.res.headers;
-    // Responses built with the headers (every SCIM response) are left as they are.
+    // Responses built elsewhere with the headers are left as they are.
     if (headers.has('X-Content-Type-Options')) return;
     for (const name of NAMES) if (!headers.has(name)) c.header(name, SECURITY_HEADERS[name]);
   };

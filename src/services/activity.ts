@@ -107,8 +107,18 @@ export interface ActivityServiceDeps {
   readonly onFlushError?: (error: unknown) => void;
 }
 
+/** An organization's counts of one hour; the last success is kept in milliseconds until the flush. */
+interface Count {
+  readonly orgId: string;
+  readonly hour: string;
+  successes: number;
+  errors: number;
+  lastSuccessMs: number | null;
+  lastErrorAt: string | null;
+}
+
 interface Pending {
-  counts: Map<string, { orgId: string; hour: string; successes: number; errors: number; lastSuccessAt: string | null; lastErrorAt: string | null }>;
+  counts: Map<string, Count>;
   samples: NewScimError[];
   samplesPerOrg: Map<string, number>;
 }
@@ -122,12 +132,23 @@ export function createActivityService(deps: ActivityServiceDeps) {
   const maxSamples = deps.maxSamplesPerFlush ?? 20;
   let pending = emptyPending();
 
-  function counter(orgId: string, at: string) {
-    const hour = at.slice(0, 13);
+  // The current hour's `YYYY-MM-DDTHH` text, formatted once per hour rather than per request.
+  let hourStart = Number.NaN;
+  let hourText = '';
+  function hourOf(ms: number): string {
+    if (!(ms >= hourStart && ms < hourStart + HOUR_MS)) {
+      hourStart = floorTo(ms, 'hour');
+      hourText = new Date(hourStart).toISOString().slice(0, 13);
+    }
+    return hourText;
+  }
+
+  function counter(orgId: string, ms: number): Count {
+    const hour = hourOf(ms);
     const key = `${orgId} ${hour}`;
     let entry = pending.counts.get(key);
     if (!entry) {
-      entry = { orgId, hour, successes: 0, errors: 0, lastSuccessAt: null, lastErrorAt: null };
+      entry = { orgId, hour, successes: 0, errors: 0, lastSuccessMs: null, lastErrorAt: null };
       pending.counts.set(key, entry);
     }
     return entry;
@@ -154,7 +175,11 @@ export function createActivityService(deps: ActivityServiceDeps) {
     pending = emptyPending();
     const failures: unknown[] = [];
     if (batch.counts.size > 0) {
-      await store.activity.addCounts([...batch.counts.values()] as ActivityHourRecord[]).catch((error: unknown) => failures.push(error));
+      const records: ActivityHourRecord[] = [...batch.counts.values()].map(({ lastSuccessMs, ...count }) => ({
+        ...count,
+        lastSuccessAt: lastSuccessMs === null ? null : new Date(lastSuccessMs).toISOString(),
+      }));
+      await store.activity.addCounts(records).catch((error: unknown) => failures.push(error));
     }
     if (batch.samples.length > 0) failures.push(...(await writeSamples(batch.samples)));
     if (failures.length > 0) throw failures[0];
@@ -165,18 +190,19 @@ export function createActivityService(deps: ActivityServiceDeps) {
   timer?.unref();
 
   return {
-    /** Counts a successful SCIM request of the organization (in memory). */
+    /** Counts a successful SCIM request of the organization (in memory; no date is formatted per request). */
     recordSuccess(orgId: string): void {
-      const at = clock().toISOString();
-      const entry = counter(orgId, at);
+      const ms = clock().getTime();
+      const entry = counter(orgId, ms);
       entry.successes += 1;
-      entry.lastSuccessAt = at;
+      entry.lastSuccessMs = ms;
     },
 
     /** Counts a failed SCIM request and keeps a sample of its error body (in memory). */
     recordError(orgId: string, report: ScimErrorReport): void {
-      const at = clock().toISOString();
-      const entry = counter(orgId, at);
+      const now = clock();
+      const at = now.toISOString();
+      const entry = counter(orgId, now.getTime());
       entry.errors += 1;
       entry.lastErrorAt = at;
       const kept = pending.samplesPerOrg.get(orgId) ?? 0;

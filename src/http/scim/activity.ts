@@ -1,10 +1,11 @@
 /**
  * Reports the outcome of every authenticated SCIM request to the provisioning-activity service:
  * a success, or an error with the SCIM error body (RFC 7644 §3.12) the client
- * received. Registered before the bearer auth, so a 403 for a disabled organization or an IP outside
- * the allow-list is seen too; requests whose key is unknown belong to no organization and are skipped.
+ * received. The SCIM gate reports refusals of its own steps too, so a 403 for a disabled
+ * organization or an IP outside the allow-list is seen; requests whose key is unknown belong to no
+ * organization and are skipped.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { errorBody } from '../../core/messages/error-body.ts';
 import { ScimError } from '../../core/scim-error.ts';
 import type { ScimErrorReport } from '../../services/activity.ts';
@@ -25,19 +26,16 @@ function errorOf(error: unknown, status: number, requestId: string): ScimError {
   return new ScimError(status, undefined, `HTTP ${status}`);
 }
 
-/** Creates the middleware that reports each SCIM response's outcome to `recorder`. */
-export function recordActivity(recorder: ActivityRecorder): MiddlewareHandler<AppEnv> {
-  return async function reportActivity(c, next) {
-    await next();
-    const principal = c.get('principal');
-    if (principal === undefined) return;
-    const status = c.res.status;
-    if (status < 400) {
-      recorder.recordSuccess(principal.orgId);
-      return;
-    }
-    const requestId = c.get('requestId') ?? null;
-    const body = errorBody(errorOf(c.error, status, requestId ?? 'unknown')) as unknown as ScimErrorReport['body'];
-    recorder.recordError(principal.orgId, { keyId: principal.keyId, requestId, method: c.req.method, path: c.req.path, status, body });
-  };
+/** Reports the outcome of the finished request `c` to `recorder` (a step of the SCIM gate, scim/gate.ts). */
+export function reportActivity(recorder: ActivityRecorder, c: Context<AppEnv>): void {
+  const principal = c.get('principal');
+  if (principal === undefined) return;
+  const status = c.res.status;
+  if (status < 400) {
+    recorder.recordSuccess(principal.orgId);
+    return;
+  }
+  const requestId = c.get('requestId') ?? null;
+  const body = errorBody(errorOf(c.error, status, requestId ?? 'unknown')) as unknown as ScimErrorReport['body'];
+  recorder.recordError(principal.orgId, { keyId: principal.keyId, requestId, method: c.req.method, path: c.req.path, status, body });
 }

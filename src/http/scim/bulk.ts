@@ -11,6 +11,7 @@ import type { BulkOutcome } from '../../services/bulk.ts';
 import { etagOf } from '../../services/context.ts';
 import { readJsonBody } from '../body.ts';
 import type { AppEnv } from '../env.ts';
+import { requestLog } from '../observe.ts';
 import { toScimError } from '../render-error.ts';
 import { locationOf } from './present.ts';
 import { send, type ScimContext } from './scim-context.ts';
@@ -24,7 +25,7 @@ function render(c: Context<AppEnv>, setup: ScimContext, outcome: BulkOutcome): B
   }
   let scim = toScimError(outcome.error);
   if (scim === undefined) {
-    c.get('log').error({ err: outcome.error, bulkId: outcome.bulkId }, 'unexpected error in a bulk operation');
+    requestLog(c).error({ err: outcome.error, bulkId: outcome.bulkId }, 'unexpected error in a bulk operation');
     scim = new ScimError(500, undefined, `The operation could not be completed; quote request id ${c.get('requestId')}`);
   }
   return { ...echo, status: scim.status, response: errorBody(scim) };

@@ -2,9 +2,9 @@
  * The resource type segment of a SCIM URL (`/scim/v2/Users/…`) in any letter case, a leniency of
  * the lenient profile: hand-written requests and some clients send `/users` or `/GROUPS`, which
  * RFC 7644 §3.2 spells `Users` and `Groups`. Routing sees the canonical spelling (hono `getPath`);
- * `exactSegmentWhenStrict` answers 404 to a strict-profile caller that did not spell it exactly.
+ * `checkExactSegmentWhenStrict` answers 404 to a strict-profile caller that did not spell it exactly.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { getPathNoStrict } from 'hono/utils/url';
 import { ScimError } from '../../core/scim-error.ts';
 import type { AppEnv } from '../env.ts';
@@ -31,15 +31,11 @@ export function scimGetPath(prefix: string): (request: Request) => string {
   return (request) => canonicalScimPath(getPathNoStrict(request), prefix);
 }
 
-/** Refuses (404) a resource type segment not spelled exactly, for callers in the strict profile. */
-export function exactSegmentWhenStrict(prefix: string): MiddlewareHandler<AppEnv> {
-  return async function exactSegmentWhenStrict(c, next) {
-    if (c.get('operation')?.strict) {
-      const written = getPathNoStrict(c.req.raw);
-      if (canonicalScimPath(written, prefix) !== written) {
-        throw new ScimError(404, undefined, `No endpoint at ${written}; resource types are spelled Users and Groups (strict profile)`);
-      }
-    }
-    await next();
-  };
+/** Refuses (404) a resource type segment not spelled exactly, for callers in the strict profile (a step of scim/gate.ts). */
+export function checkExactSegmentWhenStrict(c: Context<AppEnv>, prefix: string): void {
+  if (!c.get('operation')?.strict) return;
+  const written = getPathNoStrict(c.req.raw);
+  if (canonicalScimPath(written, prefix) !== written) {
+    throw new ScimError(404, undefined, `No endpoint at ${written}; resource types are spelled Users and Groups (strict profile)`);
+  }
 }
