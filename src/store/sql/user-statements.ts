@@ -6,7 +6,7 @@
 import type { Selectable } from 'kysely';
 import type { UsersTable } from '../database.ts';
 import { chunks, type SqlContext } from './context.ts';
-import { runPrecompiled, slot } from './precompiled.ts';
+import { deferrableStatement, runPrecompiled, slot } from './precompiled.ts';
 
 /** Every column of `users`, in insert order. */
 export const USER_COLUMNS = [
@@ -83,17 +83,22 @@ export async function updateUser(ctx: SqlContext, orgId: string, id: string, ver
   return Number(result.numAffectedRows ?? 0n);
 }
 
-/** Deletes the rows of `table` whose `column` is `value` in the organization. */
+/**
+ * Deletes the rows of `table` whose `column` is `value` in the organization; `deferrable`: on
+ * PostgreSQL the DELETE may travel with the transaction's next statement (precompiled.ts `DEFER_MARK`).
+ */
 export async function deleteWhere(
   ctx: SqlContext,
   table: 'users' | 'user_values' | 'memberships',
   column: 'id' | 'user_id' | 'member_id',
   orgId: string,
   value: string,
+  deferrable = false,
 ): Promise<void> {
-  await runPrecompiled(ctx, `${table}.delete.${column}`, (db) =>
-    db.deleteFrom(table).where('org_id', '=', slot(0)).where(column as never, '=', slot(1)),
-  [orgId, value]);
+  await runPrecompiled(ctx, `${table}.delete.${column}${deferrable ? '.deferrable' : ''}`, (db) => {
+    const query = db.deleteFrom(table).where('org_id', '=', slot(0)).where(column as never, '=', slot(1));
+    return deferrable ? deferrableStatement(query) : query;
+  }, [orgId, value]);
 }
 
 /**

@@ -80,9 +80,12 @@ function valueRows(ctx: SqlContext, orgId: string, userId: string, resource: Sci
   }));
 }
 
-/** Inserts value rows, at most 1,024 per statement (9 parameters each). */
+/**
+ * Inserts value rows, at most 1,024 per statement (9 parameters each). Nothing is read back and
+ * no failure is expected, so on PostgreSQL they may be written behind (postgres/write-behind.ts).
+ */
 async function insertValueRows(ctx: SqlContext, rows: readonly Record<string, unknown>[]): Promise<void> {
-  for (const chunk of sizedChunks(rows, 1024)) await insertRows(ctx, 'user_values', USER_VALUE_COLUMNS, chunk);
+  for (const chunk of sizedChunks(rows, 1024)) await insertRows(ctx, 'user_values', USER_VALUE_COLUMNS, chunk, true);
 }
 
 async function createUser(ctx: SqlContext, orgId: string, input: ScimResource, id: string): Promise<UserRecord> {
@@ -199,7 +202,7 @@ async function replaceUser(
       return current ? { status: 'conflict', currentVersion: Number(current.version) } : { status: 'notFound' };
     }
     if (!sameValueRows(read ? read.record.resource : decodeJson(tx.caps, existing.resource), resource)) {
-      await deleteWhere(tx, 'user_values', 'user_id', orgId, id);
+      await deleteWhere(tx, 'user_values', 'user_id', orgId, id, true);
       await insertValueRows(tx, valueRows(tx, orgId, id, resource));
     }
     const { resource: json, ...columnsSet } = set;
