@@ -49,6 +49,8 @@ export interface ListQuery {
   readonly cursor?: string;
   /** Skip the COUNT(*) when the caller does not need `totalResults` (defaults to true). */
   readonly includeTotal?: boolean;
+  /** Users: read each user's direct groups with the page where the store can (UserReadOptions). */
+  readonly withGroups?: boolean;
 }
 
 /** One page of a listing (RFC 7644 §3.4.2.4, RFC 9865 `nextCursor`). */
@@ -79,6 +81,16 @@ export interface ReadForWrite {
    * SQLite's single writer already serialises them; outside a transaction it changes nothing.
    */
   readonly forUpdate?: boolean;
+}
+
+/** How a user is read. */
+export interface UserReadOptions extends ReadForWrite {
+  /**
+   * Also read the user's direct groups into `groups`, where the store can do so in the same
+   * statement (a round trip saved on PostgreSQL); a store that cannot leaves `groups` absent and
+   * the caller asks `groupsOf`.
+   */
+  readonly withGroups?: boolean;
 }
 
 export interface UserWriteOptions extends WriteOptions {
@@ -123,7 +135,7 @@ export interface UserStore {
    * Records no audit or outbox events: the caller does.
    */
   createMany(orgId: string, resources: readonly ScimResource[], options?: { readonly ids?: readonly string[] }): Promise<UserRecord[]>;
-  get(orgId: string, id: string, options?: ReadForWrite): Promise<UserRecord | undefined>;
+  get(orgId: string, id: string, options?: UserReadOptions): Promise<UserRecord | undefined>;
   /** Case-insensitive (JavaScript `toLowerCase`) lookup, like the uniqueness rule. */
   findByUserName(orgId: string, userName: string): Promise<UserRecord | undefined>;
   replace(orgId: string, id: string, resource: ScimResource, options?: UserWriteOptions): Promise<WriteResult<UserRecord>>;

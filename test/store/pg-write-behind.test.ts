@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { userSchemas } from '../../src/core/schema/resource-types.ts';
 import { parsePatchRequest } from '../../src/core/messages/patch-request.ts';
+import { parseListQuery } from '../../src/core/messages/search-request.ts';
 import { scimActor, type OperationContext } from '../../src/services/context.ts';
 import { createUserService } from '../../src/services/scim-users.ts';
 import { migrateToLatest } from '../../src/store/migrations/migrate.ts';
@@ -93,6 +94,32 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
     assert.equal((history.events[0]?.changes as { changed?: string[] }).changed?.includes('displayName'), true);
     const stored = await store.users.get(ctx.orgId, id);
     assert.equal(stored?.resource['name'] && (stored.resource['name'] as { familyName: string }).familyName, "O'Family");
+  });
+
+  it("returns the user's groups read with the user: a PATCH, a GET and a userName lookup", async () => {
+    const users = createUserService({ store, schemasFor: () => userSchemas() });
+    const member = await users.create(ctx, entraUser(20));
+    const id = member.resource['id'] as string;
+    const b = await store.groups.create(ctx.orgId, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: "Zeta's" }, { members: [{ value: id }] });
+    const a = await store.groups.create(ctx.orgId, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Alpha' }, { members: [{ value: id }] });
+    const expected = [a, b].sort((x, y) => (x.id < y.id ? -1 : 1)).map((g) => ({ value: g.id, display: g.resource['displayName'], type: 'direct' }));
+    const patch = parsePatchRequest({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'active', value: false }],
+    });
+    const patched = await counted(() => users.patch(ctx, id, patch));
+    assert.equal(patched.trips.length, 4);
+    assert.deepEqual(patched.value.resource['groups'], expected);
+    const got = await counted(() => users.get(ctx, id, { withGroups: true }));
+    assert.equal(got.trips.length, 1);
+    assert.deepEqual(got.value.resource['groups'], expected);
+    const found = await counted(() => users.list(ctx, parseListQuery({ filter: 'userName eq "USER20@contoso.com"' }), { withGroups: true }));
+    assert.equal(found.trips.length, 1);
+    assert.deepEqual(found.value.resources.map((r) => r.resource['groups']), [expected]);
+    const loner = await users.create(ctx, entraUser(21));
+    const alone = await users.list(ctx, parseListQuery({ filter: 'userName eq "user21@contoso.com"' }), { withGroups: true });
+    assert.deepEqual(alone.resources.map((r) => r.resource['groups']), [undefined]);
+    assert.equal((await users.get(ctx, loner.resource['id'] as string, { withGroups: true })).resource['groups'], undefined);
   });
 
   it('sends the held-back rows before the next statement of the transaction (read-your-writes)', async () => {

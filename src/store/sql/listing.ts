@@ -16,6 +16,7 @@ import type { ListQuery } from '../store.ts';
 import type { SqlContext } from './context.ts';
 import { runPrecompiled, slot } from './precompiled.ts';
 import { sortKey, type SortKey } from './sort-key.ts';
+import { GROUPS_COLUMN } from './user-statements.ts';
 
 export type ListTarget = 'users' | 'groups';
 
@@ -103,9 +104,13 @@ interface PageShape {
 async function pageRows(ctx: SqlContext, target: ListTarget, orgId: string, query: ListQuery, schemas: ResourceSchemas, shape: PageShape) {
   const { key, position, lookup, limit, offset } = shape;
   if (lookup !== undefined) {
-    const { rows } = await runPrecompiled(ctx, `${target}.list.${lookup.column}.${limit}`, (db) =>
-      db.selectFrom(target).selectAll().where('org_id', '=', slot(0)).where(lookup.column as never, '=', slot(1)).orderBy('id').limit(sql.lit(limit)).offset(slot(2)),
-    [orgId, lookup.value, offset]);
+    // A user lookup reads the users' groups in the same statement where the dialect can (userGroupsColumn).
+    const groups = target === 'users' && query.withGroups === true ? ctx.caps.userGroupsColumn : undefined;
+    const { rows } = await runPrecompiled(ctx, `${target}.list.${lookup.column}.${limit}${groups ? '.groups' : ''}`, (db) => {
+      const all = db.selectFrom(target).selectAll();
+      const selected = groups === undefined ? all : all.select(groups.as(GROUPS_COLUMN));
+      return selected.where('org_id', '=', slot(0)).where(lookup.column as never, '=', slot(1)).orderBy('id').limit(sql.lit(limit)).offset(slot(2));
+    }, [orgId, lookup.value, offset]);
     return rows as Record<string, unknown>[];
   }
   const where = whereClause(ctx, target, orgId, query.filter, schemas);
