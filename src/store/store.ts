@@ -101,6 +101,15 @@ export interface UserWriteOptions extends WriteOptions {
   readonly current?: UserRecord;
 }
 
+/** How a group is written. */
+export interface GroupWriteOptions extends WriteOptions {
+  /**
+   * The group as `get` returned it moments before, in the same transaction (locked FOR UPDATE): the
+   * store may then skip reading it again. The write is still guarded by that record's version.
+   */
+  readonly current?: GroupRecord;
+}
+
 export interface NewOrganization {
   readonly id?: string;
   readonly name: string;
@@ -169,15 +178,17 @@ export interface GroupStore {
   get(orgId: string, id: string, options?: ReadForWrite): Promise<GroupRecord | undefined>;
   findByDisplayName(orgId: string, displayName: string): Promise<GroupRecord | undefined>;
   /** Replaces the group's attributes (not its members: use applyMembershipDelta). */
-  replace(orgId: string, id: string, resource: ScimResource, options?: WriteOptions): Promise<WriteResult<GroupRecord>>;
+  replace(orgId: string, id: string, resource: ScimResource, options?: GroupWriteOptions): Promise<WriteResult<GroupRecord>>;
   delete(orgId: string, id: string, options?: WriteOptions): Promise<WriteResult<{ readonly id: string }>>;
   list(orgId: string, query: ListQuery): Promise<ListPage<GroupRecord>>;
   count(orgId: string, filter?: Filter, schemas?: ResourceSchemas): Promise<number>;
   /**
    * Applies a PATCH membership delta as row inserts and deletes (re-adds are no-ops). Every added
    * member must be a user or group of the organization, else ScimError 400 `invalidValue`.
+   * `current`: the group as read FOR UPDATE in the same transaction, so its existence need not be
+   * checked again.
    */
-  applyMembershipDelta(orgId: string, groupId: string, delta: MembershipDelta): Promise<MembershipChange>;
+  applyMembershipDelta(orgId: string, groupId: string, delta: MembershipDelta, options?: { readonly current?: GroupRecord }): Promise<MembershipChange>;
   /** Members ordered by id, `limit` at a time after the id `after`. */
   listMembers(
     orgId: string,

@@ -7,10 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { userSchemas } from '../../src/core/schema/resource-types.ts';
+import { groupSchemas, userSchemas } from '../../src/core/schema/resource-types.ts';
 import { parsePatchRequest } from '../../src/core/messages/patch-request.ts';
 import { parseListQuery } from '../../src/core/messages/search-request.ts';
 import { scimActor, type OperationContext } from '../../src/services/context.ts';
+import { createGroupService } from '../../src/services/scim-groups.ts';
 import { createUserService } from '../../src/services/scim-users.ts';
 import { migrateToLatest } from '../../src/store/migrations/migrate.ts';
 import { createPostgresStore } from '../../src/store/postgres/store.ts';
@@ -120,6 +121,29 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
     const alone = await users.list(ctx, parseListQuery({ filter: 'userName eq "user21@contoso.com"' }), { withGroups: true });
     assert.deepEqual(alone.resources.map((r) => r.resource['groups']), [undefined]);
     assert.equal((await users.get(ctx, loner.resource['id'] as string, { withGroups: true })).resource['groups'], undefined);
+  });
+
+  it('adds members to a group in 6 round trips, reading neither the group nor its existence twice', async () => {
+    const users = createUserService({ store, schemasFor: () => userSchemas() });
+    const groups = createGroupService({ store, schemasFor: () => groupSchemas() });
+    const ids: string[] = [];
+    for (let n = 30; n < 33; n += 1) ids.push((await users.create(ctx, entraUser(n))).resource['id'] as string);
+    const group = await groups.create(ctx, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Team' });
+    const id = group.resource['id'] as string;
+    const add = (value: string) => parsePatchRequest({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'add', path: 'members', value: [{ value }] }],
+    });
+    await groups.patch(ctx, id, add(ids[0] ?? ''));
+    const patched = await counted(() => groups.patch(ctx, id, add(ids[1] ?? '')));
+    // BEGIN, the group FOR UPDATE, its UPDATE (version and lastModified), the members' ids, the
+    // membership INSERT, then member_added's audit and outbox rows with the COMMIT.
+    assert.equal(patched.trips.length, 6, patched.trips.join('\n---\n'));
+    assert.equal(patched.value.version, group.version + 2);
+    const members = await store.groups.listMembers(ctx.orgId, id, { limit: 10 });
+    assert.deepEqual(members.map((m) => m.value).sort(), [ids[0], ids[1]].sort());
+    await assert.rejects(groups.patch(ctx, id, add('no-such-user')), (e: unknown) => (e as { status?: number }).status === 400);
+    assert.equal((await store.groups.get(ctx.orgId, id))?.version, group.version + 2, 'the failed PATCH changed nothing');
   });
 
   it('sends the held-back rows before the next statement of the transaction (read-your-writes)', async () => {
