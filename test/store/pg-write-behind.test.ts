@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { groupSchemas, userSchemas } from '../../src/core/schema/resource-types.ts';
 import { parsePatchRequest } from '../../src/core/messages/patch-request.ts';
 import { parseListQuery } from '../../src/core/messages/search-request.ts';
@@ -125,7 +126,7 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
 
   it('adds members to a group in 6 round trips, reading neither the group nor its existence twice', async () => {
     const users = createUserService({ store, schemasFor: () => userSchemas() });
-    const groups = createGroupService({ store, schemasFor: () => groupSchemas() });
+    const groups = createGroupService({ store, schemasFor: () => groupSchemas(), maxMembersReturned: 10 });
     const ids: string[] = [];
     for (let n = 30; n < 33; n += 1) ids.push((await users.create(ctx, entraUser(n))).resource['id'] as string);
     const group = await groups.create(ctx, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Team' });
@@ -144,6 +145,22 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
     assert.deepEqual(members.map((m) => m.value).sort(), [ids[0], ids[1]].sort());
     await assert.rejects(groups.patch(ctx, id, add('no-such-user')), (e: unknown) => (e as { status?: number }).status === 400);
     assert.equal((await store.groups.get(ctx.orgId, id))?.version, group.version + 2, 'the failed PATCH changed nothing');
+  });
+
+  it('plans the userName lookup with groups once per connection (a generic plan), like the lookup without', async () => {
+    const url = new URL(POSTGRES_ADMIN_URL);
+    url.pathname = `/${DB}`;
+    const one = createPostgresStore({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }), vacuumIntervalMs: 0 });
+    try {
+      const users = createUserService({ store: one, schemasFor: () => userSchemas() });
+      for (let i = 0; i < 12; i += 1) await users.list(ctx, parseListQuery({ filter: `userName eq "user${20 + (i % 2)}@contoso.com"` }), { withGroups: true });
+      const { rows } = await sql<{ statement: string; generic_plans: string; custom_plans: string }>`select statement, generic_plans, custom_plans from pg_prepared_statements`.execute(one.kysely);
+      const lookup = rows.find((r) => r.statement.includes('scimd_groups') && r.statement.includes('user_name_lc'));
+      assert.ok(lookup, rows.map((r) => r.statement).join('\n'));
+      assert.ok(Number(lookup.generic_plans) > 0, `custom plans only: ${lookup.custom_plans}`);
+    } finally {
+      await one.close();
+    }
   });
 
   it('sends the held-back rows before the next statement of the transaction (read-your-writes)', async () => {
