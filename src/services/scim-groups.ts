@@ -105,7 +105,8 @@ export function createGroupService(deps: GroupServiceDeps) {
 
   async function applyDelta(tx: Store, ctx: OperationContext, group: GroupRecord, delta: MembershipDelta | undefined) {
     if (!delta) return;
-    const change = await tx.groups.applyMembershipDelta(ctx.orgId, group.id, delta);
+    // The group was read FOR UPDATE in this transaction: the store need not check it exists.
+    const change = await tx.groups.applyMembershipDelta(ctx.orgId, group.id, delta, { current: group });
     await recordMembership(tx, ctx, group, change);
   }
 
@@ -162,7 +163,7 @@ export function createGroupService(deps: GroupServiceDeps) {
         // rewritten (O(1), no member list) so its version and meta.lastModified move with its members.
         if (result.changedAttributes.length > 0) {
           const input = validateResource(result.resource, schemas, { strict: ctx.strict ?? false, existing: before.resource });
-          after = unwrapWrite(await tx.groups.replace(ctx.orgId, id, withoutMembers(input), { expectedVersion: before.version }), 'Group', id);
+          after = unwrapWrite(await tx.groups.replace(ctx.orgId, id, withoutMembers(input), { expectedVersion: before.version, current: before }), 'Group', id);
           await recordGroup(ctx, tx, schemas, before, after);
         }
         await applyDelta(tx, ctx, after, result.deltas['members']);

@@ -86,9 +86,14 @@ export function createUserService(deps: UserServiceDeps) {
   const { store } = deps;
   const limits = deps.filterLimits ?? {};
 
-  async function view(tx: Store, record: UserRecord, options: ReadOptions): Promise<UserView> {
+  /**
+   * The user as returned; its groups, when asked for, come from the record (read with the user
+   * where the store can), else from `known` (read with the row a write replaced: a user's writes
+   * never change its groups), else from one more query.
+   */
+  async function view(tx: Store, record: UserRecord, options: ReadOptions, known?: readonly UserGroupRecord[]): Promise<UserView> {
     if (!options.withGroups) return viewOf(record, record.resource);
-    return withGroupsOf(record, await tx.users.groupsOf(record.orgId, record.id));
+    return withGroupsOf(record, record.groups ?? known ?? (await tx.users.groupsOf(record.orgId, record.id)));
   }
 
   async function record(ctx: OperationContext, tx: Store, schemas: ResourceSchemas, before: UserRecord | undefined, after: UserRecord | undefined, rules?: UserRules) {
@@ -115,9 +120,10 @@ export function createUserService(deps: UserServiceDeps) {
     withActiveDefault(rules ? applyUserPolicies(resource, rules, write, before) : resource);
 
   // A write reads through `tx` and locks the row until it commits; a plain read (`store`) does not.
-  async function load(tx: Store, ctx: OperationContext, id: string): Promise<UserRecord> {
+  // `withGroups`: the user's groups in the same statement where the store can (UserRecord.groups).
+  async function load(tx: Store, ctx: OperationContext, id: string, withGroups = false): Promise<UserRecord> {
     // An id no database could hold (a NUL character) names no resource: the same 404 as any unknown id.
-    const found = isStorableText(id) ? await tx.users.get(ctx.orgId, id, { forUpdate: tx !== store }) : undefined;
+    const found = isStorableText(id) ? await tx.users.get(ctx.orgId, id, { forUpdate: tx !== store, withGroups }) : undefined;
     if (!found) throw notFound(id);
     return found;
   }
@@ -135,19 +141,19 @@ export function createUserService(deps: UserServiceDeps) {
     },
 
     async get(ctx: OperationContext, id: string, options: ReadOptions = {}): Promise<UserView> {
-      return view(store, await load(store, ctx, id), options);
+      return view(store, await load(store, ctx, id, options.withGroups === true), options);
     },
 
     async replace(ctx: OperationContext, id: string, body: unknown, expectedVersion?: number): Promise<UserView> {
       const schemas = await deps.schemasFor(ctx.orgId);
       const rules = await rulesOf(ctx);
       return store.transaction(async (tx) => {
-        const before = await load(tx, ctx, id);
+        const before = await load(tx, ctx, id, true);
         const valid = validateResource(body, schemas, { strict: ctx.strict ?? false, existing: before.resource });
         const input = withPolicies(rules, valid, 'replace', before.resource);
         const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { ...writeOptions(expectedVersion), current: before }), 'User', id);
         await record(ctx, tx, schemas, before, after, rules);
-        return view(tx, after, { withGroups: true });
+        return view(tx, after, { withGroups: true }, before.groups);
       });
     },
 
@@ -155,7 +161,7 @@ export function createUserService(deps: UserServiceDeps) {
       const schemas = await deps.schemasFor(ctx.orgId);
       const rules = await rulesOf(ctx);
       return store.transaction(async (tx) => {
-        const before = await load(tx, ctx, id);
+        const before = await load(tx, ctx, id, true);
         if (expectedVersion !== undefined && expectedVersion !== before.version) {
           throw new ScimError(412, undefined, `User "${id}" was modified: its current version is W/"${before.version}"`);
         }
@@ -168,7 +174,7 @@ export function createUserService(deps: UserServiceDeps) {
         const input = withPolicies(rules, valid, 'patch', before.resource);
         const after = unwrapWrite(await tx.users.replace(ctx.orgId, id, input, { expectedVersion: before.version, current: before }), 'User', id);
         await record(ctx, tx, schemas, before, after, rules);
-        return view(tx, after, { withGroups: true });
+        return view(tx, after, { withGroups: true }, before.groups);
       });
     },
 
@@ -183,9 +189,14 @@ export function createUserService(deps: UserServiceDeps) {
 
     async list(ctx: OperationContext, query: ScimListQuery, options: ReadOptions = {}) {
       const schemas = await deps.schemasFor(ctx.orgId);
-      const page = await store.users.list(ctx.orgId, toStoreQuery(query, schemas, { ...limits, bareWords: !(ctx.strict ?? false) }));
+      const storeQuery = toStoreQuery(query, schemas, { ...limits, bareWords: !(ctx.strict ?? false) });
+      const page = await store.users.list(ctx.orgId, options.withGroups ? { ...storeQuery, withGroups: true } : storeQuery);
       if (!options.withGroups || page.resources.length === 0) {
         return { ...page, resources: page.resources.map((r) => viewOf(r, r.resource)) };
+      }
+      // Read with the page (a lookup on PostgreSQL): no second query.
+      if (page.resources.every((r) => r.groups !== undefined)) {
+        return { ...page, resources: page.resources.map((r) => withGroupsOf(r, r.groups ?? [])) };
       }
       // One query for the whole page's groups, not one per user.
       const groups = page.resources.length === 1

@@ -37,6 +37,13 @@ export interface SqlCapabilities {
   readonly eventNumbersAtCommit: boolean;
   /** Row-value comparisons `(a, b) > (x, y)` are available for keyset paging. */
   readonly supportsRowValues: boolean;
+  /**
+   * A scalar subquery giving the direct groups of the `users` row in scope as a JSON array of
+   * `{ value, display }` ordered by group id, read as a column of the user's row where a separate
+   * statement costs a round trip (PostgreSQL); absent where a second statement is cheaper (SQLite
+   * runs in process, and its groups lookup is already an index probe).
+   */
+  readonly userGroupsColumn?: RawBuilder<unknown>;
   /** `value` compared and ordered by code point, whatever the database's default collation. */
   binaryOrder(value: RawBuilder<unknown>): RawBuilder<unknown>;
 }

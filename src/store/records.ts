@@ -38,6 +38,11 @@ export interface UserRecord {
    * response can reuse it instead of serialising the resource again. Absent on PostgreSQL (JSONB).
    */
   readonly resourceJson?: string;
+  /**
+   * The user's direct groups, ordered by group id, when the read asked for them (`withGroups`) and
+   * the store read them in the same statement as the user (PostgreSQL); absent otherwise.
+   */
+  readonly groups?: readonly UserGroupRecord[];
 }
 
 /** A stored Group (RFC 7643 §4.2). `resource` never contains `members`: they are membership rows. */

@@ -49,6 +49,8 @@ export interface ListQuery {
   readonly cursor?: string;
   /** Skip the COUNT(*) when the caller does not need `totalResults` (defaults to true). */
   readonly includeTotal?: boolean;
+  /** Users: read each user's direct groups with the page where the store can (UserReadOptions). */
+  readonly withGroups?: boolean;
 }
 
 /** One page of a listing (RFC 7644 §3.4.2.4, RFC 9865 `nextCursor`). */
@@ -81,12 +83,31 @@ export interface ReadForWrite {
   readonly forUpdate?: boolean;
 }
 
+/** How a user is read. */
+export interface UserReadOptions extends ReadForWrite {
+  /**
+   * Also read the user's direct groups into `groups`, where the store can do so in the same
+   * statement (a round trip saved on PostgreSQL); a store that cannot leaves `groups` absent and
+   * the caller asks `groupsOf`.
+   */
+  readonly withGroups?: boolean;
+}
+
 export interface UserWriteOptions extends WriteOptions {
   /**
    * The user as `get` returned it moments before, in the same transaction: the store may then
    * skip reading it again. The write is still guarded by that record's version.
    */
   readonly current?: UserRecord;
+}
+
+/** How a group is written. */
+export interface GroupWriteOptions extends WriteOptions {
+  /**
+   * The group as `get` returned it moments before, in the same transaction (locked FOR UPDATE): the
+   * store may then skip reading it again. The write is still guarded by that record's version.
+   */
+  readonly current?: GroupRecord;
 }
 
 export interface NewOrganization {
@@ -123,7 +144,7 @@ export interface UserStore {
    * Records no audit or outbox events: the caller does.
    */
   createMany(orgId: string, resources: readonly ScimResource[], options?: { readonly ids?: readonly string[] }): Promise<UserRecord[]>;
-  get(orgId: string, id: string, options?: ReadForWrite): Promise<UserRecord | undefined>;
+  get(orgId: string, id: string, options?: UserReadOptions): Promise<UserRecord | undefined>;
   /** Case-insensitive (JavaScript `toLowerCase`) lookup, like the uniqueness rule. */
   findByUserName(orgId: string, userName: string): Promise<UserRecord | undefined>;
   replace(orgId: string, id: string, resource: ScimResource, options?: UserWriteOptions): Promise<WriteResult<UserRecord>>;
@@ -157,15 +178,17 @@ export interface GroupStore {
   get(orgId: string, id: string, options?: ReadForWrite): Promise<GroupRecord | undefined>;
   findByDisplayName(orgId: string, displayName: string): Promise<GroupRecord | undefined>;
   /** Replaces the group's attributes (not its members: use applyMembershipDelta). */
-  replace(orgId: string, id: string, resource: ScimResource, options?: WriteOptions): Promise<WriteResult<GroupRecord>>;
+  replace(orgId: string, id: string, resource: ScimResource, options?: GroupWriteOptions): Promise<WriteResult<GroupRecord>>;
   delete(orgId: string, id: string, options?: WriteOptions): Promise<WriteResult<{ readonly id: string }>>;
   list(orgId: string, query: ListQuery): Promise<ListPage<GroupRecord>>;
   count(orgId: string, filter?: Filter, schemas?: ResourceSchemas): Promise<number>;
   /**
    * Applies a PATCH membership delta as row inserts and deletes (re-adds are no-ops). Every added
    * member must be a user or group of the organization, else ScimError 400 `invalidValue`.
+   * `current`: the group as read FOR UPDATE in the same transaction, so its existence need not be
+   * checked again.
    */
-  applyMembershipDelta(orgId: string, groupId: string, delta: MembershipDelta): Promise<MembershipChange>;
+  applyMembershipDelta(orgId: string, groupId: string, delta: MembershipDelta, options?: { readonly current?: GroupRecord }): Promise<MembershipChange>;
   /** Members ordered by id, `limit` at a time after the id `after`. */
   listMembers(
     orgId: string,

@@ -15,9 +15,15 @@
  * `SELECT *` of it ("cached plan must not change result type", 0A000). The text then gets a fresh
  * name (prepared anew on each connection) and the statement is retried unnamed — which succeeds
  * outside a transaction; inside one the transaction has already failed and the request fails once.
+ *
+ * The same wrapper sees every statement of a connection, transaction control included, so it also
+ * holds back the statements marked for write-behind until the next statement or the COMMIT
+ * (write-behind.ts).
  */
 import type pg from 'pg';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import { pgModule } from './pg-module.ts';
+import { controlOf, DEFER_MARK, KEPT, renderStatement } from './write-behind.ts';
 
 export interface NamedStatementOptions {
   /** Executions of a text before it gets a name (default 2: one-off statements stay unnamed). */
@@ -26,7 +32,7 @@ export interface NamedStatementOptions {
   readonly max?: number;
 }
 
-/** Wraps `pool` so Kysely's queries run as named prepared statements once their text is hot. */
+/** Wraps `pool` so Kysely's queries run as named prepared statements once hot, marked appends written behind. */
 export function namedStatementPool(pool: pg.Pool, options: NamedStatementOptions = {}): PostgresPool {
   const after = options.after ?? 2;
   const max = options.max ?? 500;
@@ -53,26 +59,60 @@ export function namedStatementPool(pool: pg.Pool, options: NamedStatementOptions
   }
   let renamed = 0;
 
+  const escapeLiteral = pgModule().escapeLiteral;
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   function wrap(client: pg.PoolClient): PostgresPoolClient {
     let wrapper = wrapped.get(client);
     if (wrapper !== undefined) return wrapper;
+    const raw = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    /** Runs one statement, named once its text is hot. */
+    const run = (sqlOrCursor: unknown, parameters?: readonly unknown[]): Promise<unknown> => {
+      if (typeof sqlOrCursor === 'string' && parameters !== undefined && parameters.length > 0) {
+        const name = nameOf(sqlOrCursor);
+        if (name !== undefined) {
+          const values = parameters as unknown[];
+          return client.query({ name, text: sqlOrCursor, values }).catch((error: unknown) => {
+            if (!isStalePlan(error)) throw error;
+            rename(sqlOrCursor);
+            return client.query(sqlOrCursor, values);
+          });
+        }
+      }
+      return raw(sqlOrCursor, parameters);
+    };
+    // Write-behind (write-behind.ts): inside a transaction, the marked statements not yet sent.
+    let inTransaction = false;
+    let kept: string[] = [];
     wrapper = {
       query(sqlOrCursor: unknown, parameters?: readonly unknown[]) {
-        if (typeof sqlOrCursor === 'string' && parameters !== undefined && parameters.length > 0) {
-          const name = nameOf(sqlOrCursor);
-          if (name !== undefined) {
-            const values = parameters as unknown[];
-            return client.query({ name, text: sqlOrCursor, values }).catch((error: unknown) => {
-              if (!isStalePlan(error)) throw error;
-              rename(sqlOrCursor);
-              return client.query(sqlOrCursor, values);
-            });
+        const control = typeof sqlOrCursor === 'string' && (parameters === undefined || parameters.length === 0) ? controlOf(sqlOrCursor) : undefined;
+        if (control !== undefined) {
+          const pending = kept;
+          kept = [];
+          inTransaction = control === 'begin';
+          // The kept statements and the COMMIT in one simple-protocol query; ROLLBACK drops them.
+          if (control !== 'commit' || pending.length === 0) return raw(sqlOrCursor, parameters);
+          return raw(`${pending.join(';\n')};\ncommit`).then(lastResult);
+        }
+        if (inTransaction && typeof sqlOrCursor === 'string' && sqlOrCursor.startsWith(DEFER_MARK)) {
+          const text = renderStatement(sqlOrCursor, parameters ?? [], escapeLiteral);
+          if (text !== undefined) {
+            kept.push(text);
+            return Promise.resolve({ ...KEPT, rows: [] });
           }
         }
-        return (client.query as (...args: unknown[]) => unknown)(sqlOrCursor, parameters);
+        if (kept.length === 0) return run(sqlOrCursor, parameters);
+        // Both queued now, in order; a failing kept statement fails this one with its own error.
+        const flushed = raw(kept.join(';\n'));
+        kept = [];
+        const result = run(sqlOrCursor, parameters);
+        return Promise.all([flushed, result]).then(([, value]) => value);
       },
-      release: () => client.release(),
+      release: () => {
+        inTransaction = false;
+        kept = [];
+        client.release();
+      },
     } as PostgresPoolClient;
     wrapped.set(client, wrapper);
     return wrapper;
@@ -82,6 +122,11 @@ export function namedStatementPool(pool: pg.Pool, options: NamedStatementOptions
     connect: async () => wrap(await pool.connect()),
     end: () => pool.end(),
   };
+}
+
+/** The result of the last statement of a multi-statement simple query. */
+function lastResult(results: unknown): unknown {
+  return Array.isArray(results) ? results[results.length - 1] : results;
 }
 
 /** PostgreSQL's refusal to run a prepared statement whose result columns changed. */

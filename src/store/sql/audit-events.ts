@@ -68,7 +68,8 @@ export function auditEventStore(ctx: SqlContext): AuditEventStore {
         source_ip: event.sourceIp,
         changes: encodeJson(event.changes),
       };
-      await insertRows(ctx, 'audit_events', AUDIT_COLUMNS, [row]);
+      // Nothing is read back: on PostgreSQL the row may travel with the transaction's next statement or COMMIT.
+      await insertRows(ctx, 'audit_events', AUDIT_COLUMNS, [row], true);
       return { ...toRecord(ctx, { ...row, changes: null }), changes: event.changes ?? null };
     },
     async query(orgId, query) {

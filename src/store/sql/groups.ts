@@ -5,7 +5,7 @@ import type { ScimResource } from '../../core/schema/types.ts';
 import type { GroupsTable } from '../database.ts';
 import { groupColumns, storedResource } from '../resource-rows.ts';
 import type { GroupRecord } from '../records.ts';
-import type { GroupStore, WriteOptions, WriteResult } from '../store.ts';
+import type { GroupStore, GroupWriteOptions, WriteOptions, WriteResult } from '../store.ts';
 import { atomic, decodeJson, encodeJson, withUniqueness, type SqlContext } from './context.ts';
 import { countResources, listResources } from './listing.ts';
 import { applyMembershipDelta, listMembers } from './memberships.ts';
@@ -60,10 +60,13 @@ async function versionOf(ctx: SqlContext, orgId: string, id: string) {
   return ctx.db.selectFrom('groups').select(['version', 'created_at']).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }
 
-async function replaceGroup(ctx: SqlContext, orgId: string, id: string, input: ScimResource, options: WriteOptions): Promise<WriteResult<GroupRecord>> {
+async function replaceGroup(ctx: SqlContext, orgId: string, id: string, input: ScimResource, options: GroupWriteOptions): Promise<WriteResult<GroupRecord>> {
   const columns = groupColumns(input);
+  const { current } = options;
+  // Only a record read in the caller's own transaction (FOR UPDATE) stands in for a fresh read.
+  const known = ctx.db.isTransaction && current !== undefined && current.orgId === orgId && current.id === id ? { version: current.version, created_at: current.createdAt } : undefined;
   return atomic(ctx, async (tx) => {
-    const existing = await versionOf(tx, orgId, id);
+    const existing = known ?? (await versionOf(tx, orgId, id));
     if (!existing) return { status: 'notFound' };
     const version = Number(existing.version);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) return { status: 'conflict', currentVersion: version };
@@ -80,7 +83,12 @@ async function replaceGroup(ctx: SqlContext, orgId: string, id: string, input: S
     const result = await withUniqueness(tx, { displayName: columns.displayName }, () =>
       tx.db.updateTable('groups').set(set).where('org_id', '=', orgId).where('id', '=', id).where('version', '=', version).executeTakeFirst(),
     );
-    if (Number(result.numUpdatedRows) === 0) return { status: 'conflict', currentVersion: version };
+    if (Number(result.numUpdatedRows) === 0) {
+      if (known === undefined) return { status: 'conflict', currentVersion: version };
+      // The record handed in was out of date: report the stored version, as a fresh read would have.
+      const stored = await versionOf(tx, orgId, id);
+      return stored ? { status: 'conflict', currentVersion: Number(stored.version) } : { status: 'notFound' };
+    }
     return { status: 'ok', record: { ...toGroupRecord(tx, { org_id: orgId, id, created_at: existing.created_at, ...set }), resource } };
   });
 }
@@ -118,7 +126,7 @@ export function groupStore(ctx: SqlContext): GroupStore {
       return { ...paging, resources: rows.map((row) => toGroupRecord(ctx, row as unknown as Selectable<GroupsTable>)) };
     },
     count: (orgId, filter, schemas) => countResources(ctx, 'groups', orgId, filter, schemas),
-    applyMembershipDelta: (orgId, groupId, delta) => applyMembershipDelta(ctx, orgId, groupId, delta),
+    applyMembershipDelta: (orgId, groupId, delta, options = {}) => applyMembershipDelta(ctx, orgId, groupId, delta, options.current),
     listMembers: (orgId, groupId, page) => listMembers(ctx, orgId, groupId, page),
     async countMembers(orgId, groupId) {
       const row = await ctx.db

@@ -16,6 +16,7 @@ import type { ListQuery } from '../store.ts';
 import type { SqlContext } from './context.ts';
 import { runPrecompiled, slot } from './precompiled.ts';
 import { sortKey, type SortKey } from './sort-key.ts';
+import { GROUPS_COLUMN } from './user-statements.ts';
 
 export type ListTarget = 'users' | 'groups';
 
@@ -103,9 +104,15 @@ interface PageShape {
 async function pageRows(ctx: SqlContext, target: ListTarget, orgId: string, query: ListQuery, schemas: ResourceSchemas, shape: PageShape) {
   const { key, position, lookup, limit, offset } = shape;
   if (lookup !== undefined) {
-    const { rows } = await runPrecompiled(ctx, `${target}.list.${lookup.column}.${limit}`, (db) =>
-      db.selectFrom(target).selectAll().where('org_id', '=', slot(0)).where(lookup.column as never, '=', slot(1)).orderBy('id').limit(sql.lit(limit)).offset(slot(2)),
-    [orgId, lookup.value, offset]);
+    // A user lookup reads the users' groups in the same statement where the dialect can (userGroupsColumn),
+    // over the page as a derived table: with the subquery next to LIMIT … OFFSET $3, PostgreSQL's
+    // generic plan looks dearer than a custom one and the statement was planned on every execution.
+    const groups = target === 'users' && query.withGroups === true ? ctx.caps.userGroupsColumn : undefined;
+    const { rows } = await runPrecompiled(ctx, `${target}.list.${lookup.column}.${limit}${groups ? '.groups' : ''}`, (db) => {
+      const page = db.selectFrom(target).selectAll().where('org_id', '=', slot(0)).where(lookup.column as never, '=', slot(1)).orderBy('id').limit(sql.lit(limit)).offset(slot(2));
+      if (groups === undefined) return page;
+      return db.selectFrom(page.as('users')).selectAll('users').select(groups.as(GROUPS_COLUMN)).orderBy('users.id');
+    }, [orgId, lookup.value, offset]);
     return rows as Record<string, unknown>[];
   }
   const where = whereClause(ctx, target, orgId, query.filter, schemas);

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { ScimError } from '../../core/scim-error.ts';
 import type { MemberRef, MembershipDelta } from '../../core/patch/types.ts';
-import type { MemberRecord } from '../records.ts';
+import type { GroupRecord, MemberRecord } from '../records.ts';
 import type { MembershipChange } from '../store.ts';
 import { atomic, chunks, type SqlContext } from './context.ts';
 
@@ -103,15 +103,21 @@ async function replaceMembers(ctx: SqlContext, orgId: string, groupId: string, r
   return { added, removed };
 }
 
-/** Applies a membership delta in one transaction; see GroupStore.applyMembershipDelta. */
+/**
+ * Applies a membership delta in one transaction; see GroupStore.applyMembershipDelta. `current`:
+ * the group as read (and locked) in the caller's transaction, so it is known to exist.
+ */
 export function applyMembershipDelta(
   ctx: SqlContext,
   orgId: string,
   groupId: string,
   delta: MembershipDelta,
+  current?: GroupRecord,
 ): Promise<MembershipChange> {
+  // Only a record read in the caller's own transaction proves the group still exists.
+  const known = ctx.db.isTransaction && current !== undefined && current.orgId === orgId && current.id === groupId;
   return atomic(ctx, async (tx) => {
-    const group = await tx.db.selectFrom('groups').select('id').where('org_id', '=', orgId).where('id', '=', groupId).executeTakeFirst();
+    const group = known ? current : await tx.db.selectFrom('groups').select('id').where('org_id', '=', orgId).where('id', '=', groupId).executeTakeFirst();
     if (!group) throw new ScimError(404, undefined, `Group "${groupId}" not found.`);
     if (delta.replace !== undefined) return replaceMembers(tx, orgId, groupId, delta.replace);
     const removed = await deleteMembers(tx, orgId, groupId, delta.remove);

@@ -82,7 +82,8 @@ export function outboxEventStore(ctx: SqlContext): OutboxEventStore {
           data: encodeJson(event.data),
           sequence,
         };
-        await insertRows(inner, 'outbox_events', OUTBOX_COLUMNS, [row]);
+        // Nothing is read back (numbered at COMMIT on PostgreSQL): the row may be written behind.
+        await insertRows(inner, 'outbox_events', OUTBOX_COLUMNS, [row], true);
         return { ...toRecord(inner, { ...row, data: null }), data: event.data ?? null };
       });
       // Numbered at commit, and this append was its own transaction: the number exists now.

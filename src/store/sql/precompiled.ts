@@ -57,6 +57,23 @@ function templateFor(ctx: SqlContext, key: string, build: (db: Kysely<Database>)
 }
 
 /**
+ * The comment that starts the SQL of a statement that may be written behind (`insertRows`'
+ * `deferrable`): PostgreSQL's connection wrapper holds such statements back inside a transaction
+ * (postgres/write-behind.ts); SQLite runs them as written.
+ */
+export const DEFER_MARK = '/* scimd:defer */ ';
+
+/** `query` compiled with the write-behind mark in front of its SQL (harmless where nothing defers). */
+export function deferrableStatement<R>(query: Compilable<R>): Compilable<R> {
+  return {
+    compile: () => {
+      const compiled = query.compile();
+      return { ...compiled, sql: `${DEFER_MARK}${compiled.sql}` };
+    },
+  };
+}
+
+/**
  * Runs the statement `build` describes (compiled on first use under `key`) with `values` in its
  * slots. `key` must name one statement shape: the same key always builds the same query.
  */
@@ -74,20 +91,25 @@ export async function runPrecompiled<R>(
 
 /**
  * Inserts `rows` into `table` with one multi-row INSERT (the caller keeps a chunk under the
- * drivers' parameter limits), compiled once per table, column list and row count.
+ * drivers' parameter limits), compiled once per table, column list and row count. `deferrable`:
+ * nothing is read back and a failure need not be handled where it happens, so a PostgreSQL
+ * transaction may send the INSERT later, with its next statement or its COMMIT
+ * (postgres/write-behind.ts).
  */
 export async function insertRows(
   ctx: SqlContext,
   table: keyof Database,
   columns: readonly string[],
   rows: readonly Readonly<Record<string, unknown>>[],
+  deferrable = false,
 ): Promise<void> {
   if (rows.length === 0) return;
   const width = columns.length;
   const values: unknown[] = [];
   for (const row of rows) for (const column of columns) values.push(row[column]);
-  await runPrecompiled(ctx, `${table}.insert.${rows.length}.${columns.join()}`, (db) => {
+  await runPrecompiled(ctx, `${table}.insert.${rows.length}.${columns.join()}${deferrable ? '.deferrable' : ''}`, (db) => {
     const objects = rows.map((_, r) => Object.fromEntries(columns.map((column, c) => [column, slot(r * width + c)])));
-    return db.insertInto(table).values(objects as never);
+    const insert = db.insertInto(table).values(objects as never);
+    return deferrable ? deferrableStatement(insert) : insert;
   }, values);
 }

@@ -6,7 +6,7 @@
 import type { Selectable } from 'kysely';
 import type { UsersTable } from '../database.ts';
 import { chunks, type SqlContext } from './context.ts';
-import { runPrecompiled, slot } from './precompiled.ts';
+import { deferrableStatement, runPrecompiled, slot } from './precompiled.ts';
 
 /** Every column of `users`, in insert order. */
 export const USER_COLUMNS = [
@@ -46,21 +46,36 @@ export async function deleteUsers(ctx: SqlContext, orgId: string, ids: readonly 
   for (const chunk of chunks(ids, 500)) await ctx.db.deleteFrom('users').where('org_id', '=', orgId).where('id', 'in', chunk).execute();
 }
 
-/** The `users` row with `column` = `value` in the organization (a unique column: id or user_name_lc). */
+/** The column alias of a user's groups read with the user (capabilities `userGroupsColumn`). */
+export const GROUPS_COLUMN = 'scimd_groups';
+
+/** A `users` row, with the user's groups when they were read with it. */
+export type UserRowRead = Selectable<UsersTable> & { readonly [GROUPS_COLUMN]?: unknown };
+
+/**
+ * The `users` row with `column` = `value` in the organization (a unique column: id or
+ * user_name_lc); `withGroups`: with the user's groups in `scimd_groups`, where the dialect reads
+ * them in the same statement.
+ */
 export async function selectUser(
   ctx: SqlContext,
   column: 'id' | 'user_name_lc',
   orgId: string,
   value: string,
   lock = false,
-): Promise<Selectable<UsersTable> | undefined> {
+  withGroups = false,
+): Promise<UserRowRead | undefined> {
   // FOR UPDATE exists wherever SKIP LOCKED does (PostgreSQL); SQLite has one writer at a time anyway.
   const forUpdate = lock && ctx.caps.supportsSkipLocked;
-  const { rows } = await runPrecompiled(ctx, `users.by.${column}${forUpdate ? '.forUpdate' : ''}`, (db) => {
-    const query = db.selectFrom('users').selectAll().where('org_id', '=', slot(0)).where(column, '=', slot(1));
+  const groups = withGroups ? ctx.caps.userGroupsColumn : undefined;
+  const key = `users.by.${column}${forUpdate ? '.forUpdate' : ''}${groups ? '.groups' : ''}`;
+  const { rows } = await runPrecompiled(ctx, key, (db) => {
+    const all = db.selectFrom('users').selectAll();
+    const selected = groups === undefined ? all : all.select(groups.as(GROUPS_COLUMN));
+    const query = selected.where('org_id', '=', slot(0)).where(column, '=', slot(1));
     return forUpdate ? query.forUpdate() : query;
   }, [orgId, value]);
-  return rows[0];
+  return rows[0] as UserRowRead | undefined;
 }
 
 /** The columns every rewrite sets, whether or not the indexed values changed. */
@@ -83,17 +98,22 @@ export async function updateUser(ctx: SqlContext, orgId: string, id: string, ver
   return Number(result.numAffectedRows ?? 0n);
 }
 
-/** Deletes the rows of `table` whose `column` is `value` in the organization. */
+/**
+ * Deletes the rows of `table` whose `column` is `value` in the organization; `deferrable`: on
+ * PostgreSQL the DELETE may travel with the transaction's next statement (precompiled.ts `DEFER_MARK`).
+ */
 export async function deleteWhere(
   ctx: SqlContext,
   table: 'users' | 'user_values' | 'memberships',
   column: 'id' | 'user_id' | 'member_id',
   orgId: string,
   value: string,
+  deferrable = false,
 ): Promise<void> {
-  await runPrecompiled(ctx, `${table}.delete.${column}`, (db) =>
-    db.deleteFrom(table).where('org_id', '=', slot(0)).where(column as never, '=', slot(1)),
-  [orgId, value]);
+  await runPrecompiled(ctx, `${table}.delete.${column}${deferrable ? '.deferrable' : ''}`, (db) => {
+    const query = db.deleteFrom(table).where('org_id', '=', slot(0)).where(column as never, '=', slot(1));
+    return deferrable ? deferrableStatement(query) : query;
+  }, [orgId, value]);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import type { ScimResource } from '../../core/schema/types.ts';
 import type { UsersTable } from '../database.ts';
 import { storedResource, USER_VALUE_ATTRIBUTES, userColumns, userValueRows, type UserColumns } from '../resource-rows.ts';
-import type { UserRecord } from '../records.ts';
+import type { UserGroupRecord, UserRecord } from '../records.ts';
 import type { UserStore, UserWriteOptions, WriteOptions, WriteResult } from '../store.ts';
 import { uniquenessError } from '../unique-constraints.ts';
 import { atomic, sizedChunks, decodeBool, decodeJson, encodeBool, encodeJson, withUniqueness, type SqlContext } from './context.ts';
@@ -12,6 +12,7 @@ import { insertRows } from './precompiled.ts';
 import {
   deleteUsers,
   deleteWhere,
+  GROUPS_COLUMN,
   insertUsersUnlessTaken,
   selectGroupsOf,
   selectGroupsOfMany,
@@ -19,12 +20,19 @@ import {
   updateUser,
   USER_COLUMNS,
   USER_VALUE_COLUMNS,
+  type UserRowRead,
 } from './user-statements.ts';
 
-/** Turns a `users` row into its record (with the JSON text of `resource` when the dialect stores text). */
-export function toUserRecord(ctx: SqlContext, row: Selectable<UsersTable>): UserRecord {
+/**
+ * Turns a `users` row into its record (with the JSON text of `resource` when the dialect stores
+ * text, and the user's groups when the row carries them: user-statements.ts `GROUPS_COLUMN`).
+ */
+export function toUserRecord(ctx: SqlContext, row: UserRowRead): UserRecord {
   const record = recordOf(row, decodeJson(ctx.caps, row.resource) as ScimResource);
-  return typeof row.resource === 'string' ? { ...record, resourceJson: row.resource } : record;
+  const groups = row[GROUPS_COLUMN];
+  const withJson = typeof row.resource === 'string' ? { ...record, resourceJson: row.resource } : record;
+  if (groups === undefined || groups === null) return withJson;
+  return { ...withJson, groups: (typeof groups === 'string' ? JSON.parse(groups) : groups) as UserGroupRecord[] };
 }
 
 /** The record of a row just written: `resource` as given, its JSON text as encoded for the row. */
@@ -80,9 +88,12 @@ function valueRows(ctx: SqlContext, orgId: string, userId: string, resource: Sci
   }));
 }
 
-/** Inserts value rows, at most 1,024 per statement (9 parameters each). */
+/**
+ * Inserts value rows, at most 1,024 per statement (9 parameters each). Nothing is read back and
+ * no failure is expected, so on PostgreSQL they may be written behind (postgres/write-behind.ts).
+ */
 async function insertValueRows(ctx: SqlContext, rows: readonly Record<string, unknown>[]): Promise<void> {
-  for (const chunk of sizedChunks(rows, 1024)) await insertRows(ctx, 'user_values', USER_VALUE_COLUMNS, chunk);
+  for (const chunk of sizedChunks(rows, 1024)) await insertRows(ctx, 'user_values', USER_VALUE_COLUMNS, chunk, true);
 }
 
 async function createUser(ctx: SqlContext, orgId: string, input: ScimResource, id: string): Promise<UserRecord> {
@@ -199,7 +210,7 @@ async function replaceUser(
       return current ? { status: 'conflict', currentVersion: Number(current.version) } : { status: 'notFound' };
     }
     if (!sameValueRows(read ? read.record.resource : decodeJson(tx.caps, existing.resource), resource)) {
-      await deleteWhere(tx, 'user_values', 'user_id', orgId, id);
+      await deleteWhere(tx, 'user_values', 'user_id', orgId, id, true);
       await insertValueRows(tx, valueRows(tx, orgId, id, resource));
     }
     const { resource: json, ...columnsSet } = set;
@@ -226,8 +237,8 @@ async function deleteUser(ctx: SqlContext, orgId: string, id: string, options: W
 export function userStore(ctx: SqlContext): UserStore {
   // The row behind each record `get` returned, so a replace handed that record need not read it again.
   const rowsRead = new WeakMap<UserRecord, UserRow>();
-  const findBy = async (orgId: string, column: 'id' | 'user_name_lc', value: string, lock = false) => {
-    const row = await selectUser(ctx, column, orgId, value, lock);
+  const findBy = async (orgId: string, column: 'id' | 'user_name_lc', value: string, lock = false, withGroups = false) => {
+    const row = await selectUser(ctx, column, orgId, value, lock, withGroups);
     if (!row) return undefined;
     const record = toUserRecord(ctx, row);
     rowsRead.set(record, row);
@@ -240,7 +251,7 @@ export function userStore(ctx: SqlContext): UserStore {
   return {
     create: (orgId, resource, options = {}) => createUser(ctx, orgId, resource, options.id ?? ctx.newId()),
     createMany: (orgId, resources, options = {}) => createUsers(ctx, orgId, resources, options.ids),
-    get: (orgId, id, options = {}) => findBy(orgId, 'id', id, options.forUpdate === true),
+    get: (orgId, id, options = {}) => findBy(orgId, 'id', id, options.forUpdate === true, options.withGroups === true),
     findByUserName: (orgId, userName) => findBy(orgId, 'user_name_lc', userName.toLowerCase()),
     replace: (orgId, id, resource, options = {}) => replaceUser(ctx, orgId, id, resource, options, readBefore(orgId, id, options)),
     delete: (orgId, id, options = {}) => deleteUser(ctx, orgId, id, options),
