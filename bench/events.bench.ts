@@ -5,7 +5,7 @@
  * The receiver runs in a child process (so it does not share scimd's event loop) and answers 204.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { userSchemas } from '../src/core/schema/resource-types.ts';
 import { scimActor, type OperationContext } from '../src/services/context.ts';
 import { createEventService } from '../src/services/events.ts';
@@ -79,6 +79,39 @@ async function throughput(store: SqlStore, url: string, arrivals: Map<string, nu
   console.log(`deliveries: ${EVENTS} events over 500 resources in ${seconds.toFixed(2)} s = ${Math.round(EVENTS / seconds)} events/s`);
 }
 
+/**
+ * The delivery thread's CPU per event, alone: EVENTS events of distinct users queued, then the
+ * delivery thread (as `scimd serve` starts it) drains them; CPU per thread from /proc.
+ */
+async function drain(store: SqlStore, url: string, arrivals: Map<string, number>): Promise<void> {
+  const thread = await startThread(databaseUrlOf);
+  const queue = async (name: string, count: number): Promise<void> => {
+    const orgId = await org(store, name);
+    await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId, actor: ADMIN }, { url });
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < count; i += 1) {
+        const resource = { id: `u${i}`, userName: `u${i}@bench.test`, active: true, name: { givenName: 'Bench', familyName: `User ${i}` }, emails: [{ value: `u${i}@bench.test`, primary: true }] };
+        await tx.outboxEvents.append(orgId, { type: 'scimd.user.created', resourceType: 'User', resourceId: `u${i}`, data: { resource } });
+      }
+    });
+    thread.wake();
+  };
+  // Warm-up: the thread's modules compiled, its statements prepared.
+  let before = arrivals.size;
+  await queue('drain-warm-up', 500);
+  while (arrivals.size - before < 500) await new Promise((r) => setTimeout(r, 5));
+  before = arrivals.size;
+  const threads = threadCpuMicros();
+  const started = performance.now();
+  await queue('drain', EVENTS);
+  while (arrivals.size - before < EVENTS) await new Promise((r) => setTimeout(r, 5));
+  const seconds = (performance.now() - started) / 1000;
+  const split = cpuSplit(threads);
+  await thread.stop();
+  const per = (micros: number) => (micros / EVENTS).toFixed(0);
+  console.log(`drain: ${EVENTS} events of distinct users queued in one transaction and delivered in ${seconds.toFixed(2)} s = ${Math.round(EVENTS / seconds)} events/s; CPU per event: delivery thread ${per(split.delivery)} µs, main ${per(split.main)} µs (queueing them), other threads ${per(split.other)} µs`);
+}
+
 async function latency(store: SqlStore, url: string, arrivals: Map<string, number>, intervalMs: number): Promise<void> {
   const orgId = await org(store, `latency-${intervalMs}`);
   await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId, actor: ADMIN }, { url });
@@ -144,12 +177,50 @@ function mainThreadCpuMicros(): number {
   }
 }
 
+/** CPU microseconds per kernel thread of this process (/proc/self/task; empty where /proc is missing). */
+function threadCpuMicros(): Map<number, number> {
+  const out = new Map<number, number>();
+  try {
+    for (const task of readdirSync('/proc/self/task')) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out.set(Number(task), (Number(fields[11]) + Number(fields[12])) * 10_000);
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+  } catch {
+    // No /proc.
+  }
+  return out;
+}
+
+/** The delivery thread's kernel thread id while DELIVERY=thread runs. */
+let deliveryTid: number | undefined;
+
+/** CPU µs since `before`, split into the main thread, the delivery thread and every other thread. */
+function cpuSplit(before: Map<number, number>): { main: number; delivery: number; other: number } {
+  const split = { main: 0, delivery: 0, other: 0 };
+  for (const [tid, micros] of threadCpuMicros()) {
+    const used = micros - (before.get(tid) ?? 0);
+    if (tid === process.pid) split.main += used;
+    else if (tid === deliveryTid) split.delivery += used;
+    else split.other += used;
+  }
+  return split;
+}
+
+/** Per-thread CPU µs per SCIM create of the last `writeRate` run. */
+let lastSplit = { main: NaN, delivery: NaN, other: NaN };
+
 /** Wakes the delivery running during the write phase after each commit, as `scimd serve` does. */
 let wakeDelivery = (): void => undefined;
 
 async function writeRate(store: SqlStore, orgId: string): Promise<number> {
   const cpu = process.cpuUsage();
   const mainCpu = mainThreadCpuMicros();
+  const threads = threadCpuMicros();
   const users = createUserService({ store: withCommitSignal(store, () => wakeDelivery()), schemasFor: () => userSchemas() });
   const ctx: OperationContext = { orgId, actor: scimActor('k', 'bench') };
   let n = 0;
@@ -166,6 +237,8 @@ async function writeRate(store: SqlStore, orgId: string): Promise<number> {
   const used = process.cpuUsage(cpu);
   lastCpuPerWrite = (used.user + used.system) / n;
   lastMainCpuPerWrite = (mainThreadCpuMicros() - mainCpu) / n;
+  const split = cpuSplit(threads);
+  lastSplit = { main: split.main / n, delivery: split.delivery / n, other: split.other / n };
   return n / ((Date.now() - started) / 1000);
 }
 
@@ -200,9 +273,10 @@ const idle = { start: () => undefined, stop: async () => undefined };
 
 /** The delivery thread `scimd serve` starts, on the bench database, woken by the writers' commits. */
 async function startThread(databaseUrl: string, pollMs = 250): Promise<DeliveryThread> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, SCIMD_WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'error', SCIMD_EVENT_POLL_MS: String(pollMs) });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, SCIMD_WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'error', SCIMD_EVENT_POLL_MS: String(pollMs), SCIMD_WEBHOOK_DELIVERY_NICE: process.env['NICE'] ?? '0' });
   const thread = startDeliveryThread({ config, logger: createLogger({ level: 'error' }) });
   await thread.ready();
+  deliveryTid = thread.tid;
   wakeDelivery = thread.wake;
   return thread;
 }
@@ -242,10 +316,13 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
   const cpuWith: number[] = [];
   const mainWithout: number[] = [];
   const mainWith: number[] = [];
+  const splitsWithout: (typeof lastSplit)[] = [];
+  const splitsWith: (typeof lastSplit)[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     without.push(await writeRate(store, await org(store, `no-webhook-${round}`)));
     cpuWithout.push(lastCpuPerWrite);
     mainWithout.push(lastMainCpuPerWrite);
+    splitsWithout.push(lastSplit);
     const hooked = await org(store, `webhook-${round}`);
     await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId: hooked, actor: ADMIN }, { url });
     const worker = deliveryFor();
@@ -254,13 +331,18 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
     const rate = await writeRate(store, hooked);
     withDelivery.push(rate);
     mainWith.push(lastMainCpuPerWrite);
+    const writingSplit = lastSplit;
     const writes = Math.round(rate * SECONDS);
     const during = arrivals.size - before;
     // The CPU the worker spends catching up after the writers stop belongs to these writes too.
     const written = Number((await store.kysely.selectFrom('outbox_events').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', hooked).executeTakeFirstOrThrow()).n);
     const cpu = process.cpuUsage();
+    const tailThreads = threadCpuMicros();
     while (arrivals.size - before < written) await new Promise((r) => setTimeout(r, 2));
     const tail = process.cpuUsage(cpu);
+    const tailSplit = cpuSplit(tailThreads);
+    const perWrite = (micros: number) => micros / Math.max(1, writes);
+    splitsWith.push({ main: writingSplit.main + perWrite(tailSplit.main), delivery: writingSplit.delivery + perWrite(tailSplit.delivery), other: writingSplit.other + perWrite(tailSplit.other) });
     await worker.stop();
     cpuWith.push(lastCpuPerWrite + (tail.user + tail.system) / Math.max(1, writes));
     console.log(`  round ${round + 1}: ${during} of ${written} events delivered while writing, the rest within ${((tail.user + tail.system) / 1000).toFixed(0)} ms CPU after`);
@@ -281,6 +363,10 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
   console.log(
     `main-thread CPU per SCIM create while writing (median): without delivery ${mainBase.toFixed(0)} µs, with delivery ${mainHooked.toFixed(0)} µs → ${(mainHooked - mainBase).toFixed(0)} µs = ${(((mainHooked - mainBase) / mainBase) * 100).toFixed(1)} % more on the event loop that serves requests`,
   );
+  const part = (splits: (typeof lastSplit)[], key: keyof typeof lastSplit) => median(splits.map((x) => x[key])).toFixed(0);
+  console.log(
+    `CPU per SCIM create by thread, writing and catching up (/proc ticks; median): without delivery main ${part(splitsWithout, 'main')} µs, other threads ${part(splitsWithout, 'other')} µs; with delivery main ${part(splitsWith, 'main')} µs, delivery thread ${part(splitsWith, 'delivery')} µs, other threads ${part(splitsWith, 'other')} µs`,
+  );
   const cpuBase = median(cpuWithout);
   const cpuHooked = median(cpuWith);
   console.log(
@@ -293,6 +379,7 @@ const databaseUrlOf = bench.databaseUrl;
 const receiver = await startReceiver();
 console.log(`# events on ${DIALECT}`);
 try {
+  if (PHASES.has('drain')) await drain(bench.store, receiver.url, receiver.arrivals);
   if (PHASES.has('throughput')) await throughput(bench.store, receiver.url, receiver.arrivals);
   if (PHASES.has('latency')) await latency(bench.store, receiver.url, receiver.arrivals, 250);
   if (PHASES.has('latency')) await latency(bench.store, receiver.url, receiver.arrivals, 20);

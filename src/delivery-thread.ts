@@ -30,7 +30,7 @@ const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 /** What the main thread sends the delivery thread. */
 export type ToDeliveryThread = 'wake' | 'stop';
 /** What the delivery thread sends back. */
-export type FromDeliveryThread = { readonly kind: 'ready' } | { readonly kind: 'log'; readonly line: string };
+export type FromDeliveryThread = { readonly kind: 'ready'; readonly tid?: number | undefined } | { readonly kind: 'log'; readonly line: string };
 
 export interface DeliveryThreadOptions {
   /** The server's configuration (the thread opens the same database with it). */
@@ -48,6 +48,8 @@ export interface DeliveryThread {
   ready(): Promise<void>;
   /** The running thread, if any (tests end it to see it come back). */
   readonly worker: Worker | undefined;
+  /** The running thread's kernel thread id (Linux; for per-thread CPU figures), once ready. */
+  readonly tid: number | undefined;
   /** Lets the requests in flight finish (up to the webhook timeout and 5 s more), then ends the thread. */
   stop(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export function startDeliveryThread(options: DeliveryThreadOptions): DeliveryThr
   let restartDelay = firstDelay;
   let worker: Worker | undefined;
   let isReady = false;
+  let tid: number | undefined;
   let readyWaiters: (() => void)[] = [];
   let restartTimer: NodeJS.Timeout | undefined;
   let stopping = false;
@@ -111,6 +114,7 @@ export function startDeliveryThread(options: DeliveryThreadOptions): DeliveryThr
       if (message.kind === 'log') relay(logger, message.line);
       else if (message.kind === 'ready') {
         isReady = true;
+        tid = message.tid;
         for (const resolve of readyWaiters) resolve();
         readyWaiters = [];
       }
@@ -142,6 +146,9 @@ export function startDeliveryThread(options: DeliveryThreadOptions): DeliveryThr
   return {
     get worker() {
       return worker;
+    },
+    get tid() {
+      return worker === undefined ? undefined : tid;
     },
     wake(): void {
       if (!isReady || wakeTimer !== undefined) return;
