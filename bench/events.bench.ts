@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { userSchemas } from '../src/core/schema/resource-types.ts';
 import { scimActor, type OperationContext } from '../src/services/context.ts';
 import { createEventService } from '../src/services/events.ts';
@@ -318,20 +319,20 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
   const mainWith: number[] = [];
   const splitsWithout: (typeof lastSplit)[] = [];
   const splitsWith: (typeof lastSplit)[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    without.push(await writeRate(store, await org(store, `no-webhook-${round}`)));
-    cpuWithout.push(lastCpuPerWrite);
-    mainWithout.push(lastMainCpuPerWrite);
-    splitsWithout.push(lastSplit);
-    const hooked = await org(store, `webhook-${round}`);
+  const baseNice = Number(process.env['NICE'] ?? 0);
+  const altNice = process.env['NICE_ALT'] === undefined ? undefined : Number(process.env['NICE_ALT']);
+  const withAlt: number[] = [];
+  /** One "with delivery" run: writes to a new organization with an endpoint, then waits for every event. */
+  const withRound = async (name: string) => {
+    const hooked = await org(store, name);
     await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId: hooked, actor: ADMIN }, { url });
     const worker = deliveryFor();
     const before = arrivals.size;
     worker.start();
     const rate = await writeRate(store, hooked);
-    withDelivery.push(rate);
-    mainWith.push(lastMainCpuPerWrite);
+    const main = lastMainCpuPerWrite;
     const writingSplit = lastSplit;
+    const writingCpu = lastCpuPerWrite;
     const writes = Math.round(rate * SECONDS);
     const during = arrivals.size - before;
     // The CPU the worker spends catching up after the writers stop belongs to these writes too.
@@ -342,10 +343,47 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
     const tail = process.cpuUsage(cpu);
     const tailSplit = cpuSplit(tailThreads);
     const perWrite = (micros: number) => micros / Math.max(1, writes);
-    splitsWith.push({ main: writingSplit.main + perWrite(tailSplit.main), delivery: writingSplit.delivery + perWrite(tailSplit.delivery), other: writingSplit.other + perWrite(tailSplit.other) });
     await worker.stop();
-    cpuWith.push(lastCpuPerWrite + (tail.user + tail.system) / Math.max(1, writes));
-    console.log(`  round ${round + 1}: ${during} of ${written} events delivered while writing, the rest within ${((tail.user + tail.system) / 1000).toFixed(0)} ms CPU after`);
+    return {
+      rate,
+      main,
+      during,
+      written,
+      tailMs: (tail.user + tail.system) / 1000,
+      split: { main: writingSplit.main + perWrite(tailSplit.main), delivery: writingSplit.delivery + perWrite(tailSplit.delivery), other: writingSplit.other + perWrite(tailSplit.other) },
+      cpu: writingCpu + (tail.user + tail.system) / Math.max(1, writes),
+    };
+  };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    without.push(await writeRate(store, await org(store, `no-webhook-${round}`)));
+    cpuWithout.push(lastCpuPerWrite);
+    mainWithout.push(lastMainCpuPerWrite);
+    splitsWithout.push(lastSplit);
+    const alternate = altNice !== undefined && thread?.tid !== undefined ? thread.tid : undefined;
+    // With NICE_ALT, a second "with" run at that nice value, before or after the first in turn.
+    const order = alternate === undefined ? ['base'] : round % 2 === 0 ? ['base', 'alt'] : ['alt', 'base'];
+    for (const variant of order) {
+      if (variant === 'alt' && alternate !== undefined) {
+        // The same thread at another nice value (root may raise its priority back afterwards).
+        setPriority(alternate, altNice ?? 0);
+        const alt = await withRound(`webhook-${round}-nice`);
+        setPriority(alternate, baseNice);
+        withAlt.push(alt.rate);
+        console.log(`  round ${round + 1} at nice ${altNice}: ${alt.rate.toFixed(0)} creates/s, ${alt.during} of ${alt.written} events delivered while writing, the rest within ${alt.tailMs.toFixed(0)} ms CPU after; CPU per create main ${alt.split.main.toFixed(0)} µs, delivery thread ${alt.split.delivery.toFixed(0)} µs`);
+        continue;
+      }
+      const measured = await withRound(`webhook-${round}`);
+      withDelivery.push(measured.rate);
+      mainWith.push(measured.main);
+      splitsWith.push(measured.split);
+      cpuWith.push(measured.cpu);
+      console.log(`  round ${round + 1}: ${measured.rate.toFixed(0)} creates/s, ${measured.during} of ${measured.written} events delivered while writing, the rest within ${measured.tailMs.toFixed(0)} ms CPU after`);
+    }
+  }
+  if (withAlt.length > 0) {
+    const base = percentile(without, 50);
+    const alt = percentile(withAlt, 50);
+    console.log(`with delivery at nice ${altNice}: ${withAlt.map(Math.round).join(' / ')} /s → median ${Math.round(alt)} vs ${Math.round(base)} without: ${(((base - alt) / base) * 100).toFixed(1)} % slower`);
   }
   const median = (values: number[]) => percentile(values, 50);
   const base = median(without);
