@@ -136,7 +136,7 @@ async function latency(store: SqlStore, url: string, arrivals: Map<string, numbe
   await worker.stop();
   wakeDelivery = () => undefined;
   const delays = [...committed].map(([id, at]) => (arrivals.get(id) ?? at) - at);
-  console.log(`commit → delivery (${threaded ? 'delivery thread woken by commits' : 'worker polling on this event loop'}, idle poll ${intervalMs} ms, ${count} writes ~60/s): p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms`);
+  console.log(`commit → delivery (${threaded ? `delivery thread woken by commits, nice ${threadNice}` : 'worker polling on this event loop'}, idle poll ${intervalMs} ms, ${count} writes ~60/s): p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms`);
 }
 
 async function feedPages(store: SqlStore): Promise<void> {
@@ -197,6 +197,8 @@ function threadCpuMicros(): Map<number, number> {
   return out;
 }
 
+/** The delivery thread's nice value (NICE, else the server's default). */
+let threadNice = 0;
 /** The delivery thread's kernel thread id while DELIVERY=thread runs. */
 let deliveryTid: number | undefined;
 
@@ -274,7 +276,8 @@ const idle = { start: () => undefined, stop: async () => undefined };
 
 /** The delivery thread `scimd serve` starts, on the bench database, woken by the writers' commits. */
 async function startThread(databaseUrl: string, pollMs = 250): Promise<DeliveryThread> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, SCIMD_WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'error', SCIMD_EVENT_POLL_MS: String(pollMs), SCIMD_WEBHOOK_DELIVERY_NICE: process.env['NICE'] ?? '0' });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, SCIMD_WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'error', SCIMD_EVENT_POLL_MS: String(pollMs), ...(process.env['NICE'] === undefined ? {} : { SCIMD_WEBHOOK_DELIVERY_NICE: process.env['NICE'] }) });
+  threadNice = config.events.deliveryNice;
   const thread = startDeliveryThread({ config, logger: createLogger({ level: 'error' }) });
   await thread.ready();
   deliveryTid = thread.tid;
@@ -302,7 +305,7 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
       },
     };
   };
-  console.log(`delivery ${separate ? 'in a separate `scimd webhook deliver` process' : thread ? 'on the delivery thread of the writing process' : 'on the writing event loop'}`);
+  console.log(`delivery ${separate ? 'in a separate `scimd webhook deliver` process' : thread ? `on the delivery thread of the writing process (nice ${threadNice})` : 'on the writing event loop'}`);
   // Warm-up of both paths (the first run of each is slower while the JIT compiles it).
   await writeRate(store, await org(store, 'warm-up'));
   const warm = await org(store, 'warm-up-webhook');
@@ -319,7 +322,6 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
   const mainWith: number[] = [];
   const splitsWithout: (typeof lastSplit)[] = [];
   const splitsWith: (typeof lastSplit)[] = [];
-  const baseNice = Number(process.env['NICE'] ?? 0);
   const altNice = process.env['NICE_ALT'] === undefined ? undefined : Number(process.env['NICE_ALT']);
   const withAlt: number[] = [];
   /** One "with delivery" run: writes to a new organization with an endpoint, then waits for every event. */
@@ -367,7 +369,7 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
         // The same thread at another nice value (root may raise its priority back afterwards).
         setPriority(alternate, altNice ?? 0);
         const alt = await withRound(`webhook-${round}-nice`);
-        setPriority(alternate, baseNice);
+        setPriority(alternate, threadNice);
         withAlt.push(alt.rate);
         console.log(`  round ${round + 1} at nice ${altNice}: ${alt.rate.toFixed(0)} creates/s, ${alt.during} of ${alt.written} events delivered while writing, the rest within ${alt.tailMs.toFixed(0)} ms CPU after; CPU per create main ${alt.split.main.toFixed(0)} µs, delivery thread ${alt.split.delivery.toFixed(0)} µs`);
         continue;

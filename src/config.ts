@@ -139,7 +139,7 @@ const schema = z.object({
     .optional(),
   SCIMD_EVENT_POLL_MS: int(10, 60_000).default(250),
   SCIMD_WEBHOOK_LEASE_MS: int(1000, 3_600_000).default(60_000),
-  SCIMD_WEBHOOK_DELIVERY_NICE: int(0, 19).default(0),
+  SCIMD_WEBHOOK_DELIVERY_NICE: int(0, 19).default(10),
   SCIMD_DEFAULT_POLICY_PRESET: z
     .string()
     .refine((v) => (POLICY_PRESET_NAMES as string[]).includes(v), `must be one of ${POLICY_PRESET_NAMES.join(', ')}`)
