@@ -6,7 +6,7 @@
  * ends the thread. Log lines go to the main thread, which writes them through the server's logger.
  */
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildScimd } from './build-scimd.ts';
 import type { Config } from './config.ts';
@@ -59,13 +59,15 @@ async function stop(): Promise<void> {
 /**
  * Lowers this thread's scheduling priority (SCIMD_WEBHOOK_DELIVERY_NICE). On Linux a nice value
  * belongs to a thread, and `setPriority(0, …)` from inside a worker thread renices that thread
- * only: the event loop serving requests keeps its priority. Elsewhere it may apply to the whole
+ * only: the event loop serving requests keeps its priority. The value is absolute, and a thread
+ * of a process already running at a higher one stays there. Elsewhere it may apply to the whole
  * process, so it is applied on Linux only.
  */
 function lowerPriority(nice: number): void {
   if (nice <= 0 || process.platform !== 'linux') return;
   try {
-    setPriority(0, nice);
+    // A process started at a higher nice value keeps it (raising a priority needs privileges).
+    if (getPriority(0) < nice) setPriority(0, nice);
   } catch (error) {
     logger.warn({ err: error, nice }, 'could not lower the webhook delivery thread\'s priority');
   }
