@@ -6,7 +6,9 @@
  * own database connection — SQLite: a second better-sqlite3 connection to the same WAL file;
  * PostgreSQL: a small pool of its own — and runs the same leased delivery worker as
  * `scimd webhook deliver`, so every guarantee (leases, order per resource, kill -9) is the one of
- * a second instance.
+ * a second instance. The thread lowers its own priority (SCIMD_WEBHOOK_DELIVERY_NICE, nice 10 by
+ * default, Linux only): under CPU saturation delivery lags and catches up instead of taking the
+ * CPU of the event loop that serves requests.
  *
  * The main thread wakes it after commits (`wake()`, at most one message per `WAKE_GAP_MS`), so a
  * write reaches its receiver without waiting for the idle poll. The thread's log lines come back
