@@ -5,7 +5,6 @@
  * The receiver runs in a child process (so it does not share scimd's event loop) and answers 204.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { userSchemas } from '../src/core/schema/resource-types.ts';
 import { scimActor, type OperationContext } from '../src/services/context.ts';
@@ -20,6 +19,7 @@ import { withCommitSignal } from '../src/store/commit-signal.ts';
 import type { SqlStore } from '../src/store/sql/sql-store.ts';
 import { createWebhookWorker } from '../src/workers/webhook-worker.ts';
 import { DIALECT, openBenchStore } from './store-harness.ts';
+import { cpuSplit, mainThreadCpuMicros, threadCpuMicros } from './thread-cpu.ts';
 
 const EVENTS = Number(process.env['EVENTS'] ?? 3000);
 /** Which phases run (all by default): throughput, latency, feed, write. */
@@ -107,7 +107,7 @@ async function drain(store: SqlStore, url: string, arrivals: Map<string, number>
   await queue('drain', EVENTS);
   while (arrivals.size - before < EVENTS) await new Promise((r) => setTimeout(r, 5));
   const seconds = (performance.now() - started) / 1000;
-  const split = cpuSplit(threads);
+  const split = cpuSplit(threads, deliveryTid);
   await thread.stop();
   const per = (micros: number) => (micros / EVENTS).toFixed(0);
   console.log(`drain: ${EVENTS} events of distinct users queued in one transaction and delivered in ${seconds.toFixed(2)} s = ${Math.round(EVENTS / seconds)} events/s; CPU per event: delivery thread ${per(split.delivery)} µs, main ${per(split.main)} µs (queueing them), other threads ${per(split.other)} µs`);
@@ -163,56 +163,10 @@ let lastCpuPerWrite = NaN;
 /** The main thread's CPU time per SCIM create of the last `writeRate` run, in µs (Linux; NaN elsewhere). */
 let lastMainCpuPerWrite = NaN;
 
-/**
- * CPU microseconds the main thread — the event loop that serves requests — has used, from
- * /proc/self/task/<pid>/stat (utime + stime, in ticks of 10 ms): unlike `process.cpuUsage` it
- * leaves out the delivery thread (and libuv's pool). NaN where /proc is missing.
- */
-function mainThreadCpuMicros(): number {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return NaN;
-  }
-}
-
-/** CPU microseconds per kernel thread of this process (/proc/self/task; empty where /proc is missing). */
-function threadCpuMicros(): Map<number, number> {
-  const out = new Map<number, number>();
-  try {
-    for (const task of readdirSync('/proc/self/task')) {
-      try {
-        const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        out.set(Number(task), (Number(fields[11]) + Number(fields[12])) * 10_000);
-      } catch {
-        // The thread ended meanwhile.
-      }
-    }
-  } catch {
-    // No /proc.
-  }
-  return out;
-}
-
 /** The delivery thread's nice value (NICE, else the server's default). */
 let threadNice = 0;
 /** The delivery thread's kernel thread id while DELIVERY=thread runs. */
 let deliveryTid: number | undefined;
-
-/** CPU µs since `before`, split into the main thread, the delivery thread and every other thread. */
-function cpuSplit(before: Map<number, number>): { main: number; delivery: number; other: number } {
-  const split = { main: 0, delivery: 0, other: 0 };
-  for (const [tid, micros] of threadCpuMicros()) {
-    const used = micros - (before.get(tid) ?? 0);
-    if (tid === process.pid) split.main += used;
-    else if (tid === deliveryTid) split.delivery += used;
-    else split.other += used;
-  }
-  return split;
-}
 
 /** Per-thread CPU µs per SCIM create of the last `writeRate` run. */
 let lastSplit = { main: NaN, delivery: NaN, other: NaN };
@@ -240,7 +194,7 @@ async function writeRate(store: SqlStore, orgId: string): Promise<number> {
   const used = process.cpuUsage(cpu);
   lastCpuPerWrite = (used.user + used.system) / n;
   lastMainCpuPerWrite = (mainThreadCpuMicros() - mainCpu) / n;
-  const split = cpuSplit(threads);
+  const split = cpuSplit(threads, deliveryTid);
   lastSplit = { main: split.main / n, delivery: split.delivery / n, other: split.other / n };
   return n / ((Date.now() - started) / 1000);
 }
@@ -248,8 +202,7 @@ async function writeRate(store: SqlStore, orgId: string): Promise<number> {
 /**
  * Write throughput without and with delivery, alternating (without, with, without, …) after a
  * warm-up so that JIT warm-up and the machine's drift fall on both sides; medians are compared.
- */
-/**
+ *
  * Where the write-cost phase delivers (DELIVERY): `inline` (the default) — a worker on this event
  * loop, as `scimd serve` with SCIMD_WEBHOOK_DELIVERY=inline; `thread` — the delivery thread
  * `scimd serve` starts by default (src/delivery-thread.ts, its own connection), for the whole
@@ -358,7 +311,7 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
     await allArrived(ids, arrivals);
     const catchUpMs = performance.now() - waitStarted;
     const tail = process.cpuUsage(cpu);
-    const tailSplit = cpuSplit(tailThreads);
+    const tailSplit = cpuSplit(tailThreads, deliveryTid);
     const perWrite = (micros: number) => micros / Math.max(1, writes);
     await worker.stop();
     return {
