@@ -5,7 +5,7 @@
  * The receiver runs in a child process (so it does not share scimd's event loop) and answers 204.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { userSchemas } from '../src/core/schema/resource-types.ts';
 import { scimActor, type OperationContext } from '../src/services/context.ts';
 import { createEventService } from '../src/services/events.ts';
@@ -19,6 +19,7 @@ import { withCommitSignal } from '../src/store/commit-signal.ts';
 import type { SqlStore } from '../src/store/sql/sql-store.ts';
 import { createWebhookWorker } from '../src/workers/webhook-worker.ts';
 import { DIALECT, openBenchStore } from './store-harness.ts';
+import { cpuSplit, mainThreadCpuMicros, threadCpuMicros } from './thread-cpu.ts';
 
 const EVENTS = Number(process.env['EVENTS'] ?? 3000);
 /** Which phases run (all by default): throughput, latency, feed, write. */
@@ -79,6 +80,39 @@ async function throughput(store: SqlStore, url: string, arrivals: Map<string, nu
   console.log(`deliveries: ${EVENTS} events over 500 resources in ${seconds.toFixed(2)} s = ${Math.round(EVENTS / seconds)} events/s`);
 }
 
+/**
+ * The delivery thread's CPU per event, alone: EVENTS events of distinct users queued, then the
+ * delivery thread (as `scimd serve` starts it) drains them; CPU per thread from /proc.
+ */
+async function drain(store: SqlStore, url: string, arrivals: Map<string, number>): Promise<void> {
+  const thread = await startThread(databaseUrlOf);
+  const queue = async (name: string, count: number): Promise<void> => {
+    const orgId = await org(store, name);
+    await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId, actor: ADMIN }, { url });
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < count; i += 1) {
+        const resource = { id: `u${i}`, userName: `u${i}@bench.test`, active: true, name: { givenName: 'Bench', familyName: `User ${i}` }, emails: [{ value: `u${i}@bench.test`, primary: true }] };
+        await tx.outboxEvents.append(orgId, { type: 'scimd.user.created', resourceType: 'User', resourceId: `u${i}`, data: { resource } });
+      }
+    });
+    thread.wake();
+  };
+  // Warm-up: the thread's modules compiled, its statements prepared.
+  let before = arrivals.size;
+  await queue('drain-warm-up', 500);
+  while (arrivals.size - before < 500) await new Promise((r) => setTimeout(r, 5));
+  before = arrivals.size;
+  const threads = threadCpuMicros();
+  const started = performance.now();
+  await queue('drain', EVENTS);
+  while (arrivals.size - before < EVENTS) await new Promise((r) => setTimeout(r, 5));
+  const seconds = (performance.now() - started) / 1000;
+  const split = cpuSplit(threads, deliveryTid);
+  await thread.stop();
+  const per = (micros: number) => (micros / EVENTS).toFixed(0);
+  console.log(`drain: ${EVENTS} events of distinct users queued in one transaction and delivered in ${seconds.toFixed(2)} s = ${Math.round(EVENTS / seconds)} events/s; CPU per event: delivery thread ${per(split.delivery)} µs, main ${per(split.main)} µs (queueing them), other threads ${per(split.other)} µs`);
+}
+
 async function latency(store: SqlStore, url: string, arrivals: Map<string, number>, intervalMs: number): Promise<void> {
   const orgId = await org(store, `latency-${intervalMs}`);
   await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId, actor: ADMIN }, { url });
@@ -102,7 +136,7 @@ async function latency(store: SqlStore, url: string, arrivals: Map<string, numbe
   await worker.stop();
   wakeDelivery = () => undefined;
   const delays = [...committed].map(([id, at]) => (arrivals.get(id) ?? at) - at);
-  console.log(`commit → delivery (${threaded ? 'delivery thread woken by commits' : 'worker polling on this event loop'}, idle poll ${intervalMs} ms, ${count} writes ~60/s): p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms`);
+  console.log(`commit → delivery (${threaded ? `delivery thread woken by commits, nice ${threadNice}` : 'worker polling on this event loop'}, idle poll ${intervalMs} ms, ${count} writes ~60/s): p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms`);
 }
 
 async function feedPages(store: SqlStore): Promise<void> {
@@ -129,20 +163,13 @@ let lastCpuPerWrite = NaN;
 /** The main thread's CPU time per SCIM create of the last `writeRate` run, in µs (Linux; NaN elsewhere). */
 let lastMainCpuPerWrite = NaN;
 
-/**
- * CPU microseconds the main thread — the event loop that serves requests — has used, from
- * /proc/self/task/<pid>/stat (utime + stime, in ticks of 10 ms): unlike `process.cpuUsage` it
- * leaves out the delivery thread (and libuv's pool). NaN where /proc is missing.
- */
-function mainThreadCpuMicros(): number {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return NaN;
-  }
-}
+/** The delivery thread's nice value (NICE, else the server's default). */
+let threadNice = 0;
+/** The delivery thread's kernel thread id while DELIVERY=thread runs. */
+let deliveryTid: number | undefined;
+
+/** Per-thread CPU µs per SCIM create of the last `writeRate` run. */
+let lastSplit = { main: NaN, delivery: NaN, other: NaN };
 
 /** Wakes the delivery running during the write phase after each commit, as `scimd serve` does. */
 let wakeDelivery = (): void => undefined;
@@ -150,6 +177,7 @@ let wakeDelivery = (): void => undefined;
 async function writeRate(store: SqlStore, orgId: string): Promise<number> {
   const cpu = process.cpuUsage();
   const mainCpu = mainThreadCpuMicros();
+  const threads = threadCpuMicros();
   const users = createUserService({ store: withCommitSignal(store, () => wakeDelivery()), schemasFor: () => userSchemas() });
   const ctx: OperationContext = { orgId, actor: scimActor('k', 'bench') };
   let n = 0;
@@ -166,14 +194,15 @@ async function writeRate(store: SqlStore, orgId: string): Promise<number> {
   const used = process.cpuUsage(cpu);
   lastCpuPerWrite = (used.user + used.system) / n;
   lastMainCpuPerWrite = (mainThreadCpuMicros() - mainCpu) / n;
+  const split = cpuSplit(threads, deliveryTid);
+  lastSplit = { main: split.main / n, delivery: split.delivery / n, other: split.other / n };
   return n / ((Date.now() - started) / 1000);
 }
 
 /**
  * Write throughput without and with delivery, alternating (without, with, without, …) after a
  * warm-up so that JIT warm-up and the machine's drift fall on both sides; medians are compared.
- */
-/**
+ *
  * Where the write-cost phase delivers (DELIVERY): `inline` (the default) — a worker on this event
  * loop, as `scimd serve` with SCIMD_WEBHOOK_DELIVERY=inline; `thread` — the delivery thread
  * `scimd serve` starts by default (src/delivery-thread.ts, its own connection), for the whole
@@ -198,11 +227,24 @@ async function startDeliveryProcess(databaseUrl: string): Promise<ChildProcess> 
 
 const idle = { start: () => undefined, stop: async () => undefined };
 
+const eventIds = async (store: SqlStore, orgId: string): Promise<string[]> =>
+  (await store.kysely.selectFrom('outbox_events').select('id').where('org_id', '=', orgId).execute()).map((r) => r.id);
+
+async function allArrived(ids: readonly string[], arrivals: Map<string, number>): Promise<void> {
+  let missing = ids.filter((id) => !arrivals.has(id));
+  while (missing.length > 0) {
+    await new Promise((r) => setTimeout(r, 2));
+    missing = missing.filter((id) => !arrivals.has(id));
+  }
+}
+
 /** The delivery thread `scimd serve` starts, on the bench database, woken by the writers' commits. */
 async function startThread(databaseUrl: string, pollMs = 250): Promise<DeliveryThread> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, SCIMD_WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'error', SCIMD_EVENT_POLL_MS: String(pollMs) });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, SCIMD_WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'error', SCIMD_EVENT_POLL_MS: String(pollMs), ...(process.env['NICE'] === undefined ? {} : { SCIMD_WEBHOOK_DELIVERY_NICE: process.env['NICE'] }) });
+  threadNice = config.events.deliveryNice;
   const thread = startDeliveryThread({ config, logger: createLogger({ level: 'error' }) });
   await thread.ready();
+  deliveryTid = thread.tid;
   wakeDelivery = thread.wake;
   return thread;
 }
@@ -227,7 +269,7 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
       },
     };
   };
-  console.log(`delivery ${separate ? 'in a separate `scimd webhook deliver` process' : thread ? 'on the delivery thread of the writing process' : 'on the writing event loop'}`);
+  console.log(`delivery ${separate ? 'in a separate `scimd webhook deliver` process' : thread ? `on the delivery thread of the writing process (nice ${threadNice})` : 'on the writing event loop'}`);
   // Warm-up of both paths (the first run of each is slower while the JIT compiles it).
   await writeRate(store, await org(store, 'warm-up'));
   const warm = await org(store, 'warm-up-webhook');
@@ -235,6 +277,7 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
   const warmWorker = deliveryFor();
   warmWorker.start();
   await writeRate(store, warm);
+  await allArrived(await eventIds(store, warm), arrivals);
   await warmWorker.stop();
   const without: number[] = [];
   const withDelivery: number[] = [];
@@ -242,28 +285,76 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
   const cpuWith: number[] = [];
   const mainWithout: number[] = [];
   const mainWith: number[] = [];
+  const splitsWithout: (typeof lastSplit)[] = [];
+  const splitsWith: (typeof lastSplit)[] = [];
+  const altNice = process.env['NICE_ALT'] === undefined ? undefined : Number(process.env['NICE_ALT']);
+  const withAlt: number[] = [];
+  /** One "with delivery" run: writes to a new organization with an endpoint, then waits for every event. */
+  const withRound = async (name: string) => {
+    const hooked = await org(store, name);
+    await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId: hooked, actor: ADMIN }, { url });
+    const worker = deliveryFor();
+    worker.start();
+    const rate = await writeRate(store, hooked);
+    const main = lastMainCpuPerWrite;
+    const writingSplit = lastSplit;
+    const writingCpu = lastCpuPerWrite;
+    const writes = Math.round(rate * SECONDS);
+    // The CPU the worker spends catching up after the writers stop belongs to these writes too.
+    const ids = await eventIds(store, hooked);
+    const written = ids.length;
+    const during = ids.filter((id) => arrivals.has(id)).length;
+    const cpu = process.cpuUsage();
+    const tailThreads = threadCpuMicros();
+    // Every event of this run, by id: a count could be met by a previous run's late arrivals.
+    const waitStarted = performance.now();
+    await allArrived(ids, arrivals);
+    const catchUpMs = performance.now() - waitStarted;
+    const tail = process.cpuUsage(cpu);
+    const tailSplit = cpuSplit(tailThreads, deliveryTid);
+    const perWrite = (micros: number) => micros / Math.max(1, writes);
+    await worker.stop();
+    return {
+      rate,
+      main,
+      during,
+      written,
+      tailMs: (tail.user + tail.system) / 1000,
+      catchUpMs,
+      split: { main: writingSplit.main + perWrite(tailSplit.main), delivery: writingSplit.delivery + perWrite(tailSplit.delivery), other: writingSplit.other + perWrite(tailSplit.other) },
+      cpu: writingCpu + (tail.user + tail.system) / Math.max(1, writes),
+    };
+  };
   for (let round = 0; round < ROUNDS; round += 1) {
     without.push(await writeRate(store, await org(store, `no-webhook-${round}`)));
     cpuWithout.push(lastCpuPerWrite);
     mainWithout.push(lastMainCpuPerWrite);
-    const hooked = await org(store, `webhook-${round}`);
-    await createWebhookService({ store, safety: { allowPrivate: true } }).create({ orgId: hooked, actor: ADMIN }, { url });
-    const worker = deliveryFor();
-    const before = arrivals.size;
-    worker.start();
-    const rate = await writeRate(store, hooked);
-    withDelivery.push(rate);
-    mainWith.push(lastMainCpuPerWrite);
-    const writes = Math.round(rate * SECONDS);
-    const during = arrivals.size - before;
-    // The CPU the worker spends catching up after the writers stop belongs to these writes too.
-    const written = Number((await store.kysely.selectFrom('outbox_events').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', hooked).executeTakeFirstOrThrow()).n);
-    const cpu = process.cpuUsage();
-    while (arrivals.size - before < written) await new Promise((r) => setTimeout(r, 2));
-    const tail = process.cpuUsage(cpu);
-    await worker.stop();
-    cpuWith.push(lastCpuPerWrite + (tail.user + tail.system) / Math.max(1, writes));
-    console.log(`  round ${round + 1}: ${during} of ${written} events delivered while writing, the rest within ${((tail.user + tail.system) / 1000).toFixed(0)} ms CPU after`);
+    splitsWithout.push(lastSplit);
+    const alternate = altNice !== undefined && thread?.tid !== undefined ? thread.tid : undefined;
+    // With NICE_ALT, a second "with" run at that nice value, before or after the first in turn.
+    const order = alternate === undefined ? ['base'] : round % 2 === 0 ? ['base', 'alt'] : ['alt', 'base'];
+    for (const variant of order) {
+      if (variant === 'alt' && alternate !== undefined) {
+        // The same thread at another nice value (root may raise its priority back afterwards).
+        setPriority(alternate, altNice ?? 0);
+        const alt = await withRound(`webhook-${round}-nice`);
+        setPriority(alternate, threadNice);
+        withAlt.push(alt.rate);
+        console.log(`  round ${round + 1} at nice ${altNice}: ${alt.rate.toFixed(0)} creates/s, ${alt.during} of ${alt.written} events delivered while writing, the rest within ${alt.catchUpMs.toFixed(0)} ms (${alt.tailMs.toFixed(0)} ms CPU) after; CPU per create main ${alt.split.main.toFixed(0)} µs, delivery thread ${alt.split.delivery.toFixed(0)} µs`);
+        continue;
+      }
+      const measured = await withRound(`webhook-${round}`);
+      withDelivery.push(measured.rate);
+      mainWith.push(measured.main);
+      splitsWith.push(measured.split);
+      cpuWith.push(measured.cpu);
+      console.log(`  round ${round + 1}: ${measured.rate.toFixed(0)} creates/s, ${measured.during} of ${measured.written} events delivered while writing, the rest within ${measured.catchUpMs.toFixed(0)} ms (${measured.tailMs.toFixed(0)} ms CPU) after`);
+    }
+  }
+  if (withAlt.length > 0) {
+    const base = percentile(without, 50);
+    const alt = percentile(withAlt, 50);
+    console.log(`with delivery at nice ${altNice}: ${withAlt.map(Math.round).join(' / ')} /s → median ${Math.round(alt)} vs ${Math.round(base)} without: ${(((base - alt) / base) * 100).toFixed(1)} % slower`);
   }
   const median = (values: number[]) => percentile(values, 50);
   const base = median(without);
@@ -281,6 +372,10 @@ async function writeCost(store: SqlStore, databaseUrl: string, url: string, arri
   console.log(
     `main-thread CPU per SCIM create while writing (median): without delivery ${mainBase.toFixed(0)} µs, with delivery ${mainHooked.toFixed(0)} µs → ${(mainHooked - mainBase).toFixed(0)} µs = ${(((mainHooked - mainBase) / mainBase) * 100).toFixed(1)} % more on the event loop that serves requests`,
   );
+  const part = (splits: (typeof lastSplit)[], key: keyof typeof lastSplit) => median(splits.map((x) => x[key])).toFixed(0);
+  console.log(
+    `CPU per SCIM create by thread, writing and catching up (/proc ticks; median): without delivery main ${part(splitsWithout, 'main')} µs, other threads ${part(splitsWithout, 'other')} µs; with delivery main ${part(splitsWith, 'main')} µs, delivery thread ${part(splitsWith, 'delivery')} µs, other threads ${part(splitsWith, 'other')} µs`,
+  );
   const cpuBase = median(cpuWithout);
   const cpuHooked = median(cpuWith);
   console.log(
@@ -293,6 +388,7 @@ const databaseUrlOf = bench.databaseUrl;
 const receiver = await startReceiver();
 console.log(`# events on ${DIALECT}`);
 try {
+  if (PHASES.has('drain')) await drain(bench.store, receiver.url, receiver.arrivals);
   if (PHASES.has('throughput')) await throughput(bench.store, receiver.url, receiver.arrivals);
   if (PHASES.has('latency')) await latency(bench.store, receiver.url, receiver.arrivals, 250);
   if (PHASES.has('latency')) await latency(bench.store, receiver.url, receiver.arrivals, 20);

@@ -65,6 +65,11 @@ export interface Config {
     readonly pollMs: number;
     /** How long a delivery is leased to one instance. */
     readonly webhookLeaseMs: number;
+    /**
+     * The nice value the delivery thread gives itself (0: none), so that under CPU saturation the
+     * scheduler prefers the threads that serve requests and delivery catches up afterwards.
+     */
+    readonly deliveryNice: number;
   };
   /** The policy preset of organizations created without one (`rfc-open` or `email-identity`). */
   readonly defaultPolicyPreset: PolicyPresetName;
@@ -134,6 +139,7 @@ const schema = z.object({
     .optional(),
   SCIMD_EVENT_POLL_MS: int(10, 60_000).default(250),
   SCIMD_WEBHOOK_LEASE_MS: int(1000, 3_600_000).default(60_000),
+  SCIMD_WEBHOOK_DELIVERY_NICE: int(0, 19).default(10),
   SCIMD_DEFAULT_POLICY_PRESET: z
     .string()
     .refine((v) => (POLICY_PRESET_NAMES as string[]).includes(v), `must be one of ${POLICY_PRESET_NAMES.join(', ')}`)
@@ -220,6 +226,7 @@ export function loadConfig(
       webhookRetryScheduleMs: e.SCIMD_WEBHOOK_RETRY_SCHEDULE_MS?.split(',').map(Number),
       pollMs: e.SCIMD_EVENT_POLL_MS,
       webhookLeaseMs: e.SCIMD_WEBHOOK_LEASE_MS,
+      deliveryNice: e.SCIMD_WEBHOOK_DELIVERY_NICE,
     },
     defaultPolicyPreset: e.SCIMD_DEFAULT_POLICY_PRESET as PolicyPresetName,
   };

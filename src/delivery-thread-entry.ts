@@ -5,6 +5,8 @@
  * `wake` runs a round now, `stop` lets the requests in flight finish, closes the connection and
  * ends the thread. Log lines go to the main thread, which writes them through the server's logger.
  */
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildScimd } from './build-scimd.ts';
 import type { Config } from './config.ts';
@@ -54,6 +56,33 @@ async function stop(): Promise<void> {
   port!.close();
 }
 
+/**
+ * Lowers this thread's scheduling priority (SCIMD_WEBHOOK_DELIVERY_NICE). On Linux a nice value
+ * belongs to a thread, and `setPriority(0, …)` from inside a worker thread renices that thread
+ * only: the event loop serving requests keeps its priority. The value is absolute, and a thread
+ * of a process already running at a higher one stays there. Elsewhere it may apply to the whole
+ * process, so it is applied on Linux only.
+ */
+function lowerPriority(nice: number): void {
+  if (nice <= 0 || process.platform !== 'linux') return;
+  try {
+    // A process started at a higher nice value keeps it (raising a priority needs privileges).
+    if (getPriority(0) < nice) setPriority(0, nice);
+  } catch (error) {
+    logger.warn({ err: error, nice }, 'could not lower the webhook delivery thread\'s priority');
+  }
+}
+
+/** This thread's kernel thread id (Linux), for per-thread CPU accounting; undefined elsewhere. */
+function osThreadId(): number | undefined {
+  try {
+    return Number(readlinkSync('/proc/thread-self').split('/').at(-1));
+  } catch {
+    return undefined;
+  }
+}
+
+lowerPriority(config.events.deliveryNice);
 webhookDelivery.start();
-logger.info({ database: config.database.kind }, 'webhook delivery running on its own thread');
-send({ kind: 'ready' });
+logger.info({ database: config.database.kind, nice: config.events.deliveryNice }, 'webhook delivery running on its own thread');
+send({ kind: 'ready', tid: osThreadId() });

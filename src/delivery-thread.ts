@@ -6,7 +6,9 @@
  * own database connection — SQLite: a second better-sqlite3 connection to the same WAL file;
  * PostgreSQL: a small pool of its own — and runs the same leased delivery worker as
  * `scimd webhook deliver`, so every guarantee (leases, order per resource, kill -9) is the one of
- * a second instance.
+ * a second instance. The thread lowers its own priority (SCIMD_WEBHOOK_DELIVERY_NICE, nice 10 by
+ * default, Linux only): under CPU saturation delivery lags and catches up instead of taking the
+ * CPU of the event loop that serves requests.
  *
  * The main thread wakes it after commits (`wake()`, at most one message per `WAKE_GAP_MS`), so a
  * write reaches its receiver without waiting for the idle poll. The thread's log lines come back
@@ -30,7 +32,7 @@ const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 /** What the main thread sends the delivery thread. */
 export type ToDeliveryThread = 'wake' | 'stop';
 /** What the delivery thread sends back. */
-export type FromDeliveryThread = { readonly kind: 'ready' } | { readonly kind: 'log'; readonly line: string };
+export type FromDeliveryThread = { readonly kind: 'ready'; readonly tid?: number | undefined } | { readonly kind: 'log'; readonly line: string };
 
 export interface DeliveryThreadOptions {
   /** The server's configuration (the thread opens the same database with it). */
@@ -48,6 +50,8 @@ export interface DeliveryThread {
   ready(): Promise<void>;
   /** The running thread, if any (tests end it to see it come back). */
   readonly worker: Worker | undefined;
+  /** The running thread's kernel thread id (Linux; for per-thread CPU figures), once ready. */
+  readonly tid: number | undefined;
   /** Lets the requests in flight finish (up to the webhook timeout and 5 s more), then ends the thread. */
   stop(): Promise<void>;
 }
@@ -93,6 +97,7 @@ export function startDeliveryThread(options: DeliveryThreadOptions): DeliveryThr
   let restartDelay = firstDelay;
   let worker: Worker | undefined;
   let isReady = false;
+  let tid: number | undefined;
   let readyWaiters: (() => void)[] = [];
   let restartTimer: NodeJS.Timeout | undefined;
   let stopping = false;
@@ -111,6 +116,7 @@ export function startDeliveryThread(options: DeliveryThreadOptions): DeliveryThr
       if (message.kind === 'log') relay(logger, message.line);
       else if (message.kind === 'ready') {
         isReady = true;
+        tid = message.tid;
         for (const resolve of readyWaiters) resolve();
         readyWaiters = [];
       }
@@ -142,6 +148,9 @@ export function startDeliveryThread(options: DeliveryThreadOptions): DeliveryThr
   return {
     get worker() {
       return worker;
+    },
+    get tid() {
+      return worker === undefined ? undefined : tid;
     },
     wake(): void {
       if (!isReady || wakeTimer !== undefined) return;

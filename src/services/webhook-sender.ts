@@ -3,7 +3,7 @@
  * name check still uses the URL's host), with a timeout, without following redirects, reading at
  * most `maxResponseBytes` of the answer.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { resolveAllowed, type WebhookSafety } from './webhook-safety.ts';
@@ -40,20 +40,37 @@ export function createWebhookSender(options: SendOptions) {
   const pool = { keepAlive: true, maxSockets: 8, timeout: options.timeoutMs, lookup: safeLookup } as const;
   const agents = { 'http:': new HttpAgent(pool), 'https:': new HttpsAgent(pool) };
 
+  /** A URL's parsed target, or why it may not be called; the answer for a URL never changes. */
+  type Target = { readonly base: RequestOptions; readonly request: typeof httpRequest; readonly agent: HttpAgent } | { readonly error: string };
+  const targets = new Map<string, Target>();
+  const MAX_TARGETS = 1000;
+
+  async function targetOf(url: string): Promise<Target> {
+    const known = targets.get(url);
+    if (known !== undefined) return known;
+    let target: Target;
+    try {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'https:' && !(options.allowPrivate && parsed.protocol === 'http:')) throw new Error(`${parsed.protocol} URLs are not allowed`);
+      // A literal address never goes through the lookup: check it here.
+      if (isIP(parsed.hostname.replace(/^\[|\]$/g, '')) !== 0) await resolveAllowed(parsed.hostname, options);
+      // What http.request would derive from the URL on every call, derived once.
+      const base: RequestOptions = { protocol: parsed.protocol, hostname: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port === '' ? undefined : Number(parsed.port), path: `${parsed.pathname}${parsed.search}` };
+      target = parsed.protocol === 'https:' ? { base, request: httpsRequest, agent: agents['https:'] } : { base, request: httpRequest, agent: agents['http:'] };
+    } catch (error) {
+      target = { error: error instanceof Error ? error.message : String(error) };
+    }
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(url, target);
+    return target;
+  }
+
   async function send(url: string, headers: Readonly<Record<string, string>>, body: string): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
-    let target: URL;
-    try {
-      target = new URL(url);
-      if (target.protocol !== 'https:' && !(options.allowPrivate && target.protocol === 'http:')) throw new Error(`${target.protocol} URLs are not allowed`);
-      // A literal address never goes through the lookup: check it here.
-      if (isIP(target.hostname.replace(/^\[|\]$/g, '')) !== 0) await resolveAllowed(target.hostname, options);
-    } catch (error) {
-      return { statusCode: null, latencyMs: elapsed(), error: error instanceof Error ? error.message : String(error), excerpt: null };
-    }
-    const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const agent = target.protocol === 'https:' ? agents['https:'] : agents['http:'];
+    const target = await targetOf(url);
+    if ('error' in target) return { statusCode: null, latencyMs: elapsed(), error: target.error, excerpt: null };
+    const { request, agent } = target;
     return new Promise<SendResult>((resolve) => {
       let settled = false;
       const finish = (result: Omit<SendResult, 'latencyMs'>) => {
@@ -62,7 +79,8 @@ export function createWebhookSender(options: SendOptions) {
         clearTimeout(timer);
         resolve({ ...result, latencyMs: elapsed() });
       };
-      const req = request(target, {
+      const req = request({
+        ...target.base,
         method: 'POST',
         agent,
         headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'scimd-webhooks/1' },

@@ -29,7 +29,8 @@ export interface WebhookWorkerOptions {
   /** Events leased per endpoint range (256 by default). */
   readonly rangeLimit?: number;
   /**
-   * After a range that was not full, the next round waits this long (25 ms by default) so that
+   * After a range that was not full, the next round waits at least this long (25 ms by default;
+   * longer after a large range, see `settleAfter`) so that
    * the events of the next few writes go out together: a range's fixed cost (two transactions)
    * is then shared, at the price of that much latency.
    */
@@ -44,6 +45,9 @@ export interface WebhookWorkerOptions {
   /** Told of every attempt's outcome (`deliveryId` is the event id for events sent in a range). */
   readonly onAttempt?: (deliveryId: string, outcome: string) => void;
 }
+
+/** The longest wait after a range that was not full (see `settleAfter`). */
+const MAX_SETTLE_MS = 100;
 
 /** What one round did. */
 export interface WebhookRound {
@@ -170,11 +174,22 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     return tracked;
   }
 
+  /**
+   * How long the next round waits after `range`: not at all after a full range (a backlog), else
+   * `settleMs`, stretched to 1 ms per event of the range up to `MAX_SETTLE_MS` — while writes are
+   * busy, ranges are large and fewer of them (fewer write transactions, on SQLite fewer turns of
+   * the single writer) carry the same events; at a few writes per second nothing changes.
+   */
+  function settleAfter(range: WebhookRange): number {
+    if (range.through - range.endpoint.cursor >= rangeLimit) return 0;
+    return Math.max(settleMs, Math.min(MAX_SETTLE_MS, range.events.length));
+  }
+
   /** Claims ranges, leases waiting deliveries when due, and starts sending. */
   async function round(): Promise<{ readonly fannedOut: number; readonly started: readonly Promise<number>[] }> {
     const started: Promise<number>[] = [];
     const ranges = await store.webhooks.claimRanges(workerId, { limit: rangeLimit, leaseMs });
-    for (const range of ranges) started.push(track(sendRange(range), () => (range.through - range.endpoint.cursor >= rangeLimit ? 0 : settleMs)));
+    for (const range of ranges) started.push(track(sendRange(range), () => settleAfter(range)));
     const fannedOut = ranges.reduce((n, r) => n + r.events.length, 0);
     const free = slots.free;
     if (free > 0 && (waitingKnown || Date.now() - lastLease >= interval)) {

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { buildScimd } from '../../src/build-scimd.ts';
@@ -128,5 +128,26 @@ describe('a webhook delivery thread that dies', () => {
       await store.close();
     }
     assert.equal(thread.worker, undefined, 'stop() ends the thread');
+  });
+});
+
+describe('the delivery thread\'s priority', () => {
+  it('lowers its own nice value to SCIMD_WEBHOOK_DELIVERY_NICE and leaves the event loop\'s alone', { skip: process.platform !== 'linux' }, async () => {
+    const { logger } = capturingLogger();
+    const config = configFor(`sqlite:${join(dir, 'nice.db')}`, { SCIMD_WEBHOOK_DELIVERY_NICE: '7' });
+    const store = createStore(storeConfigOf(config));
+    await migrateToLatest(store);
+    const before = getPriority(0);
+    const thread = startDeliveryThread({ config, logger });
+    try {
+      await thread.ready();
+      assert.ok(thread.tid !== undefined && thread.tid !== process.pid, 'the thread reports its own kernel thread id');
+      assert.equal(getPriority(thread.tid), Math.max(before, 7), 'never raises a priority the process was started with');
+      assert.equal(getPriority(0), before, 'the main thread keeps its priority');
+      assert.equal(getPriority(process.pid), before);
+    } finally {
+      await thread.stop();
+      await store.close();
+    }
   });
 });

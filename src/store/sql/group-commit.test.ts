@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { migrateToLatest } from '../migrations/migrate.ts';
 import { createSqliteStore } from '../sqlite/store.ts';
@@ -116,6 +117,55 @@ describe('group commit on SQLite', () => {
       assert.equal(statements().filter((s) => s.startsWith('savepoint')).length, 0);
     } finally {
       await plain.close();
+    }
+  });
+});
+
+describe('waiting for the write lock of another connection', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'scimd-group-commit-lock-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the event loop and the connection free while another connection holds the lock, then commits', async () => {
+    const path = join(dir, 'lock.db');
+    const store = createSqliteStore({ path, checkpoints: false });
+    const other = new BetterSqlite3(path);
+    try {
+      await migrateToLatest(store);
+      other.exec('begin immediate');
+      let committed = false;
+      const write = store.transaction((tx) => tx.organizations.create({ name: 'waited', slug: 'waited' })).then(() => (committed = true));
+      // While the BEGIN is retried, timers run and a read on the same connection answers.
+      const started = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      assert.ok(performance.now() - started < 300, 'the event loop was not blocked');
+      assert.deepEqual(await store.organizations.list(), []);
+      assert.equal(committed, false);
+      other.exec('commit');
+      await write;
+      assert.deepEqual((await store.organizations.list()).map((o) => o.slug), ['waited']);
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
+  it('gives up after the busy timeout with SQLITE_BUSY, and the next transaction commits', async () => {
+    const path = join(dir, 'timeout.db');
+    const store = createSqliteStore({ path, checkpoints: false, busyTimeoutMs: 50 });
+    const other = new BetterSqlite3(path);
+    try {
+      await migrateToLatest(store);
+      other.exec('begin immediate');
+      await assert.rejects(store.transaction((tx) => tx.organizations.create({ name: 'late', slug: 'late' })), (error: { code?: string }) => error.code === 'SQLITE_BUSY');
+      other.exec('commit');
+      await store.transaction((tx) => tx.organizations.create({ name: 'next', slug: 'next' }));
+      assert.deepEqual((await store.organizations.list()).map((o) => o.slug), ['next']);
+    } finally {
+      other.close();
+      await store.close();
     }
   });
 });

@@ -36,6 +36,16 @@ export interface GroupCommitOptions {
   readonly maxBatch?: number;
   /** Awaited after each COMMIT before the batch's transactions settle (see the module comment). */
   readonly durable?: DurabilityBarrier;
+  /**
+   * True for the error of a BEGIN that found the write lock held by another connection and did not
+   * wait for it (SQLite: SQLITE_BUSY). Such a batch is tried again after a pause of about a
+   * millisecond, for up to `lockWaitMs` (then its transactions reject with that error): the event
+   * loop keeps serving requests meanwhile, and the connection is free for reads, where a waiting
+   * BEGIN would hold both in SQLite's busy handler.
+   */
+  readonly isLocked?: (error: unknown) => boolean;
+  /** How long a batch keeps trying for the lock (default 5000 ms). */
+  readonly lockWaitMs?: number;
 }
 
 interface Job {
@@ -107,17 +117,33 @@ export function createGroupCommitter(db: Kysely<Database>, options: GroupCommitO
     });
   }
 
+  const lockWaitMs = options.lockWaitMs ?? 5000;
+  // When the batch at the head of the queue first found the lock taken (undefined: it did not).
+  let lockedSince: number | undefined;
+
   async function drain(): Promise<void> {
     const batch = queue.splice(0, maxBatch);
     try {
       await commitBatch(batch);
+      lockedSince = undefined;
     } catch (error) {
+      if (options.isLocked?.(error) === true) {
+        const now = performance.now();
+        lockedSince ??= now;
+        if (now - lockedSince < lockWaitMs) {
+          // Another connection holds the write lock: try again shortly, with the transactions
+          // queued meanwhile joining the batch.
+          queue.unshift(...batch);
+          setTimeout(() => void drain(), 1);
+          return;
+        }
+      }
+      lockedSince = undefined;
       // BEGIN itself failed (e.g. the database is locked by another process past the busy timeout).
       for (const job of batch) job.reject(error);
-    } finally {
-      scheduled = false;
-      schedule();
     }
+    scheduled = false;
+    schedule();
   }
 
   return <T>(fn: (trx: Kysely<Database>) => Promise<T>) =>

@@ -7,8 +7,8 @@
  * range is read and sent again (at least once). Only events that must wait — a retry, or a later
  * event of a resource whose earlier one is unfinished — become pending rows for `lease`/`finish`.
  */
-import { sql } from 'kysely';
-import type { OutboxEventRecord } from '../records.ts';
+import { sql, type CompiledQuery } from 'kysely';
+import type { OutboxEventRecord, WebhookEndpointRecord } from '../records.ts';
 import type { RangeResult, WebhookRange } from '../store.ts';
 import { atomic, type SqlContext } from './context.ts';
 import { endpointRecord, eventRecord, matches, resourceKeyOf } from './webhooks.ts';
@@ -34,11 +34,13 @@ export async function claimRanges(ctx: SqlContext, worker: string, options: { re
     .orderBy('e.id')
     .execute();
   if (free.length === 0) return [];
-  return atomic(ctx, async (c) => {
+  // The write transaction only takes the leases: the reads that follow need no lock (the events
+  // are committed; while the lease is held no other worker writes this endpoint's deliveries), so
+  // the single SQLite writer is held for a few compare-and-sets instead of the range's reads.
+  const leased = await atomic(ctx, async (c) => {
     const now = c.now();
-    const behind = free;
-    const ranges: WebhookRange[] = [];
-    for (const { id } of behind) {
+    const rows = [];
+    for (const { id } of free) {
       // Compare-and-set: of two instances, only one sees the row still free (PostgreSQL re-checks
       // the condition after waiting for the other's row lock; SQLite has one writer).
       const row = await c.db
@@ -49,39 +51,39 @@ export async function claimRanges(ctx: SqlContext, worker: string, options: { re
         .where((eb) => eb.or([eb('leased_by', 'is', null), eb('lease_expires_at', '<=', now)]))
         .returningAll()
         .executeTakeFirst();
-      if (!row) continue;
-      const endpoint = endpointRecord(c, row);
-      const rows = await c.db
-        .selectFrom('outbox_events')
-        .selectAll()
-        .where('org_id', '=', endpoint.orgId)
-        .where('sequence', '>', endpoint.cursor)
-        .orderBy('sequence')
-        .limit(options.limit)
-        .execute();
-      const last = rows.at(-1);
-      if (last === undefined) {
-        await release(c, worker, endpoint.id, undefined);
-        continue;
-      }
-      const events = rows.map((r) => eventRecord(c, r)).filter((e) => matches(endpoint, e.type));
-      const keys = [...new Set(events.map(resourceKeyOf))];
-      const blocked = new Set<string>();
-      for (let i = 0; i < keys.length; i += CHUNK) {
-        const found = await c.db
-          .selectFrom('webhook_deliveries')
-          .select('resource_key')
-          .distinct()
-          .where('endpoint_id', '=', endpoint.id)
-          .where('resource_key', 'in', keys.slice(i, i + CHUNK))
-          .where(sql<boolean>`status in ('pending', 'leased')`)
-          .execute();
-        for (const f of found) blocked.add(f.resource_key);
-      }
-      ranges.push({ endpoint, events, blockedKeys: blocked, through: Number(last.sequence) });
+      if (row) rows.push(endpointRecord(c, row));
     }
-    return ranges;
+    return rows;
   });
+  const ranges: WebhookRange[] = [];
+  for (const endpoint of leased) {
+    const range = await readRange(ctx, endpoint, options.limit);
+    if (range === undefined) await release(ctx, worker, endpoint.id, undefined);
+    else ranges.push(range);
+  }
+  return ranges;
+}
+
+/** The events after a leased endpoint's cursor, and which of their resources wait; undefined when there are none. */
+async function readRange(ctx: SqlContext, endpoint: WebhookEndpointRecord, limit: number): Promise<WebhookRange | undefined> {
+  const rows = await ctx.db.selectFrom('outbox_events').selectAll().where('org_id', '=', endpoint.orgId).where('sequence', '>', endpoint.cursor).orderBy('sequence').limit(limit).execute();
+  const last = rows.at(-1);
+  if (last === undefined) return undefined;
+  const events = rows.map((r) => eventRecord(ctx, r)).filter((e) => matches(endpoint, e.type));
+  const keys = [...new Set(events.map(resourceKeyOf))];
+  const blocked = new Set<string>();
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    const found = await ctx.db
+      .selectFrom('webhook_deliveries')
+      .select('resource_key')
+      .distinct()
+      .where('endpoint_id', '=', endpoint.id)
+      .where('resource_key', 'in', keys.slice(i, i + CHUNK))
+      .where(sql<boolean>`status in ('pending', 'leased')`)
+      .execute();
+    for (const f of found) blocked.add(f.resource_key);
+  }
+  return { endpoint, events, blockedKeys: blocked, through: Number(last.sequence) };
 }
 
 /** Renews the lease of a range `worker` still holds until now + `leaseMs`; false when it is lost. */
@@ -110,34 +112,38 @@ async function release(c: SqlContext, worker: string, endpointId: string, throug
  */
 export async function commitRange(ctx: SqlContext, worker: string, range: WebhookRange, results: readonly RangeResult[]): Promise<{ readonly committed: boolean; readonly failingSince: string | null }> {
   const { endpoint } = range;
+  // Rows and statements are built before the transaction, so that it holds the write lock only
+  // while SQLite executes them.
+  const now = ctx.now();
+  const deliveries = [];
+  const attempts = [];
+  for (const { event, outcome } of results) {
+    const id = ctx.newId();
+    const next = outcome?.next;
+    deliveries.push(deliveryRow(endpoint.orgId, id, endpoint.id, event, now, outcome, next));
+    if (outcome === undefined) continue;
+    attempts.push({
+      org_id: endpoint.orgId,
+      id: ctx.newId(),
+      delivery_id: id,
+      endpoint_id: endpoint.id,
+      event_id: event.id,
+      attempted_at: outcome.attemptedAt,
+      status_code: outcome.statusCode,
+      latency_ms: Math.round(outcome.latencyMs),
+      error: outcome.error,
+      response_excerpt: outcome.responseExcerpt,
+    });
+  }
+  const inserts: CompiledQuery[] = [];
+  for (let i = 0; i < deliveries.length; i += CHUNK) {
+    // A replay may have queued one of these events meanwhile: its row stays and goes out again.
+    inserts.push(ctx.db.insertInto('webhook_deliveries').values(deliveries.slice(i, i + CHUNK)).onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing()).compile());
+  }
+  for (let i = 0; i < attempts.length; i += CHUNK) inserts.push(ctx.db.insertInto('webhook_attempts').values(attempts.slice(i, i + CHUNK)).compile());
   return atomic(ctx, async (c) => {
     if (!(await release(c, worker, endpoint.id, range.through))) return { committed: false, failingSince: endpoint.failingSince };
-    const now = c.now();
-    const deliveries = [];
-    const attempts = [];
-    for (const { event, outcome } of results) {
-      const id = c.newId();
-      const next = outcome?.next;
-      deliveries.push(deliveryRow(endpoint.orgId, id, endpoint.id, event, now, outcome, next));
-      if (outcome === undefined) continue;
-      attempts.push({
-        org_id: endpoint.orgId,
-        id: c.newId(),
-        delivery_id: id,
-        endpoint_id: endpoint.id,
-        event_id: event.id,
-        attempted_at: outcome.attemptedAt,
-        status_code: outcome.statusCode,
-        latency_ms: Math.round(outcome.latencyMs),
-        error: outcome.error,
-        response_excerpt: outcome.responseExcerpt,
-      });
-    }
-    for (let i = 0; i < deliveries.length; i += CHUNK) {
-      // A replay may have queued one of these events meanwhile: its row stays and goes out again.
-      await c.db.insertInto('webhook_deliveries').values(deliveries.slice(i, i + CHUNK)).onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing()).execute();
-    }
-    for (let i = 0; i < attempts.length; i += CHUNK) await c.db.insertInto('webhook_attempts').values(attempts.slice(i, i + CHUNK)).execute();
+    for (const insert of inserts) await c.db.executeQuery(insert);
     return { committed: true, failingSince: await streak(c, range, results) };
   });
 }

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect, type DatabaseConnection, type Driver } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import { sqliteCapabilities } from './capabilities.ts';
 import type { Database } from '../database.ts';
 import { createGroupCommitter, plainTransactions } from '../sql/group-commit.ts';
@@ -80,14 +80,36 @@ const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
  * it, so concurrent writers queue instead of failing.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #noWait: { readonly before: () => void; readonly after: () => void } | undefined;
+
+  /** With `noWait`, BEGIN fails at once with SQLITE_BUSY when another connection writes (the group committer retries it). */
+  constructor(config: SqliteDialectConfig, noWait?: { readonly before: () => void; readonly after: () => void }) {
+    super(config);
+    this.#noWait = noWait;
+  }
+
   override createDriver(): Driver {
     const driver = super.createDriver();
+    const noWait = this.#noWait;
     driver.beginTransaction = async (connection: DatabaseConnection) => {
-      await connection.executeQuery(BEGIN_IMMEDIATE);
+      if (noWait === undefined) {
+        await connection.executeQuery(BEGIN_IMMEDIATE);
+        return;
+      }
+      // The busy timeout is the connection's: off for this BEGIN only (the connection is held,
+      // nothing else runs on it in between), so that waiting for the lock does not block.
+      noWait.before();
+      try {
+        await connection.executeQuery(BEGIN_IMMEDIATE);
+      } finally {
+        noWait.after();
+      }
     };
     return driver;
   }
 }
+
+const isSqliteBusy = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
 
 /** Starts the checkpoint worker for a WAL database file, and raises the main connection's autocheckpoint to a safety net. */
 function backgroundCheckpoints(database: BetterSqlite3.Database, options: CheckpointerOptions | false | undefined): Checkpointer | undefined {
@@ -100,11 +122,18 @@ function backgroundCheckpoints(database: BetterSqlite3.Database, options: Checkp
 /** Creates the SQLite store; run `migrateToLatest(store)` before first use. */
 export function createSqliteStore(options: SqliteStoreOptions = {}): SqlStore {
   const database = options.database ?? openSqliteDatabase(options.path ?? DEFAULT_SQLITE_PATH, options.busyTimeoutMs);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }), log: queryLogger(options) });
+  const grouped = options.groupCommit !== false;
+  // Group-committed BEGINs do not wait in SQLite's busy handler (which sleeps with the event loop
+  // blocked); the committer retries them asynchronously for as long as the busy timeout.
+  const busyTimeoutMs = Number(database.pragma('busy_timeout', { simple: true }));
+  const noTimeout = database.prepare('pragma busy_timeout = 0');
+  const timeout = database.prepare(`pragma busy_timeout = ${busyTimeoutMs}`);
+  const noWait = grouped ? { before: () => void noTimeout.get(), after: () => void timeout.get() } : undefined;
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }, noWait), log: queryLogger(options) });
   const isWal = !database.memory && database.pragma('journal_mode', { simple: true }) === 'wal';
   const walSync = options.synchronous !== 'normal' && isWal ? createWalSync(database.name) : undefined;
   const durable = walSync?.sync;
-  const runTransaction = options.groupCommit === false ? plainTransactions(db, durable) : createGroupCommitter(db, { durable });
+  const runTransaction = grouped ? createGroupCommitter(db, { durable, isLocked: isSqliteBusy, lockWaitMs: busyTimeoutMs }) : plainTransactions(db, durable);
   const ctx = { db, caps: sqliteCapabilities, uniqueViolation: sqliteUniqueViolation, runTransaction, ...timeAndIds(options) };
   const checkpointer = backgroundCheckpoints(database, options.checkpoints);
   // data_version changes whenever another connection (the CLI, another process) commits to the
