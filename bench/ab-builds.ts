@@ -7,11 +7,14 @@
  * the CPU a request costs stays put, so that is the figure to compare. Both servers are up at once,
  * so a change of the machine's load hits them alike within a round.
  *   BEFORE=/tmp/readpath-before SECONDS=5 ROUNDS=3 node --import tsx bench/ab-builds.ts
+ *   DIALECT=postgres …   (each server on its own fresh PostgreSQL database; the CPU per request is
+ *                         the server's alone, the PostgreSQL backends' is not counted)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entraPatches, entraUser, filterPath, loadGenerator, pinned, seed, stop, TOKEN, userName, type AutocannonRequest } from './http-harness.ts';
+import { createPgDatabase, dropPgDatabase, seedScimd } from './side-by-side-seed.ts';
 
 const BEFORE = process.env['BEFORE'];
 if (BEFORE === undefined) throw new Error('set BEFORE to the root of the other (built) checkout');
@@ -19,8 +22,11 @@ const SECONDS = Number(process.env['SECONDS'] ?? 5);
 const ROUNDS = Number(process.env['ROUNDS'] ?? 3);
 const USERS = Number(process.env['USERS'] ?? 5000);
 const WORKLOADS = (process.env['WORKLOADS'] ?? 'hit,miss,post,patch').split(',');
+const POSTGRES = process.env['DIALECT'] === 'postgres';
+const pgNames = [`scimd_ab_a_${process.pid}`, `scimd_ab_b_${process.pid}`];
 
-const env = (dataDir: string) => ({
+const env = (dataDir: string, databaseUrl?: string) => ({
+  ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
   DATA_DIR: dataDir,
   PORT: '0',
   LOG_LEVEL: 'warn',
@@ -38,10 +44,13 @@ function cpuSeconds(pid: number): number {
 const autocannon = await loadGenerator();
 const dirs = [mkdtempSync(join(tmpdir(), 'scimd-ab-a-')), mkdtempSync(join(tmpdir(), 'scimd-ab-b-'))];
 try {
-  const ids = [await seed(dirs[0]!, USERS), await seed(dirs[1]!, USERS)];
+  const seeded = POSTGRES
+    ? [await seedScimd(await createPgDatabase(pgNames[0]!), USERS), await seedScimd(await createPgDatabase(pgNames[1]!), USERS)]
+    : [{ ids: await seed(dirs[0]!, USERS), url: undefined }, { ids: await seed(dirs[1]!, USERS), url: undefined }];
+  const ids = seeded.map((s) => s.ids);
   const servers = [
-    await pinned([join(BEFORE, 'bin/scimd.js'), 'serve'], env(dirs[0]!), /^Tenant URL: (\S+)$/),
-    await pinned(['bin/scimd.js', 'serve'], env(dirs[1]!), /^Tenant URL: (\S+)$/),
+    await pinned([join(BEFORE, 'bin/scimd.js'), 'serve'], env(dirs[0]!, seeded[0]!.url), /^Tenant URL: (\S+)$/),
+    await pinned(['bin/scimd.js', 'serve'], env(dirs[1]!, seeded[1]!.url), /^Tenant URL: (\S+)$/),
   ];
   const random = () => Math.floor(Math.random() * USERS);
   let n = 0;
@@ -85,4 +94,5 @@ try {
   for (const server of servers) await stop(server.child);
 } finally {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  if (POSTGRES) for (const name of pgNames) await dropPgDatabase(name);
 }

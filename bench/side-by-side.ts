@@ -7,6 +7,7 @@
  * against every server in turn (all four are started first and stay up), the time rows server by server.
  *   npm run bench -- side-by-side                 (SECONDS=5 USERS=5000 ROUNDS=50 BIG_GROUP=100000)
  *   ONLY=sqlite,peer,bare npm run bench -- side-by-side     (a subset of the servers)
+ *   ROWS=hit,miss npm run bench -- side-by-side              (a subset of the rows)
  * Rows: lookup `userName eq` hit and miss (32 connections), POST /Users with Entra's body and PATCH
  * /Users/{id} with Entra's replace shapes (16 connections), walking 10,000 users 100 a page (cursor
  * for scimd, startIndex for the peer, which has no cursors; users are topped up over SCIM first),
@@ -28,6 +29,8 @@ const LIST_USERS = 10_000;
 const PEER_BIG_ROUNDS = 3;
 const PEER_BIG_TIMEOUT_MS = 120_000;
 const ONLY = new Set((process.env['ONLY'] ?? 'sqlite,postgres,peer,bare').split(','));
+/** The rows to run (all by default); e.g. ROWS=hit,miss for the lookups alone. */
+const ONLY_ROWS = new Set((process.env['ROWS'] ?? 'hit,miss,post,patch,list,group100,groupBig').split(','));
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' };
 
@@ -124,14 +127,14 @@ async function requestRows(targets: readonly Target[], bareOrigin: string | unde
   const pick = () => Math.floor(Math.random() * USERS);
   const lookup = (t: Target, name: string) => `${t.prefix}/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}`;
   let bareRate: number | undefined;
-  for (const t of targets) t.out.hit = await rate(t.origin, 32, [{ setupRequest: (r) => ({ ...r, method: 'GET', path: lookup(t, userName(pick())) }) }], `${t.label} hit`);
-  if (bareOrigin !== undefined) bareRate = await rate(bareOrigin, 32, [{ method: 'GET', path: filterPath(userName(1)) }], 'bare');
-  for (const t of targets) t.out.miss = await rate(t.origin, 32, [{ setupRequest: (r) => ({ ...r, method: 'GET', path: lookup(t, `nobody${pick()}@contoso.test`) }) }], `${t.label} miss`);
-  for (const t of targets) {
+  if (ONLY_ROWS.has('hit')) for (const t of targets) t.out.hit = await rate(t.origin, 32, [{ setupRequest: (r) => ({ ...r, method: 'GET', path: lookup(t, userName(pick())) }) }], `${t.label} hit`);
+  if (bareOrigin !== undefined && (ONLY_ROWS.has('hit') || ONLY_ROWS.has('miss'))) bareRate = await rate(bareOrigin, 32, [{ method: 'GET', path: filterPath(userName(1)) }], 'bare');
+  if (ONLY_ROWS.has('miss')) for (const t of targets) t.out.miss = await rate(t.origin, 32, [{ setupRequest: (r) => ({ ...r, method: 'GET', path: lookup(t, `nobody${pick()}@contoso.test`) }) }], `${t.label} miss`);
+  if (ONLY_ROWS.has('post')) for (const t of targets) {
     let created = 0;
     t.out.post = await rate(t.origin, 16, [{ setupRequest: (r) => ({ ...r, method: 'POST', path: `${t.prefix}/Users`, body: JSON.stringify(entraUser(`new${(created += 1)}@contoso.test`, created)) }) }], `${t.label} POST`);
   }
-  for (const t of targets) {
+  if (ONLY_ROWS.has('patch')) for (const t of targets) {
     let patched = 0;
     t.out.patch = await rate(t.origin, 16, [{
       setupRequest: (r) => {
@@ -249,7 +252,7 @@ try {
     bareOrigin = `http://127.0.0.1:${server.match[1]}`;
   }
   bareRate = await requestRows(targets, bareOrigin);
-  for (const tail of tails) await tail();
+  if (['list', 'group100', 'groupBig'].some((row) => ONLY_ROWS.has(row))) for (const tail of tails) await tail();
   const { sqlite, postgres, peer: p } = results;
   console.log(`\n| row | scimd SQLite | scimd PostgreSQL | SCIMMY peer | bare node:http | SQLite vs bare | SQLite vs peer | PostgreSQL vs peer | PostgreSQL vs SQLite |`);
   console.log('|---|---|---|---|---|---|---|---|---|');

@@ -42,19 +42,29 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
   let pool: pg.Pool;
   let store: SqlStore;
   let ctx: OperationContext;
-  /** Every query a pooled connection sent (one entry per round trip). */
+  /**
+   * What pooled connections sent, one entry per round trip: queries issued in the same tick go out
+   * together on a pipelining connection (the server's pool pipelines), so they share an entry.
+   */
   const sent: string[] = [];
+  let batchOpen = false;
 
   before(async () => {
     await admin(`create database ${DB}`);
     const url = new URL(POSTGRES_ADMIN_URL);
     url.pathname = `/${DB}`;
-    pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+    pool = new pg.Pool({ connectionString: url.toString(), max: 2, pipeline: true });
     pool.on('connect', (client) => {
       const query = client.query.bind(client) as (...args: unknown[]) => unknown;
       (client as { query: unknown }).query = (...args: unknown[]) => {
         const first = args[0];
-        sent.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
+        const text = typeof first === 'string' ? first : String((first as { text?: string }).text);
+        if (batchOpen) sent[sent.length - 1] += `\n+ ${text}`;
+        else {
+          sent.push(text);
+          batchOpen = true;
+          queueMicrotask(() => (batchOpen = false));
+        }
         return query(...args);
       };
     });
@@ -75,12 +85,13 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
     return { value, trips: [...sent] };
   };
 
-  it('creates a user in 3 round trips and PATCHes one in 4, the appends riding with COMMIT', async () => {
+  it('creates a user in 2 round trips and PATCHes one in 3, BEGIN riding with the first statement and the appends with COMMIT', async () => {
     const users = createUserService({ store, schemasFor: () => userSchemas() });
     await users.create(ctx, entraUser(0)); // warm: schemas, precompiled texts
     const created = await counted(() => users.create(ctx, entraUser(1)));
-    // BEGIN, the user row, then the value rows, audit and outbox rows with the COMMIT.
-    assert.equal(created.trips.length, 3, created.trips.join('\n---\n'));
+    // BEGIN with the user row, then the value rows, audit and outbox rows with the COMMIT.
+    assert.equal(created.trips.length, 2, created.trips.join('\n---\n'));
+    assert.match(created.trips[0] ?? '', /^begin\n\+ insert into "users"/);
     assert.match(created.trips.at(-1) ?? '', /insert into "audit_events"[\s\S]*insert into "outbox_events"[\s\S]*;\ncommit$/);
     const id = created.value.resource['id'] as string;
     const patch = parsePatchRequest({
@@ -88,8 +99,8 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
       Operations: [{ op: 'replace', path: 'displayName', value: "Ann O'Neil \\ 2" }],
     });
     const patched = await counted(() => users.patch(ctx, id, patch));
-    // BEGIN, the user (with its groups) FOR UPDATE, the UPDATE, then audit + outbox + COMMIT.
-    assert.equal(patched.trips.length, 4, patched.trips.join('\n---\n'));
+    // BEGIN with the user (and its groups) FOR UPDATE, the UPDATE, then audit + outbox + COMMIT.
+    assert.equal(patched.trips.length, 3, patched.trips.join('\n---\n'));
     assert.equal(patched.value.resource['displayName'], "Ann O'Neil \\ 2");
     const history = await store.auditEvents.query(ctx.orgId, { limit: 10, resourceId: id });
     assert.deepEqual(history.events.map((e) => e.action), ['user.updated', 'user.created']);
@@ -110,7 +121,7 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
       Operations: [{ op: 'replace', path: 'active', value: false }],
     });
     const patched = await counted(() => users.patch(ctx, id, patch));
-    assert.equal(patched.trips.length, 4);
+    assert.equal(patched.trips.length, 3);
     assert.deepEqual(patched.value.resource['groups'], expected);
     const got = await counted(() => users.get(ctx, id, { withGroups: true }));
     assert.equal(got.trips.length, 1);
@@ -124,7 +135,7 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
     assert.equal((await users.get(ctx, loner.resource['id'] as string, { withGroups: true })).resource['groups'], undefined);
   });
 
-  it('adds members to a group in 6 round trips, reading neither the group nor its existence twice', async () => {
+  it('adds members to a group in 5 round trips, reading neither the group nor its existence twice', async () => {
     const users = createUserService({ store, schemasFor: () => userSchemas() });
     const groups = createGroupService({ store, schemasFor: () => groupSchemas(), maxMembersReturned: 10 });
     const ids: string[] = [];
@@ -137,9 +148,9 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
     });
     await groups.patch(ctx, id, add(ids[0] ?? ''));
     const patched = await counted(() => groups.patch(ctx, id, add(ids[1] ?? '')));
-    // BEGIN, the group FOR UPDATE, its UPDATE (version and lastModified), the members' ids, the
+    // BEGIN with the group FOR UPDATE, its UPDATE (version and lastModified), the members' ids, the
     // membership INSERT, then member_added's audit and outbox rows with the COMMIT.
-    assert.equal(patched.trips.length, 6, patched.trips.join('\n---\n'));
+    assert.equal(patched.trips.length, 5, patched.trips.join('\n---\n'));
     assert.equal(patched.value.version, group.version + 2);
     const members = await store.groups.listMembers(ctx.orgId, id, { limit: 10 });
     assert.deepEqual(members.map((m) => m.value).sort(), [ids[0], ids[1]].sort());
@@ -228,5 +239,29 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
     const page = await store.outboxEvents.page(ctx.orgId, { afterSequence: start, limit: 10 });
     assert.deepEqual(page.map((e) => [e.id, e.sequence]), [[ids[0], start + 1], [ids[1], start + 2], [single.id, start + 3]]);
     assert.deepEqual(page[0]?.data, { n: 1 });
+  });
+
+  it('sends nothing for a transaction that runs no statement, and only BEGIN and the appends with COMMIT for one that only appends', async () => {
+    const empty = await counted(() => store.transaction(async () => 'nothing'));
+    assert.equal(empty.value, 'nothing');
+    assert.deepEqual(empty.trips, []);
+    const start = (await store.outboxEvents.position(ctx.orgId)).last;
+    const appended = await counted(() => store.transaction((tx) => tx.outboxEvents.append(ctx.orgId, { type: 'scimd.test.only', resourceType: 'User', resourceId: 'o', data: null })));
+    assert.equal(appended.trips.length, 1, appended.trips.join('\n---\n'));
+    assert.match(appended.trips[0] ?? '', /^begin;\n\/\* scimd:defer \*\/ insert into "outbox_events"[\s\S]*;\ncommit$/);
+    assert.equal((await store.outboxEvents.position(ctx.orgId)).last, start + 1);
+  });
+
+  it('rolls back cleanly when the first statement, sent with the held BEGIN, fails', async () => {
+    const users = createUserService({ store, schemasFor: () => userSchemas() });
+    await users.create(ctx, entraUser(40));
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await assert.rejects(users.create(ctx, entraUser(40)), (e: unknown) => (e as { status?: number }).status === 409);
+    }
+    // Every pooled connection is out of the failed transaction: plain writes and reads work.
+    const next = await Promise.all([users.create(ctx, entraUser(41)), users.create(ctx, entraUser(42))]);
+    assert.deepEqual(next.map((u) => u.resource['userName']), ['user41@contoso.com', 'user42@contoso.com']);
+    const { rows } = await sql<{ n: string }>`select count(*) as n from users where user_name_lc like 'user4_@contoso.com'`.execute(store.kysely);
+    assert.equal(Number(rows[0]?.n), 3);
   });
 });

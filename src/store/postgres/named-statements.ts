@@ -17,8 +17,10 @@
  * outside a transaction; inside one the transaction has already failed and the request fails once.
  *
  * The same wrapper sees every statement of a connection, transaction control included, so it also
- * holds back the statements marked for write-behind until the next statement or the COMMIT
- * (write-behind.ts).
+ * holds back the BEGIN and the statements marked for write-behind until the next statement or the
+ * COMMIT (write-behind.ts). On a pipelining client (`pipeline: true`, the store's own pool) what was
+ * held and the statement it travels with are written in one socket write (the stream corked around
+ * both), and PostgreSQL answers them in one round trip; elsewhere they queue on the connection.
  */
 import type pg from 'pg';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
@@ -80,17 +82,46 @@ export function namedStatementPool(pool: pg.Pool, options: NamedStatementOptions
       }
       return raw(sqlOrCursor, parameters);
     };
-    // Write-behind (write-behind.ts): inside a transaction, the marked statements not yet sent.
+    // Write-behind (write-behind.ts): inside a transaction, the BEGIN and the marked statements not yet sent.
     let inTransaction = false;
+    let begin: string | undefined;
     let kept: string[] = [];
+    /** The held BEGIN and kept statements, then `sqlOrCursor`: one write on a pipelining connection. */
+    const sendAhead = (sqlOrCursor: unknown, parameters?: readonly unknown[]): Promise<unknown> => {
+      const ahead = begin === undefined ? kept : [begin, ...kept];
+      begin = undefined;
+      kept = [];
+      if (ahead.length === 0) return run(sqlOrCursor, parameters);
+      const stream = client.pipeline ? (client as unknown as { connection?: { stream?: Corkable } }).connection?.stream : undefined;
+      stream?.cork();
+      try {
+        // Both queued now, in order; a failing statement ahead fails this one with its own error.
+        const flushed = raw(ahead.join(';\n'));
+        const result = run(sqlOrCursor, parameters);
+        return Promise.all([flushed, result]).then(([, value]) => value);
+      } finally {
+        stream?.uncork();
+      }
+    };
     wrapper = {
       query(sqlOrCursor: unknown, parameters?: readonly unknown[]) {
         const control = typeof sqlOrCursor === 'string' && (parameters === undefined || parameters.length === 0) ? controlOf(sqlOrCursor) : undefined;
-        if (control !== undefined) {
-          const pending = kept;
+        if (control === 'begin') {
+          // Held until the transaction's first statement, which it travels with.
           kept = [];
-          inTransaction = control === 'begin';
-          // The kept statements and the COMMIT in one simple-protocol query; ROLLBACK drops them.
+          inTransaction = true;
+          begin = sqlOrCursor as string;
+          return Promise.resolve(HELD_BEGIN);
+        }
+        if (control !== undefined) {
+          const pending = begin === undefined ? kept : [begin, ...kept];
+          const nothingSent = begin !== undefined;
+          begin = undefined;
+          kept = [];
+          inTransaction = false;
+          // A transaction that ran nothing ends without a round trip; ROLLBACK drops what was kept.
+          if (nothingSent && (control === 'rollback' || pending.length === 1)) return Promise.resolve(control === 'commit' ? HELD_COMMIT : HELD_ROLLBACK);
+          // The kept statements and the COMMIT in one simple-protocol query.
           if (control !== 'commit' || pending.length === 0) return raw(sqlOrCursor, parameters);
           return raw(`${pending.join(';\n')};\ncommit`).then(lastResult);
         }
@@ -101,15 +132,11 @@ export function namedStatementPool(pool: pg.Pool, options: NamedStatementOptions
             return Promise.resolve({ ...KEPT, rows: [] });
           }
         }
-        if (kept.length === 0) return run(sqlOrCursor, parameters);
-        // Both queued now, in order; a failing kept statement fails this one with its own error.
-        const flushed = raw(kept.join(';\n'));
-        kept = [];
-        const result = run(sqlOrCursor, parameters);
-        return Promise.all([flushed, result]).then(([, value]) => value);
+        return sendAhead(sqlOrCursor, parameters);
       },
       release: () => {
         inTransaction = false;
+        begin = undefined;
         kept = [];
         client.release();
       },
@@ -123,6 +150,17 @@ export function namedStatementPool(pool: pg.Pool, options: NamedStatementOptions
     end: () => pool.end(),
   };
 }
+
+/** A socket's write batching (node:stream `cork`/`uncork`, counted). */
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
+/** What a held BEGIN, or the end of a transaction that sent nothing, answers. */
+const HELD_BEGIN = Object.freeze({ command: 'BEGIN', rowCount: null, rows: [] as unknown[] });
+const HELD_COMMIT = Object.freeze({ command: 'COMMIT', rowCount: null, rows: [] as unknown[] });
+const HELD_ROLLBACK = Object.freeze({ command: 'ROLLBACK', rowCount: null, rows: [] as unknown[] });
 
 /** The result of the last statement of a multi-statement simple query. */
 function lastResult(results: unknown): unknown {

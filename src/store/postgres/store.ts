@@ -43,13 +43,15 @@ export interface PostgresStoreOptions extends StoreOptions {
 
 /** Creates the PostgreSQL store; run `migrateToLatest(store)` before first use. */
 export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
-  const pool = options.pool ?? new (pgModule().Pool)({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  // Pipeline mode lets a held BEGIN or kept appends go out in one write with the next statement
+  // (named-statements.ts); every other query is awaited before the next is issued, as before.
+  const pool = options.pool ?? new (pgModule().Pool)({ connectionString: options.connectionString, max: options.maxConnections ?? 10, pipeline: true });
   pool.on('error', options.onIdleConnectionError ?? (() => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }), log: queryLogger(options) });
   const ctx = { db, caps: postgresCapabilities, uniqueViolation: postgresUniqueViolation, runTransaction: plainTransactions(db), ...timeAndIds(options) };
   // The pool's own settings (connection string, host, user …) serve the one listening connection.
   const stopVacuumer = startVacuumer({ pool, intervalMs: options.vacuumIntervalMs ?? 60_000, ...(options.onVacuum ? { onRun: options.onVacuum } : {}) });
-  const listener = createChangeListener({ connection: pool.options, channel: CONFIG_CHANGE_CHANNEL, onError: options.onListenError });
+  const listener = createChangeListener({ connection: { ...pool.options, pipeline: false }, channel: CONFIG_CHANGE_CHANNEL, onError: options.onListenError });
   return createSqlStore(ctx, postgresDdl, {
     configVersion: () => listener.version(),
     close: async () => {
