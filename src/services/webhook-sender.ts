@@ -5,8 +5,10 @@
  * IncomingMessage per request), which costs the delivery thread much less CPU per event than
  * node:http's client.
  */
+import { createRequire } from 'node:module';
 import { isIP, type LookupFunction } from 'node:net';
-import { Agent, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { resolveAllowed, type WebhookSafety } from './webhook-safety.ts';
 
 export interface SendOptions extends WebhookSafety {
@@ -22,6 +24,14 @@ export interface SendResult {
   /** The start of the response body, as text. */
   readonly excerpt: string | null;
 }
+
+/**
+ * undici, loaded on the first send: requiring it takes ~95 ms on this machine, which a server
+ * would otherwise spend at start-up on every process, including those that never deliver.
+ */
+const requireModule = createRequire(import.meta.url);
+let undici: typeof Undici | undefined;
+const loadUndici = (): typeof Undici => (undici ??= requireModule('undici') as typeof Undici);
 
 /** Keep-alive connections per origin (scheme, host and port). */
 const CONNECTIONS_PER_ORIGIN = 8;
@@ -127,12 +137,14 @@ function responseHandler(options: SendOptions, report: (outcome: Outcome) => voi
  * has no redirect handling).
  */
 export function createWebhookSender(options: SendOptions) {
-  const agent = new Agent({
-    connections: CONNECTIONS_PER_ORIGIN,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    connect: { timeout: options.timeoutMs, lookup: safeLookup(options) },
-  });
+  let agent: Agent | undefined;
+  const agentOf = (): Agent =>
+    (agent ??= new (loadUndici().Agent)({
+      connections: CONNECTIONS_PER_ORIGIN,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connect: { timeout: options.timeoutMs, lookup: safeLookup(options) },
+    }));
   const targets = new Map<string, Target>();
 
   async function targetOf(url: string): Promise<Target> {
@@ -165,7 +177,7 @@ export function createWebhookSender(options: SendOptions) {
         headers: { ...headers, 'content-type': 'application/json', 'content-length': String(bytes.length), 'user-agent': 'scimd-webhooks/1' },
       };
       try {
-        agent.dispatch(request, handler);
+        agentOf().dispatch(request, handler);
       } catch (error) {
         // undici reports bad options to the handler; anything thrown all the same is a failed send.
         fail(error instanceof Error ? error : new Error(String(error)));
@@ -177,7 +189,7 @@ export function createWebhookSender(options: SendOptions) {
     send,
     /** Closes the pooled connections. */
     close(): void {
-      agent.destroy().catch(() => undefined);
+      agent?.destroy().catch(() => undefined);
     },
   };
 }
