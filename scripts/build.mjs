@@ -72,9 +72,11 @@ function tscPath() {
 
 /**
  * Packages the bundle leaves to Node: native addons, the ones loaded on demand (pg, nodemailer,
- * ldapts, swagger-ui-dist's files) and pino, whose transports load by module name in a worker.
+ * ldapts, swagger-ui-dist's files), pino, whose transports load by module name in a worker, and
+ * undici (the webhook sender's transport: ~1 MB that both bundles would carry, with its llhttp
+ * WebAssembly inlined, for one import the package resolves from node_modules as it is).
  */
-const EXTERNAL = ['better-sqlite3', '@node-rs/argon2', 'pg', 'nodemailer', 'ldapts', 'pino', 'pino-pretty', 'swagger-ui-dist'];
+const EXTERNAL = ['better-sqlite3', '@node-rs/argon2', 'pg', 'nodemailer', 'ldapts', 'pino', 'pino-pretty', 'swagger-ui-dist', 'undici'];
 
 async function bundle() {
   let esbuild;
