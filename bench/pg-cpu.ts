@@ -65,7 +65,7 @@ console.log('| round | row | req/s | scimd CPU ms/request | PostgreSQL backends 
 console.log('|---|---|---|---|---|---|');
 try {
   for (let round = 1; round <= ROUNDS; round += 1) {
-    for (const row of ['POST', 'PATCH', 'hit'] as const) {
+    for (const row of (process.env['ROWS'] ?? 'POST,PATCH,hit').split(',') as Row[]) {
       const connections = row === 'hit' ? 32 : 16;
       await autocannon({ url: origin, connections, duration: 1, headers, requests: requests(row) });
       const cpu0 = cpuOf(pid);

@@ -92,7 +92,7 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
     // BEGIN with the user row, then the value rows, audit and outbox rows with the COMMIT.
     assert.equal(created.trips.length, 2, created.trips.join('\n---\n'));
     assert.match(created.trips[0] ?? '', /^begin\n\+ insert into "users"/);
-    assert.match(created.trips.at(-1) ?? '', /insert into "audit_events"[\s\S]*insert into "outbox_events"[\s\S]*;\ncommit$/);
+    assert.match(created.trips.at(-1) ?? '', /insert into "audit_events"[\s\S]*insert into "outbox_events"[\s\S]*\n\+ commit$/);
     const id = created.value.resource['id'] as string;
     const patch = parsePatchRequest({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
@@ -248,7 +248,7 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
     const start = (await store.outboxEvents.position(ctx.orgId)).last;
     const appended = await counted(() => store.transaction((tx) => tx.outboxEvents.append(ctx.orgId, { type: 'scimd.test.only', resourceType: 'User', resourceId: 'o', data: null })));
     assert.equal(appended.trips.length, 1, appended.trips.join('\n---\n'));
-    assert.match(appended.trips[0] ?? '', /^begin;\n\/\* scimd:defer \*\/ insert into "outbox_events"[\s\S]*;\ncommit$/);
+    assert.match(appended.trips[0] ?? '', /^begin\n\+ \/\* scimd:defer \*\/ insert into "outbox_events"[\s\S]*\n\+ commit$/);
     assert.equal((await store.outboxEvents.position(ctx.orgId)).last, start + 1);
   });
 
@@ -263,5 +263,35 @@ describe('write-behind of appends on PostgreSQL', { skip: !reachable }, () => {
     assert.deepEqual(next.map((u) => u.resource['userName']), ['user41@contoso.com', 'user42@contoso.com']);
     const { rows } = await sql<{ n: string }>`select count(*) as n from users where user_name_lc like 'user4_@contoso.com'`.execute(store.kysely);
     assert.equal(Number(rows[0]?.n), 3);
+  });
+
+  it('without pipeline mode (a pool the caller made), renders the held statements as literals into one simple query with the COMMIT', async () => {
+    const url = new URL(POSTGRES_ADMIN_URL);
+    url.pathname = `/${DB}`;
+    const plain = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    const queries: string[] = [];
+    plain.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        const first = args[0];
+        queries.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
+        return query(...args);
+      };
+    });
+    const one = createPostgresStore({ pool: plain, vacuumIntervalMs: 0 });
+    try {
+      const users = createUserService({ store: one, schemasFor: () => userSchemas() });
+      queries.length = 0;
+      const created = await users.create(ctx, entraUser(50));
+      // BEGIN, the user row (queued after it), then the appends as literals with the COMMIT.
+      assert.equal(queries.length, 3, queries.join('\n---\n'));
+      assert.match(queries[2] ?? '', /^\/\* scimd:defer \*\/ insert into "user_values"[\s\S]*O''Family[\s\S]*;\ncommit$/);
+      const stored = await store.users.get(ctx.orgId, created.resource['id'] as string);
+      assert.equal((stored?.resource['name'] as { familyName: string }).familyName, "O'Family");
+      const history = await store.auditEvents.query(ctx.orgId, { limit: 1, resourceId: created.resource['id'] as string });
+      assert.deepEqual(history.events.map((e) => e.action), ['user.created']);
+    } finally {
+      await one.close();
+    }
   });
 });

@@ -20,7 +20,9 @@
  * holds back the BEGIN and the statements marked for write-behind until the next statement or the
  * COMMIT (write-behind.ts). On a pipelining client (`pipeline: true`, the store's own pool) what was
  * held and the statement it travels with are written in one socket write (the stream corked around
- * both), and PostgreSQL answers them in one round trip; elsewhere they queue on the connection.
+ * them), each kept statement as its own prepared statement with its parameters, and PostgreSQL
+ * answers them in one round trip; elsewhere the kept statements are rendered as literals into one
+ * simple-protocol query queued ahead of the next.
  */
 import type pg from 'pg';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
@@ -83,22 +85,26 @@ export function namedStatementPool(pool: pg.Pool, options: NamedStatementOptions
       return raw(sqlOrCursor, parameters);
     };
     // Write-behind (write-behind.ts): inside a transaction, the BEGIN and the marked statements not yet sent.
+    const pipelined = client.pipeline === true;
+    const stream = pipelined ? (client as unknown as { connection?: { stream?: Corkable } }).connection?.stream : undefined;
     let inTransaction = false;
-    let begin: string | undefined;
-    let kept: string[] = [];
-    /** The held BEGIN and kept statements, then `sqlOrCursor`: one write on a pipelining connection. */
-    const sendAhead = (sqlOrCursor: unknown, parameters?: readonly unknown[]): Promise<unknown> => {
-      const ahead = begin === undefined ? kept : [begin, ...kept];
-      begin = undefined;
-      kept = [];
-      if (ahead.length === 0) return run(sqlOrCursor, parameters);
-      const stream = client.pipeline ? (client as unknown as { connection?: { stream?: Corkable } }).connection?.stream : undefined;
+    let held: Held[] = [];
+    /** What was held (emptied), then `last`: in one write when pipelining, else queued in order. */
+    const sendAhead = (last: Held): Promise<unknown> => {
+      const ahead = held;
+      held = [];
+      if (ahead.length === 0) return last.parameters === undefined ? raw(last.sql) : run(last.sql, last.parameters);
+      if (!pipelined) {
+        // One simple-protocol query for what was held (the kept statements rendered with literals).
+        const texts = ahead.map((h) => h.sql).join(';\n');
+        if (last.parameters === undefined && controlOf(last.sql) === 'commit') return raw(`${texts};\ncommit`).then(lastResult);
+        return Promise.all([raw(texts), last.parameters === undefined ? raw(last.sql) : run(last.sql, last.parameters)]).then(([, value]) => value);
+      }
       stream?.cork();
       try {
-        // Both queued now, in order; a failing statement ahead fails this one with its own error.
-        const flushed = raw(ahead.join(';\n'));
-        const result = run(sqlOrCursor, parameters);
-        return Promise.all([flushed, result]).then(([, value]) => value);
+        // Each as its own (prepared) statement, all written at once; the first to fail fails them all with its own error.
+        const results = [...ahead, last].map((h) => (h.parameters === undefined ? raw(h.sql) : run(h.sql, h.parameters)));
+        return Promise.all(results).then((values) => values[values.length - 1]);
       } finally {
         stream?.uncork();
       }
@@ -108,36 +114,35 @@ export function namedStatementPool(pool: pg.Pool, options: NamedStatementOptions
         const control = typeof sqlOrCursor === 'string' && (parameters === undefined || parameters.length === 0) ? controlOf(sqlOrCursor) : undefined;
         if (control === 'begin') {
           // Held until the transaction's first statement, which it travels with.
-          kept = [];
+          held = [{ sql: sqlOrCursor as string }];
           inTransaction = true;
-          begin = sqlOrCursor as string;
           return Promise.resolve(HELD_BEGIN);
         }
         if (control !== undefined) {
-          const pending = begin === undefined ? kept : [begin, ...kept];
-          const nothingSent = begin !== undefined;
-          begin = undefined;
-          kept = [];
+          const nothingSent = held.length > 0 && controlOf(held[0]!.sql) === 'begin';
           inTransaction = false;
           // A transaction that ran nothing ends without a round trip; ROLLBACK drops what was kept.
-          if (nothingSent && (control === 'rollback' || pending.length === 1)) return Promise.resolve(control === 'commit' ? HELD_COMMIT : HELD_ROLLBACK);
-          // The kept statements and the COMMIT in one simple-protocol query.
-          if (control !== 'commit' || pending.length === 0) return raw(sqlOrCursor, parameters);
-          return raw(`${pending.join(';\n')};\ncommit`).then(lastResult);
+          if (nothingSent && (control === 'rollback' || held.length === 1)) {
+            held = [];
+            return Promise.resolve(control === 'commit' ? HELD_COMMIT : HELD_ROLLBACK);
+          }
+          if (control === 'rollback') held = [];
+          return sendAhead({ sql: sqlOrCursor as string });
         }
         if (inTransaction && typeof sqlOrCursor === 'string' && sqlOrCursor.startsWith(DEFER_MARK)) {
-          const text = renderStatement(sqlOrCursor, parameters ?? [], escapeLiteral);
+          // Pipelining, a kept statement stays a prepared statement; otherwise it must render as literals.
+          const text = pipelined ? sqlOrCursor : renderStatement(sqlOrCursor, parameters ?? [], escapeLiteral);
           if (text !== undefined) {
-            kept.push(text);
+            held.push(pipelined ? { sql: text, parameters: parameters ?? [] } : { sql: text });
             return Promise.resolve({ ...KEPT, rows: [] });
           }
         }
-        return sendAhead(sqlOrCursor, parameters);
+        if (typeof sqlOrCursor !== 'string') return raw(sqlOrCursor, parameters);
+        return sendAhead({ sql: sqlOrCursor, parameters: parameters ?? [] });
       },
       release: () => {
         inTransaction = false;
-        begin = undefined;
-        kept = [];
+        held = [];
         client.release();
       },
     } as PostgresPoolClient;
@@ -149,6 +154,12 @@ export function namedStatementPool(pool: pg.Pool, options: NamedStatementOptions
     connect: async () => wrap(await pool.connect()),
     end: () => pool.end(),
   };
+}
+
+/** A statement held back: its SQL, and its parameters when it runs as a (prepared) extended query. */
+interface Held {
+  readonly sql: string;
+  readonly parameters?: readonly unknown[];
 }
 
 /** A socket's write batching (node:stream `cork`/`uncork`, counted). */
