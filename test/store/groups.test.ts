@@ -77,6 +77,15 @@ for (const dialect of await testDialects()) {
       assert.deepEqual(await store.groups.listMembers(org, parent.id, { limit: 10 }), [{ value: child.id, type: 'Group', display: 'Child' }]);
     });
 
+    it('adds users and groups in one delta, reporting only the new members in the order asked', async () => {
+      const g = await store.groups.create(org, group('Mixed'), { members: [{ value: u(0) }] });
+      const child = await store.groups.create(org, group('Mixed child'));
+      const change = await store.groups.applyMembershipDelta(org, g.id, { add: [{ value: u(2) }, { value: child.id }, { value: u(0) }, { value: u(1) }, { value: u(2) }], remove: [] });
+      assert.deepEqual(change, { added: [u(2), child.id, u(1)], removed: [] });
+      const members = await store.groups.listMembers(org, g.id, { limit: 10 });
+      assert.deepEqual(new Map(members.map((m) => [m.value, m.type])), new Map([[u(0), 'User'], [u(1), 'User'], [u(2), 'User'], [child.id, 'Group']]));
+    });
+
     it('rejects members that do not exist in the organization with 400 invalidValue and adds nothing', async () => {
       const g = await store.groups.create(org, group('Strict'));
       const foreign = (await store.users.create(other, user('foreign@example.com'))).id;

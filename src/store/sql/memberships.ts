@@ -43,20 +43,48 @@ async function resolveTypes(ctx: SqlContext, orgId: string, groupId: string, ids
 async function insertMembers(ctx: SqlContext, orgId: string, groupId: string, refs: readonly MemberRef[]) {
   const ids = [...new Set(refs.map((r) => r.value))];
   if (ids.length === 0) return [];
-  const types = await resolveTypes(ctx, orgId, groupId, ids);
   const now = ctx.now();
-  const added: string[] = [];
+  const added = new Set<string>();
+  // The common case in one statement: members that are users of the organization, inserted
+  // straight from their rows. Whatever that did not insert (groups, present members, unknown ids)
+  // then takes the checked path, which reports unknown ids and self-membership.
+  const rest: string[] = [];
   for (const chunk of chunks(ids, CHUNK)) {
-    const rows = chunk.map((id) => ({ org_id: orgId, group_id: groupId, member_id: id, member_type: types.get(id) ?? 'User', created_at: now }));
-    const inserted = await ctx.db
-      .insertInto('memberships')
-      .values(rows)
-      .onConflict((oc) => oc.columns(['org_id', 'group_id', 'member_id']).doNothing())
-      .returning('member_id')
-      .execute();
-    for (const row of inserted) added.push(row.member_id);
+    for (const id of await insertUserMembers(ctx, orgId, groupId, chunk, now)) added.add(id);
+    for (const id of chunk) if (!added.has(id)) rest.push(id);
   }
-  return added;
+  if (rest.length > 0) {
+    const types = await resolveTypes(ctx, orgId, groupId, rest);
+    for (const chunk of chunks(rest, CHUNK)) {
+      const rows = chunk.map((id) => ({ org_id: orgId, group_id: groupId, member_id: id, member_type: types.get(id) ?? 'User', created_at: now }));
+      const inserted = await ctx.db
+        .insertInto('memberships')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['org_id', 'group_id', 'member_id']).doNothing())
+        .returning('member_id')
+        .execute();
+      for (const row of inserted) added.add(row.member_id);
+    }
+  }
+  // In the order asked for, as a multi-row insert returns them.
+  return ids.filter((id) => added.has(id));
+}
+
+/** Inserts the ids that are users of the organization and not yet members; returns those inserted. */
+async function insertUserMembers(ctx: SqlContext, orgId: string, groupId: string, ids: readonly string[], now: string): Promise<string[]> {
+  const users = ctx.db
+    .selectFrom('users')
+    .select(['org_id', sql<string>`${groupId}`.as('group_id'), 'id as member_id', sql<string>`'User'`.as('member_type'), sql<string>`${now}`.as('created_at')])
+    .where('org_id', '=', orgId)
+    .where('id', 'in', ids);
+  const inserted = await ctx.db
+    .insertInto('memberships')
+    .columns(['org_id', 'group_id', 'member_id', 'member_type', 'created_at'])
+    .expression(users)
+    .onConflict((oc) => oc.columns(['org_id', 'group_id', 'member_id']).doNothing())
+    .returning('member_id')
+    .execute();
+  return inserted.map((row) => row.member_id);
 }
 
 async function deleteMembers(ctx: SqlContext, orgId: string, groupId: string, ids: readonly string[]) {
