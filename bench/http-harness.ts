@@ -98,6 +98,8 @@ export function serve(dataDir: string, nodeFlags: readonly string[] = [], extraE
     SCIMD_RATE_LIMIT_BURST: '1000000',
     // full (the default) or normal: see docs/storage.md, Durability.
     SCIMD_SQLITE_SYNCHRONOUS: process.env['SCIMD_SQLITE_SYNCHRONOUS'] ?? 'full',
+    // The PostgreSQL pool of the server under test (default 10, as `scimd serve`).
+    ...(process.env['SCIMD_PG_POOL_SIZE'] ? { SCIMD_PG_POOL_SIZE: process.env['SCIMD_PG_POOL_SIZE'] } : {}),
     ...extraEnv,
   };
   return pinned([...nodeFlags, 'bin/scimd.js', 'serve'], env, /^Tenant URL: (\S+)$/);

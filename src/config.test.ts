@@ -15,7 +15,15 @@ describe('loadConfig', () => {
 
   it('chooses PostgreSQL when DATABASE_URL is a postgres URL', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' });
-    assert.deepEqual(config.database, { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test' });
+    assert.deepEqual(config.database, { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', poolSize: 10 });
+  });
+
+  it('sizes the PostgreSQL pool from SCIMD_PG_POOL_SIZE (1–1000, default 10)', () => {
+    const sized = loadConfig({ DATABASE_URL: 'postgres://h/db', SCIMD_PG_POOL_SIZE: '24' });
+    assert.deepEqual(storeConfigOf(sized), { url: 'postgres://h/db', maxConnections: 24 });
+    for (const bad of ['0', '1001', 'ten']) {
+      assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://h/db', SCIMD_PG_POOL_SIZE: bad }), (e: unknown) => e instanceof ConfigError && /SCIMD_PG_POOL_SIZE/.test(e.message));
+    }
   });
 
   it('accepts sqlite: URLs and :memory:', () => {
@@ -28,7 +36,7 @@ describe('loadConfig', () => {
     const normal = loadConfig({ SCIMD_SQLITE_SYNCHRONOUS: 'normal' });
     assert.deepEqual(storeConfigOf(normal), { url: 'data/scimd.db', sqliteSynchronous: 'normal' });
     assert.deepEqual(storeConfigOf(loadConfig({})), { url: 'data/scimd.db', sqliteSynchronous: 'full' });
-    assert.deepEqual(storeConfigOf(loadConfig({ DATABASE_URL: 'postgres://h/db' })), { url: 'postgres://h/db' });
+    assert.deepEqual(storeConfigOf(loadConfig({ DATABASE_URL: 'postgres://h/db' })), { url: 'postgres://h/db', maxConnections: 10 });
     assert.throws(() => loadConfig({ SCIMD_SQLITE_SYNCHRONOUS: 'off' }), (e: unknown) => e instanceof ConfigError && /SCIMD_SQLITE_SYNCHRONOUS/.test(e.message));
   });
 

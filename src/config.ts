@@ -14,7 +14,7 @@ export interface Config {
   readonly publicUrl: string | undefined;
   readonly database:
     | { readonly kind: 'sqlite'; readonly path: string; readonly synchronous: 'full' | 'normal' }
-    | { readonly kind: 'postgres'; readonly url: string };
+    | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
   readonly dataDir: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** LOG_FORMAT: `json` or `pretty`; undefined means pretty on a terminal, JSON otherwise. */
@@ -103,6 +103,7 @@ const schema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   SCIMD_SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
+  SCIMD_PG_POOL_SIZE: int(1, 1000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SCIMD_BOOTSTRAP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -150,20 +151,20 @@ function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
 }
 
-function databaseOf(url: string | undefined, dataDir: string, synchronous: 'full' | 'normal'): Config['database'] {
+function databaseOf(url: string | undefined, dataDir: string, synchronous: 'full' | 'normal', poolSize: number): Config['database'] {
   if (url === undefined) return { kind: 'sqlite', path: join(dataDir, 'scimd.db'), synchronous };
   if (url === ':memory:') return { kind: 'sqlite', path: ':memory:', synchronous };
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
     return { kind: 'sqlite', path: path === ':memory:' || isAbsolute(path) ? path : resolve(path), synchronous };
   }
-  return { kind: 'postgres', url };
+  return { kind: 'postgres', url, poolSize };
 }
 
 /** What `createStore` (store/create-store.ts) needs to open the configured database. */
-export function storeConfigOf(config: Pick<Config, 'database'>): { readonly url: string; readonly sqliteSynchronous?: 'full' | 'normal' } {
+export function storeConfigOf(config: Pick<Config, 'database'>): { readonly url: string; readonly sqliteSynchronous?: 'full' | 'normal'; readonly maxConnections?: number } {
   const { database } = config;
-  return database.kind === 'postgres' ? { url: database.url } : { url: database.path, sqliteSynchronous: database.synchronous };
+  return database.kind === 'postgres' ? { url: database.url, maxConnections: database.poolSize } : { url: database.path, sqliteSynchronous: database.synchronous };
 }
 
 /**
@@ -193,7 +194,7 @@ export function loadConfig(
     host: e.HOST,
     port: e.PORT,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
-    database: databaseOf(e.DATABASE_URL, e.DATA_DIR, e.SCIMD_SQLITE_SYNCHRONOUS),
+    database: databaseOf(e.DATABASE_URL, e.DATA_DIR, e.SCIMD_SQLITE_SYNCHRONOUS, e.SCIMD_PG_POOL_SIZE),
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

@@ -12,6 +12,8 @@ export interface StoreConfig extends StoreOptions {
   readonly url?: string;
   /** SQLite only: when a COMMIT reaches the disk (see `SqliteStoreOptions.synchronous`). */
   readonly sqliteSynchronous?: SqliteSynchronous;
+  /** PostgreSQL only: the connection pool's size (default 10). */
+  readonly maxConnections?: number;
 }
 
 /** The SQLite file path a non-PostgreSQL URL names. */
@@ -24,7 +26,7 @@ export function sqlitePathOf(url: string | undefined): string {
 
 /** Opens the store the URL names. */
 export function createStore(config: StoreConfig = {}): SqlStore {
-  const { url, sqliteSynchronous, ...options } = config;
-  if (url !== undefined && /^postgres(ql)?:\/\//i.test(url)) return createPostgresStore({ ...options, connectionString: url });
+  const { url, sqliteSynchronous, maxConnections, ...options } = config;
+  if (url !== undefined && /^postgres(ql)?:\/\//i.test(url)) return createPostgresStore({ ...options, connectionString: url, ...(maxConnections === undefined ? {} : { maxConnections }) });
   return createSqliteStore({ ...options, path: sqlitePathOf(url), synchronous: sqliteSynchronous });
 }

@@ -133,6 +133,30 @@ for (const dialect of await testDialects()) {
       assert.equal(await store.groups.countMembers(org, g.id), 1);
     });
 
+    it('rewrites a group it was handed in the same transaction, and fails the transaction when that record is stale', async () => {
+      const g = await store.groups.create(org, group('Locked'), { members: [{ value: u(0) }] });
+      const rewritten = await store.transaction(async (tx) => {
+        const current = await tx.groups.get(org, g.id, { forUpdate: true });
+        return tx.groups.replace(org, g.id, group('Locked', { externalId: 'kept' }), { current });
+      });
+      assert.equal(rewritten.status, 'ok');
+      const stored = await store.groups.get(org, g.id);
+      assert.equal(stored?.version, 2);
+      assert.equal(stored?.externalId, 'kept');
+      // Handing in a record that no longer matches the row must not lose the rewrite silently.
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          const current = await tx.groups.get(org, g.id, { forUpdate: true });
+          await tx.groups.replace(org, g.id, group('Locked', { externalId: 'first' }), { current });
+          await tx.groups.replace(org, g.id, group('Locked', { externalId: 'second' }), { current });
+          await tx.groups.get(org, g.id);
+        }),
+      );
+      const after = await store.groups.get(org, g.id);
+      assert.equal(after?.version, 2, 'the failed transaction changed nothing');
+      assert.equal(after?.externalId, 'kept');
+    });
+
     it('deletes a group with its memberships in both directions', async () => {
       const parent = await store.groups.create(org, group('Doomed parent'));
       const doomed = await store.groups.create(org, group('Doomed'), { members: [{ value: u(0) }] });

@@ -1,5 +1,5 @@
 /** Groups over Kysely, shared by both dialects (RFC 7643 §4.2). Members live in `memberships`. */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { MemberRef } from '../../core/patch/types.ts';
 import type { ScimResource } from '../../core/schema/types.ts';
 import type { GroupsTable } from '../database.ts';
@@ -9,6 +9,7 @@ import type { GroupStore, GroupWriteOptions, WriteOptions, WriteResult } from '.
 import { atomic, decodeJson, encodeJson, withUniqueness, type SqlContext } from './context.ts';
 import { countResources, listResources } from './listing.ts';
 import { applyMembershipDelta, listMembers } from './memberships.ts';
+import { deferrableStatement, runPrecompiled, slot } from './precompiled.ts';
 
 /** Turns a `groups` row into its record. */
 export function toGroupRecord(ctx: SqlContext, row: Selectable<GroupsTable>): GroupRecord {
@@ -80,6 +81,10 @@ async function replaceGroup(ctx: SqlContext, orgId: string, id: string, input: S
       version: version + 1,
       resource: encodeJson(resource),
     };
+    if (known !== undefined && current?.displayName === columns.displayName) {
+      await rewriteLockedGroup(tx, orgId, id, version, set);
+      return { status: 'ok', record: { ...toGroupRecord(tx, { org_id: orgId, id, created_at: existing.created_at, ...set }), resource } };
+    }
     const result = await withUniqueness(tx, { displayName: columns.displayName }, () =>
       tx.db.updateTable('groups').set(set).where('org_id', '=', orgId).where('id', '=', id).where('version', '=', version).executeTakeFirst(),
     );
@@ -91,6 +96,33 @@ async function replaceGroup(ctx: SqlContext, orgId: string, id: string, input: S
     }
     return { status: 'ok', record: { ...toGroupRecord(tx, { org_id: orgId, id, created_at: existing.created_at, ...set }), resource } };
   });
+}
+
+/**
+ * Rewrites a group row that the caller read FOR UPDATE in this transaction, keeping its display
+ * name: the row cannot be missing or changed by anyone else, and the one unique column keeps its
+ * value, so nothing about this UPDATE needs an answer on the spot and on PostgreSQL it travels with
+ * the transaction's next statement (write-behind: a member PATCH saves a round trip). Should the
+ * caller's record be stale after all (its version no longer the row's), the version becomes NULL
+ * and the NOT NULL constraint fails the transaction, instead of the rewrite going missing.
+ */
+async function rewriteLockedGroup(ctx: SqlContext, orgId: string, id: string, version: number, set: { readonly [column: string]: unknown }): Promise<void> {
+  await runPrecompiled(ctx, 'groups.update.locked', (db) =>
+    deferrableStatement(
+      db
+        .updateTable('groups')
+        .set({
+          display_name: slot(0),
+          display_name_lc: slot(1),
+          external_id: slot(2),
+          updated_at: slot(3),
+          version: sql<number>`case when ${sql.ref('version')} = ${slot(4)} then cast(${slot(5)} as integer) end`,
+          resource: slot(6),
+        })
+        .where('org_id', '=', slot(7))
+        .where('id', '=', slot(8)),
+    ),
+  [set['display_name'], set['display_name_lc'], set['external_id'], set['updated_at'], version, version + 1, set['resource'], orgId, id]);
 }
 
 async function deleteGroup(ctx: SqlContext, orgId: string, id: string, options: WriteOptions): Promise<WriteResult<{ id: string }>> {
