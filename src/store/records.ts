@@ -34,8 +34,9 @@ export interface UserRecord {
   readonly version: number;
   readonly resource: ScimResource;
   /**
-   * `resource` as the JSON text the database holds, when it keeps JSON as text (SQLite); a
-   * response can reuse it instead of serialising the resource again. Absent on PostgreSQL (JSONB).
+   * `resource` as JSON text, when the store has it at hand: read from a database that keeps JSON
+   * as text (SQLite), or just written (either database); a response can reuse it instead of
+   * serialising the resource again. Absent on PostgreSQL reads (JSONB).
    */
   readonly resourceJson?: string;
   /**

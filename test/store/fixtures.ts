@@ -16,3 +16,14 @@ export function user(userName: string, extra: ScimResource = {}): ScimResource {
 export function group(displayName: string, extra: ScimResource = {}): ScimResource {
   return { schemas: [URN.group], displayName, ...extra };
 }
+
+/**
+ * A user record as written (create, replace) compared with what a read returns: a written record
+ * carries the JSON text it was stored from on both databases, a read only where the database keeps
+ * JSON as text (SQLite); PostgreSQL's JSONB comes back parsed.
+ */
+export function asRead<T extends { readonly resourceJson?: string }>(dialect: string, record: T): T {
+  if (dialect === 'sqlite') return record;
+  const { resourceJson: _text, ...rest } = record;
+  return rest as T;
+}

@@ -12,7 +12,7 @@ import { groupSchemas, userSchemas } from '../../src/core/schema/resource-types.
 import type { SqlStore } from '../../src/store/sql/sql-store.ts';
 import type { QueryEvent } from '../../src/store/sql/options.ts';
 import type { GroupRecord, UserRecord } from '../../src/store/records.ts';
-import { group, user } from './fixtures.ts';
+import { asRead, group, user } from './fixtures.ts';
 import { fakeClock, testDialects } from './harness.ts';
 
 const USER_NAMES = ['Ada@Example.com', 'ada@example.COM.au', 'ÜNÏ@example.com', 'bob@example.com', 'Bob@Example.Org'];
@@ -65,7 +65,7 @@ for (const dialect of await testDialects()) {
       const target = users[2] ?? assert.fail();
       log = [];
       const page = await store.users.list(org, { filter: parseFilter(`id eq "${target.id}"`), count: 100 });
-      assert.deepEqual(page.resources, [target]);
+      assert.deepEqual(page.resources, [asRead(dialect.name, target)]);
       assert.equal(log.length, 1, log.map((e) => e.sql).join('\n'));
     });
 

@@ -35,10 +35,13 @@ export function toUserRecord(ctx: SqlContext, row: UserRowRead): UserRecord {
   return { ...withJson, groups: (typeof groups === 'string' ? JSON.parse(groups) : groups) as UserGroupRecord[] };
 }
 
-/** The record of a row just written: `resource` as given, its JSON text as encoded for the row. */
-function writtenRecord(ctx: SqlContext, row: Omit<Selectable<UsersTable>, 'resource'>, resource: ScimResource, json: string): UserRecord {
-  const record = recordOf(row, resource);
-  return ctx.caps.jsonType === 'text' ? { ...record, resourceJson: json } : record;
+/**
+ * The record of a row just written: `resource` as given, with the JSON text it was encoded to for
+ * the row — on either dialect: PostgreSQL keeps JSONB (its own key order and spacing), but the text
+ * sent is `resource` exactly, so the response can be spliced from it as on SQLite.
+ */
+function writtenRecord(row: Omit<Selectable<UsersTable>, 'resource'>, resource: ScimResource, json: string): UserRecord {
+  return { ...recordOf(row, resource), resourceJson: json };
 }
 
 function recordOf(row: Omit<Selectable<UsersTable>, 'resource'>, resource: ScimResource): UserRecord {
@@ -108,7 +111,7 @@ async function createUser(ctx: SqlContext, orgId: string, input: ScimResource, i
     );
     await insertValueRows(tx, valueRows(tx, orgId, id, resource));
   });
-  return writtenRecord(ctx, row, resource, json);
+  return writtenRecord(row, resource, json);
 }
 
 /** 409 before writing anything when a userName repeats within the batch (case-insensitively). */
@@ -159,7 +162,7 @@ async function createUsers(ctx: SqlContext, orgId: string, inputs: readonly Scim
     await insertUserRows(tx, orgId, batch);
     await insertValueRows(tx, batch.flatMap((b) => valueRows(tx, orgId, b.id, b.resource)));
   });
-  return batch.map((b) => writtenRecord(ctx, b.row, b.resource, b.json));
+  return batch.map((b) => writtenRecord(b.row, b.resource, b.json));
 }
 
 /** JSON text with object keys sorted at every level (JSONB does not keep the order they were written in). */
@@ -214,7 +217,7 @@ async function replaceUser(
       await insertValueRows(tx, valueRows(tx, orgId, id, resource));
     }
     const { resource: json, ...columnsSet } = set;
-    return { status: 'ok', record: writtenRecord(tx, { org_id: orgId, id, created_at: existing.created_at, ...columnsSet }, resource, json) };
+    return { status: 'ok', record: writtenRecord({ org_id: orgId, id, created_at: existing.created_at, ...columnsSet }, resource, json) };
   });
 }
 
