@@ -83,16 +83,16 @@ async function replaceGroup(ctx: SqlContext, orgId: string, id: string, input: S
     };
     if (known !== undefined && current?.displayName === columns.displayName) {
       await rewriteLockedGroup(tx, orgId, id, version, set);
-      return { status: 'ok', record: { ...toGroupRecord(tx, { org_id: orgId, id, created_at: existing.created_at, ...set }), resource } };
-    }
-    const result = await withUniqueness(tx, { displayName: columns.displayName }, () =>
-      tx.db.updateTable('groups').set(set).where('org_id', '=', orgId).where('id', '=', id).where('version', '=', version).executeTakeFirst(),
-    );
-    if (Number(result.numUpdatedRows) === 0) {
-      if (known === undefined) return { status: 'conflict', currentVersion: version };
-      // The record handed in was out of date: report the stored version, as a fresh read would have.
-      const stored = await versionOf(tx, orgId, id);
-      return stored ? { status: 'conflict', currentVersion: Number(stored.version) } : { status: 'notFound' };
+    } else {
+      const result = await withUniqueness(tx, { displayName: columns.displayName }, () =>
+        tx.db.updateTable('groups').set(set).where('org_id', '=', orgId).where('id', '=', id).where('version', '=', version).executeTakeFirst(),
+      );
+      if (Number(result.numUpdatedRows) === 0) {
+        if (known === undefined) return { status: 'conflict', currentVersion: version };
+        // The record handed in was out of date: report the stored version, as a fresh read would have.
+        const stored = await versionOf(tx, orgId, id);
+        return stored ? { status: 'conflict', currentVersion: Number(stored.version) } : { status: 'notFound' };
+      }
     }
     return { status: 'ok', record: { ...toGroupRecord(tx, { org_id: orgId, id, created_at: existing.created_at, ...set }), resource } };
   });
@@ -106,7 +106,7 @@ async function replaceGroup(ctx: SqlContext, orgId: string, id: string, input: S
  * caller's record be stale after all (its version no longer the row's), the version becomes NULL
  * and the NOT NULL constraint fails the transaction, instead of the rewrite going missing.
  */
-async function rewriteLockedGroup(ctx: SqlContext, orgId: string, id: string, version: number, set: { readonly [column: string]: unknown }): Promise<void> {
+async function rewriteLockedGroup(ctx: SqlContext, orgId: string, id: string, version: number, set: GroupRewrite): Promise<void> {
   await runPrecompiled(ctx, 'groups.update.locked', (db) =>
     deferrableStatement(
       db
@@ -122,8 +122,11 @@ async function rewriteLockedGroup(ctx: SqlContext, orgId: string, id: string, ve
         .where('org_id', '=', slot(7))
         .where('id', '=', slot(8)),
     ),
-  [set['display_name'], set['display_name_lc'], set['external_id'], set['updated_at'], version, version + 1, set['resource'], orgId, id]);
+  [set.display_name, set.display_name_lc, set.external_id, set.updated_at, version, version + 1, set.resource, orgId, id]);
 }
+
+/** The columns a group rewrite sets (the version is computed from the version read). */
+type GroupRewrite = Pick<Selectable<GroupsTable>, 'display_name' | 'display_name_lc' | 'external_id' | 'updated_at' | 'resource'>;
 
 async function deleteGroup(ctx: SqlContext, orgId: string, id: string, options: WriteOptions): Promise<WriteResult<{ id: string }>> {
   return atomic(ctx, async (tx) => {
