@@ -7,9 +7,11 @@
  * the CPU a request costs stays put, so that is the figure to compare. Both servers are up at once,
  * so a change of the machine's load hits them alike within a round.
  *   BEFORE=/tmp/readpath-before SECONDS=5 ROUNDS=3 node --import tsx bench/ab-builds.ts
- *   DIALECT=postgres …   (each server on its own fresh PostgreSQL database; the CPU per request is
- *                         the server's alone, the PostgreSQL backends' is not counted)
+ *   DIALECT=postgres …   (each server on its own fresh PostgreSQL database, A's seeded by A's code;
+ *                         the CPU per request is the server's alone, the PostgreSQL backends' is
+ *                         not counted)
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,11 +43,21 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
+/**
+ * Seeds A's PostgreSQL database with A's own code, so that it carries A's migrations (a build
+ * refuses a database migrated past what it knows, and a schema change is often what is compared).
+ */
+async function seedWithBefore(url: string): Promise<{ ids: string[]; url: string }> {
+  const script = `const m = await import(${JSON.stringify(join(BEFORE!, 'bench/side-by-side-seed.ts'))}); const s = await m.seedScimd(${JSON.stringify(url)}, ${USERS}); process.stdout.write(JSON.stringify(s.ids));`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: BEFORE, maxBuffer: 64 * 1024 * 1024 });
+  return { ids: JSON.parse(out.toString()) as string[], url };
+}
+
 const autocannon = await loadGenerator();
 const dirs = [mkdtempSync(join(tmpdir(), 'scimd-ab-a-')), mkdtempSync(join(tmpdir(), 'scimd-ab-b-'))];
 try {
   const seeded = POSTGRES
-    ? [await seedScimd(await createPgDatabase(pgNames[0]!), USERS), await seedScimd(await createPgDatabase(pgNames[1]!), USERS)]
+    ? [await seedWithBefore(await createPgDatabase(pgNames[0]!)), await seedScimd(await createPgDatabase(pgNames[1]!), USERS)]
     : [{ ids: await seed(dirs[0]!, USERS), url: undefined }, { ids: await seed(dirs[1]!, USERS), url: undefined }];
   const ids = seeded.map((s) => s.ids);
   const servers = [

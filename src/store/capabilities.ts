@@ -29,12 +29,13 @@ export interface SqlCapabilities {
   /** `INSERT/UPDATE/DELETE … RETURNING` is available. */
   readonly supportsReturning: boolean;
   /**
-   * Event numbers (`outbox_events.sequence`) are given when the writing transaction commits, by the
-   * database (PostgreSQL, migration 0016), so an append inside a transaction returns
-   * `sequence: null` and the number is only readable after the commit. False: the append takes the
-   * number itself and returns it (SQLite).
+   * Event numbers (`outbox_events.sequence`) are given after the writing transaction has committed,
+   * by a numbering pass that `transaction()` awaits before it resolves (PostgreSQL, migration 0017,
+   * postgres/event-numbering.ts), so an append inside a transaction returns `sequence: null` and the
+   * number is only readable after the commit. False: the append takes the number itself and returns
+   * it (SQLite).
    */
-  readonly eventNumbersAtCommit: boolean;
+  readonly eventNumbersAfterCommit: boolean;
   /** Row-value comparisons `(a, b) > (x, y)` are available for keyset paging. */
   readonly supportsRowValues: boolean;
   /**

@@ -39,9 +39,10 @@ export type NewOutboxEvent = Omit<OutboxEventRecord, 'id' | 'occurredAt' | 'orgI
 
 export interface OutboxEventStore {
   /**
-   * Appends one event. Where the database numbers events at commit (PostgreSQL, the SQL store's
-   * capability `eventNumbersAtCommit`), an append inside a transaction returns `sequence: null`;
-   * an append that is its own transaction, and every append on SQLite, returns the number.
+   * Appends one event. Where events are numbered after their transaction commits (PostgreSQL, the
+   * SQL store's capability `eventNumbersAfterCommit`), an append inside a transaction returns
+   * `sequence: null`, and the number exists once `transaction()` has resolved; an append that is its
+   * own transaction, and every append on SQLite, returns the number.
    */
   append(orgId: string, event: NewOutboxEvent): Promise<OutboxEventRecord>;
   /** Events of one organization after the event id `after`, oldest first. */

@@ -9,9 +9,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { createEventService } from '../../src/services/events.ts';
 import { createWebhookDeliverer } from '../../src/services/webhook-delivery.ts';
 import { createWebhookService } from '../../src/services/webhooks.ts';
+import type { StoreOptions } from '../../src/store/sql/options.ts';
 import type { SqlStore } from '../../src/store/sql/sql-store.ts';
 import { createWebhookWorker } from '../../src/workers/webhook-worker.ts';
 import { ADMIN, adminServices } from '../services/kit.ts';
@@ -103,7 +105,7 @@ for (const dialect of dialects) {
 
     if (dialect.name === 'postgres') {
       it('numbers two transactions that commit out of order in commit order, and the reader never skips the later commit', async () => {
-        assert.equal(store.capabilities.eventNumbersAtCommit, true);
+        assert.equal(store.capabilities.eventNumbersAfterCommit, true);
         const { orgs } = adminServices(store, () => new Date());
         const orgId = (await orgs.create(ADMIN, { name: 'Out of order' })).id;
         const feed = createEventService({ store: reader });
@@ -117,7 +119,7 @@ for (const dialect of dialects) {
         // The first transaction appends before the second, and commits only after the second has.
         const first = store.transaction(async (tx) => {
           const appended = await tx.outboxEvents.append(orgId, { type: 'scimd.user.updated', resourceType: 'User', resourceId: 'early', data: {} });
-          assert.equal(appended.sequence, null, 'the number is given at commit');
+          assert.equal(appended.sequence, null, 'the number is given after commit');
           firstAppended.open();
           await secondCommitted.wait;
         });
@@ -134,6 +136,48 @@ for (const dialect of dialects) {
         assert.deepEqual(next.data.map((e) => [Number(e.sequence), e.subject]), [[2, 'early']], 'the later commit comes after the cursor');
         const appendedAlone = await store.outboxEvents.append(orgId, { type: 'scimd.user.updated', resourceType: 'User', resourceId: 'alone', data: {} });
         assert.equal(appendedAlone.sequence, 3, 'an append that is its own transaction returns its number');
+      });
+
+      it('numbers the events a crash left without a number: the next pass first, or the sweep', async () => {
+        const { orgs } = adminServices(store, () => new Date());
+        const stranded = async (orgId: string, id: string) => {
+          // A write that committed in a process that died before its numbering pass ran.
+          await sql`insert into outbox_events (org_id, id, type, occurred_at, resource_type, resource_id, data)
+            values (${orgId}, ${id}, 'scimd.user.updated', ${new Date().toISOString()}, 'User', ${id}, '{}')`.execute(store.kysely);
+        };
+        const numberOf = async (orgId: string, id: string) =>
+          (await sql<{ sequence: number | null }>`select sequence from outbox_events where org_id = ${orgId} and id = ${id}`.execute(store.kysely)).rows[0]?.sequence ?? null;
+        const orgA = (await orgs.create(ADMIN, { name: 'Stranded A' })).id;
+        await stranded(orgA, 'stranded-a');
+        const later = await store.outboxEvents.append(orgA, { type: 'scimd.user.updated', resourceType: 'User', resourceId: 'later', data: {} });
+        assert.equal(later.sequence, 2, 'the stranded event was inserted first, so it is numbered first');
+        assert.equal(await numberOf(orgA, 'stranded-a'), 1);
+        const orgB = (await orgs.create(ADMIN, { name: 'Stranded B' })).id;
+        await stranded(orgB, 'stranded-b');
+        assert.equal(await numberOf(orgB, 'stranded-b'), null);
+        const sweeping = dialect.peer!(store, { eventSweepIntervalMs: 20 } as StoreOptions);
+        try {
+          const deadline = Date.now() + 5000;
+          while ((await numberOf(orgB, 'stranded-b')) === null && Date.now() < deadline) await sleep(10);
+          assert.equal(await numberOf(orgB, 'stranded-b'), 1, 'the sweep numbered it without any write or read of the organization');
+        } finally {
+          await sweeping.close();
+        }
+      });
+
+      it('does not make a write wait for its numbering pass, and a store that closes numbers what it wrote', async () => {
+        const { orgs } = adminServices(store, () => new Date());
+        const orgId = (await orgs.create(ADMIN, { name: 'Closing' })).id;
+        const writer = dialect.peer!(store, { eventSweepIntervalMs: 0 } as StoreOptions);
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i += 1) {
+          const appended = await writer.transaction((tx) => tx.outboxEvents.append(orgId, { type: 'scimd.user.updated', resourceType: 'User', resourceId: `u${i}`, data: {} }));
+          assert.equal(appended.sequence, null, 'numbered after the commit, by a pass of its own');
+          ids.push(appended.id);
+        }
+        await writer.close();
+        const rows = (await sql<{ id: string; sequence: number | null }>`select id, sequence from outbox_events where org_id = ${orgId} order by sequence`.execute(store.kysely)).rows;
+        assert.deepEqual(rows.map((r) => [r.id, r.sequence]), ids.map((id, i) => [id, i + 1]));
       });
 
       it('lets two instances on one database deliver in parallel without ever both holding a delivery', async () => {

@@ -24,9 +24,15 @@ export interface DdlDetails {
    * Statements that make the database number a transaction's new `outbox_events` rows when it
    * commits (PostgreSQL: a deferred constraint trigger). Absent where appends number their events
    * themselves (SQLite: one writer at a time, so taking the number in the transaction costs no wait).
-   * The dialect's capabilities say which applies (`eventNumbersAtCommit`).
+   * Replaced by `numberEventsAfterCommit` (migration 0017); kept because migration 0016 runs it.
    */
   readonly numberEventsAtCommit?: () => readonly RawBuilder<unknown>[];
+  /**
+   * Statements that let committed `outbox_events` rows be numbered after their transaction by a
+   * numbering pass (PostgreSQL: postgres/event-numbering.ts). Absent where appends number their
+   * events themselves. The dialect's capabilities say which applies (`eventNumbersAfterCommit`).
+   */
+  readonly numberEventsAfterCommit?: () => readonly RawBuilder<unknown>[];
 }
 
 /** A table whose changes other processes must learn of, and the UPDATEs that count. */

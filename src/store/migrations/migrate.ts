@@ -20,6 +20,7 @@ import { syncHealthMigration } from './0013-sync-health.ts';
 import { webhookDeliveryRangesMigration } from './0014-webhook-delivery-ranges.ts';
 import { syncLogStepsMigration } from './0015-sync-log-steps.ts';
 import { eventNumbersAtCommitMigration } from './0016-event-numbers-at-commit.ts';
+import { eventNumbersAfterCommitMigration } from './0017-event-numbers-after-commit.ts';
 import type { DdlDetails } from './ddl.ts';
 
 /** Every migration, by name; names sort in the order they must run. Never edit a released one. */
@@ -40,6 +41,7 @@ export function migrations(ddl: DdlDetails): Record<string, Migration> {
     '0014-webhook-delivery-ranges': webhookDeliveryRangesMigration(),
     '0015-sync-log-steps': syncLogStepsMigration(),
     '0016-event-numbers-at-commit': eventNumbersAtCommitMigration(ddl),
+    '0017-event-numbers-after-commit': eventNumbersAfterCommitMigration(ddl),
   };
 }
 

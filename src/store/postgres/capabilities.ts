@@ -12,7 +12,7 @@ export const postgresCapabilities: SqlCapabilities = Object.freeze<SqlCapabiliti
   likeIsCaseInsensitive: false,
   supportsSkipLocked: true,
   supportsReturning: true,
-  eventNumbersAtCommit: true,
+  eventNumbersAfterCommit: true,
   supportsRowValues: true,
   // json (not jsonb) keeps the keys in the order written; node-postgres parses it.
   userGroupsColumn: sql`(select coalesce(json_agg(json_build_object('value', g.id, 'display', g.display_name) order by g.id), '[]'::json)

@@ -14,6 +14,7 @@ import { CONFIG_CHANGE_CHANNEL } from '../migrations/0005-change-announcements.t
 import { createChangeListener } from './change-listener.ts';
 import { postgresDdl } from './ddl.ts';
 import { postgresUniqueViolation } from './errors.ts';
+import { eventNumbering } from './event-numbering.ts';
 import { namedStatementPool } from './named-statements.ts';
 import { startVacuumer, type VacuumerOptions } from './vacuum.ts';
 
@@ -39,7 +40,17 @@ export interface PostgresStoreOptions extends StoreOptions {
   readonly onVacuum?: VacuumerOptions['onRun'];
   /** Called when the connection that listens for other processes' changes fails (it is retried). */
   readonly onListenError?: (error: Error) => void;
+  /**
+   * How often to number events that a failed pass or a crash between a commit and its pass left
+   * without a number (postgres/event-numbering.ts); default 5 s, 0 disables.
+   */
+  readonly eventSweepIntervalMs?: number;
+  /** Called when a numbering pass or sweep fails (the events are numbered by the next one). */
+  readonly onEventNumberingError?: (error: unknown) => void;
 }
+
+/** PostgreSQL's undefined_function: the sweep ran before the migrations created its function. */
+const UNDEFINED_FUNCTION = '42883';
 
 /** Creates the PostgreSQL store; run `migrateToLatest(store)` before first use. */
 export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
@@ -48,15 +59,43 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
   const pool = options.pool ?? new (pgModule().Pool)({ connectionString: options.connectionString, max: options.maxConnections ?? 10, pipeline: true });
   pool.on('error', options.onIdleConnectionError ?? (() => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }), log: queryLogger(options) });
-  const ctx = { db, caps: postgresCapabilities, uniqueViolation: postgresUniqueViolation, runTransaction: plainTransactions(db), ...timeAndIds(options) };
+  const onNumberingError = options.onEventNumberingError ?? (() => undefined);
+  // Numbering passes run on connections of their own: they follow commits, and waiting in the
+  // pool's queue behind the next writes would hold up the writes they acknowledge.
+  const numberingPool = new (pgModule().Pool)({ ...pool.options, max: 2, pipeline: false });
+  numberingPool.on('error', options.onIdleConnectionError ?? (() => undefined));
+  const numberingDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: numberingPool }), log: queryLogger(options) });
+  const numbering = eventNumbering(numberingDb, { onError: onNumberingError });
+  const ctx = {
+    db,
+    caps: postgresCapabilities,
+    uniqueViolation: postgresUniqueViolation,
+    runTransaction: numbering.around(plainTransactions(db)),
+    eventAppended: numbering.appended,
+    numberEvents: numbering.numbered,
+    numberAllEvents: numbering.sweep,
+    ...timeAndIds(options),
+  };
+  const sweepMs = options.eventSweepIntervalMs ?? 5000;
+  const sweeper =
+    sweepMs > 0
+      ? setInterval(() => {
+          numbering.sweep().catch((error: unknown) => {
+            if ((error as { code?: unknown }).code !== UNDEFINED_FUNCTION) onNumberingError(error);
+          });
+        }, sweepMs).unref()
+      : undefined;
   // The pool's own settings (connection string, host, user …) serve the one listening connection.
   const stopVacuumer = startVacuumer({ pool, intervalMs: options.vacuumIntervalMs ?? 60_000, ...(options.onVacuum ? { onRun: options.onVacuum } : {}) });
   const listener = createChangeListener({ connection: { ...pool.options, pipeline: false }, channel: CONFIG_CHANGE_CHANNEL, onError: options.onListenError });
   return createSqlStore(ctx, postgresDdl, {
     configVersion: () => listener.version(),
     close: async () => {
+      clearInterval(sweeper);
+      await numbering.idle();
       await stopVacuumer();
       await listener.close();
+      await numberingDb.destroy();
       await db.destroy();
     },
   });

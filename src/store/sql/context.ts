@@ -28,6 +28,18 @@ export interface SqlContext {
   readonly newId: IdGenerator;
   /** Opens a transaction on the root connection: plain, or group-committed (group-commit.ts). */
   readonly runTransaction: TransactionRunner;
+  /**
+   * Where events are numbered after commit (`eventNumbersAfterCommit`): tells the transaction
+   * runner that the transaction on `trx` appended an event of `orgId` (postgres/event-numbering.ts).
+   */
+  readonly eventAppended?: (trx: Kysely<Database>, orgId: string) => void;
+  /**
+   * Where events are numbered after commit: resolves once `orgId`'s events committed before the
+   * call have their numbers. Readers of the numbered feed call it first.
+   */
+  readonly numberEvents?: (orgId: string) => Promise<void>;
+  /** The same for every organization (the webhook worker's round, which compares their counters). */
+  readonly numberAllEvents?: () => Promise<number>;
 }
 
 /** Encodes a boolean for the dialect (INTEGER 0/1 or BOOLEAN). */

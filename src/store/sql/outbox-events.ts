@@ -7,10 +7,11 @@
  * rolled back, releasing its number). Numbers become visible in order, so a reader that has seen
  * number n has seen every number below it (docs/events.md).
  * - SQLite has one writer at a time, so the append takes the number itself with one upsert.
- * - PostgreSQL (`eventNumbersAtCommit`) commits concurrent writers in any order, and taking the
- *   number in the append held the lock over the rest of the transaction — the writes of one
- *   organization ran one at a time. There the append inserts the row without a number, and a
- *   deferred trigger numbers it at COMMIT (postgres/ddl.ts), holding the lock only while committing.
+ * - PostgreSQL (`eventNumbersAfterCommit`) commits concurrent writers in any order, and a lock held
+ *   until the commit made the writes of one organization commit one at a time. There the append
+ *   inserts the row without a number and tells the transaction runner, which numbers the
+ *   organization's committed rows in a short pass of its own once the transaction has committed
+ *   (postgres/event-numbering.ts).
  */
 import { sql, type Selectable } from 'kysely';
 import type { OutboxEventsTable } from '../database.ts';
@@ -71,7 +72,7 @@ export function outboxEventStore(ctx: SqlContext): OutboxEventStore {
   return {
     async append(orgId, event) {
       const inserted = await atomic(ctx, async (inner) => {
-        const sequence = ctx.caps.eventNumbersAtCommit ? null : await nextSequence(inner, orgId);
+        const sequence = ctx.caps.eventNumbersAfterCommit ? null : await nextSequence(inner, orgId);
         const row = {
           org_id: orgId,
           id: event.id ?? inner.newId(),
@@ -82,12 +83,16 @@ export function outboxEventStore(ctx: SqlContext): OutboxEventStore {
           data: encodeJson(event.data),
           sequence,
         };
-        // Nothing is read back (numbered at COMMIT on PostgreSQL): the row may be written behind.
+        // Nothing is read back (numbered after commit on PostgreSQL): the row may be written behind.
         await insertRows(inner, 'outbox_events', OUTBOX_COLUMNS, [row], true);
+        if (sequence === null) inner.eventAppended?.(inner.db, orgId);
         return { ...toRecord(inner, { ...row, data: null }), data: event.data ?? null };
       });
-      // Numbered at commit, and this append was its own transaction: the number exists now.
-      if (inserted.sequence === null && !ctx.db.isTransaction) return { ...inserted, sequence: await committedSequence(ctx, orgId, inserted.id) };
+      // Numbered after commit, and this append was its own transaction: the number exists now.
+      if (inserted.sequence === null && !ctx.db.isTransaction) {
+        await ctx.numberEvents?.(orgId);
+        return { ...inserted, sequence: await committedSequence(ctx, orgId, inserted.id) };
+      }
       return inserted;
     },
     async list(orgId, page) {
@@ -101,6 +106,7 @@ export function outboxEventStore(ctx: SqlContext): OutboxEventStore {
       return (await query.orderBy('id').limit(page.limit).execute()).map((row) => toRecord(ctx, row));
     },
     async page(orgId, page) {
+      await ctx.numberEvents?.(orgId);
       let query = ctx.db.selectFrom('outbox_events').selectAll().where('org_id', '=', orgId).where('sequence', '>', page.afterSequence);
       if (page.types !== undefined && page.types.length > 0) query = query.where('type', 'in', page.types);
       return (await query.orderBy('sequence').limit(page.limit).execute()).map((row) => toRecord(ctx, row));
@@ -110,6 +116,7 @@ export function outboxEventStore(ctx: SqlContext): OutboxEventStore {
       return row ? toRecord(ctx, row) : undefined;
     },
     async position(orgId) {
+      await ctx.numberEvents?.(orgId);
       const row = await ctx.db.selectFrom('event_sequences').select(['last_sequence', 'pruned_through']).where('org_id', '=', orgId).executeTakeFirst();
       return { last: Number(row?.last_sequence ?? 0), prunedThrough: Number(row?.pruned_through ?? 0) };
     },

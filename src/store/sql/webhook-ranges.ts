@@ -20,6 +20,9 @@ const CHUNK = 200;
 
 /** Leases the ranges of every enabled endpoint behind its organization (see the module comment). */
 export async function claimRanges(ctx: SqlContext, worker: string, options: { readonly limit: number; readonly leaseMs: number }): Promise<readonly WebhookRange[]> {
+  // Where events are numbered after commit, the counters compared below move only with numbering
+  // passes: number what has committed first (an index probe when nothing is waiting).
+  await ctx.numberAllEvents?.();
   // Which endpoints are behind is read first, outside a transaction: an idle round costs one
   // indexed read, not a transaction (on SQLite, a turn of the single writer).
   const free = await ctx.db
@@ -66,6 +69,7 @@ export async function claimRanges(ctx: SqlContext, worker: string, options: { re
 
 /** The events after a leased endpoint's cursor, and which of their resources wait; undefined when there are none. */
 async function readRange(ctx: SqlContext, endpoint: WebhookEndpointRecord, limit: number): Promise<WebhookRange | undefined> {
+  await ctx.numberEvents?.(endpoint.orgId);
   const rows = await ctx.db.selectFrom('outbox_events').selectAll().where('org_id', '=', endpoint.orgId).where('sequence', '>', endpoint.cursor).orderBy('sequence').limit(limit).execute();
   const last = rows.at(-1);
   if (last === undefined) return undefined;

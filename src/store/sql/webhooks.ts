@@ -336,6 +336,7 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
           .executeTakeFirst();
         return Number(result.numUpdatedRows);
       }
+      await ctx.numberEvents?.(orgId);
       if (selector.kind === 'events') {
         const ids = selector.eventIds.length > 0 ? [...selector.eventIds] : [''];
         const events = (await ctx.db.selectFrom('outbox_events').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).orderBy('sequence').execute()).map((e) => eventRecord(ctx, e));

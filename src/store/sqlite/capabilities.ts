@@ -11,7 +11,7 @@ export const sqliteCapabilities: SqlCapabilities = Object.freeze<SqlCapabilities
   likeIsCaseInsensitive: true,
   supportsSkipLocked: false,
   supportsReturning: true,
-  eventNumbersAtCommit: false,
+  eventNumbersAfterCommit: false,
   supportsRowValues: true,
   // SQLite's default collation, BINARY, is code point order already (for UTF-8 text).
   binaryOrder: (value) => value,
