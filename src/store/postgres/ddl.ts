@@ -58,7 +58,8 @@ deferrable initially deferred for each row when (new.sequence is null) execute f
  * Event numbers given after commit (migration 0017, postgres/event-numbering.ts, docs/events.md):
  * the trigger of 0016 goes; rows get an insertion order (`enqueued`, an identity column) and an index
  * of the rows still without a number; `scimd_number_events(org)` numbers one organization's committed
- * rows and `scimd_number_pending_events()` every organization's. Each runs as one statement in its
+ * rows and `scimd_number_pending_events()` every organization's (or only those with an enabled
+ * webhook endpoint). Each runs as one statement in its
  * own transaction. The advisory lock comes first and is held until the pass commits; the statements
  * after it take their snapshots only then (READ COMMITTED gives every statement of a volatile
  * function a new one), so they see what the previous pass numbered and number only the rest, in
@@ -96,12 +97,17 @@ begin
   return numbered;
 end
 $$`,
-    sql`create or replace function scimd_number_pending_events() returns integer language plpgsql as $$
+    sql`create or replace function scimd_number_pending_events(with_webhooks_only boolean default false) returns integer language plpgsql as $$
 declare
   target record;
   total integer := 0;
 begin
-  for target in select distinct org_id from outbox_events where sequence is null order by org_id loop
+  for target in
+    select distinct o.org_id from outbox_events o
+    where o.sequence is null
+      and (not with_webhooks_only or exists (select from webhook_endpoints e where e.org_id = o.org_id and e.status = 'enabled'))
+    order by o.org_id
+  loop
     total := total + scimd_number_events(target.org_id);
   end loop;
   return total;

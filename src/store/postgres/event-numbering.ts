@@ -29,8 +29,11 @@ export interface EventNumbering {
   readonly around: (plain: TransactionRunner) => TransactionRunner;
   /** Resolves once a pass that started after the call has numbered `orgId`'s committed events. */
   readonly numbered: (orgId: string) => Promise<void>;
-  /** Numbers every organization's committed events that have no number yet; resolves with how many. */
-  readonly sweep: () => Promise<number>;
+  /**
+   * Numbers every organization's committed events that have no number yet (with `withWebhooksOnly`,
+   * only those of organizations with an enabled webhook endpoint); resolves with how many.
+   */
+  readonly sweep: (options?: { readonly withWebhooksOnly?: boolean }) => Promise<number>;
   /** Starts the passes writers scheduled and resolves once no pass of this process is running or queued. */
   readonly idle: () => Promise<void>;
 }
@@ -109,8 +112,8 @@ export function eventNumbering(db: Kysely<Database>, options: { readonly delayMs
       };
     },
     numbered: passFor,
-    async sweep() {
-      const result = await sql<{ numbered: number }>`select scimd_number_pending_events() as numbered`.execute(db);
+    async sweep(options = {}) {
+      const result = await sql<{ numbered: number }>`select scimd_number_pending_events(${options.withWebhooksOnly === true}) as numbered`.execute(db);
       return Number(result.rows[0]?.numbered ?? 0);
     },
     async idle() {

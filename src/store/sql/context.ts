@@ -38,8 +38,11 @@ export interface SqlContext {
    * call have their numbers. Readers of the numbered feed call it first.
    */
   readonly numberEvents?: (orgId: string) => Promise<void>;
-  /** The same for every organization (the webhook worker's round, which compares their counters). */
-  readonly numberAllEvents?: () => Promise<number>;
+  /**
+   * The same for every organization, or every one with an enabled webhook endpoint (the webhook
+   * worker's round, which compares their counters with the endpoints' cursors).
+   */
+  readonly numberAllEvents?: (options?: { readonly withWebhooksOnly?: boolean }) => Promise<number>;
 }
 
 /** Encodes a boolean for the dialect (INTEGER 0/1 or BOOLEAN). */

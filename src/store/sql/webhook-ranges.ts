@@ -21,8 +21,9 @@ const CHUNK = 200;
 /** Leases the ranges of every enabled endpoint behind its organization (see the module comment). */
 export async function claimRanges(ctx: SqlContext, worker: string, options: { readonly limit: number; readonly leaseMs: number }): Promise<readonly WebhookRange[]> {
   // Where events are numbered after commit, the counters compared below move only with numbering
-  // passes: number what has committed first (an index probe when nothing is waiting).
-  await ctx.numberAllEvents?.();
+  // passes: number what has committed first where an endpoint waits for it (an index probe when
+  // nothing is waiting).
+  await ctx.numberAllEvents?.({ withWebhooksOnly: true });
   // Which endpoints are behind is read first, outside a transaction: an idle round costs one
   // indexed read, not a transaction (on SQLite, a turn of the single writer).
   const free = await ctx.db
