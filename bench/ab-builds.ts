@@ -8,8 +8,9 @@
  * so a change of the machine's load hits them alike within a round.
  *   BEFORE=/tmp/readpath-before SECONDS=5 ROUNDS=3 node --import tsx bench/ab-builds.ts
  *   DIALECT=postgres …   (each server on its own fresh PostgreSQL database, A's seeded by A's code;
- *                         the CPU per request is the server's alone, the PostgreSQL backends' is
- *                         not counted)
+ *                         the backends' CPU per request is shown beside the server's, and their sum
+ *                         compared)
+ * Odd rounds run A first, even rounds B first.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -35,6 +36,8 @@ const env = (dataDir: string, databaseUrl?: string) => ({
   SCIMD_RATE_LIMIT_PER_SECOND: '1000000',
   SCIMD_RATE_LIMIT_BURST: '1000000',
   SCIMD_SQLITE_SYNCHRONOUS: 'full',
+  // SERVER_ENV="SCIMD_WEBHOOK_DELIVERY=false,…": more settings for both servers.
+  ...Object.fromEntries((process.env['SERVER_ENV'] ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
 });
 
 /** CPU seconds (user + system) the process has used so far. */
@@ -51,6 +54,22 @@ async function seedWithBefore(url: string): Promise<{ ids: string[]; url: string
   const script = `const m = await import(${JSON.stringify(join(BEFORE!, 'bench/side-by-side-seed.ts'))}); const s = await m.seedScimd(${JSON.stringify(url)}, ${USERS}); process.stdout.write(JSON.stringify(s.ids));`;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: BEFORE, maxBuffer: 64 * 1024 * 1024 });
   return { ids: JSON.parse(out.toString()) as string[], url };
+}
+
+/** CPU seconds of the PostgreSQL backends serving `database` (0 on SQLite). */
+function backendsSeconds(database: string | undefined): number {
+  if (database === undefined) return 0;
+  let total = 0;
+  for (const line of execFileSync('ps', ['-C', 'postgres', '-o', 'pid=,args=']).toString().split('\n')) {
+    const match = /^\s*(\d+)\s+postgres: (?:[^:]+: )?\S+ (\S+) /.exec(line);
+    if (match?.[2] !== database) continue;
+    try {
+      total += cpuSeconds(Number(match[1]));
+    } catch {
+      // The backend ended between ps and /proc.
+    }
+  }
+  return total;
 }
 
 const autocannon = await loadGenerator();
@@ -77,32 +96,46 @@ try {
   };
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' };
   console.log(`A = ${BEFORE}, B = this tree; ${USERS} users, ${SECONDS} s per rate, ${ROUNDS} rounds, servers on core 1, load on core 0`);
-  console.log('| round | workload | A req/s | B req/s | B / A | A CPU µs/req | B CPU µs/req | A / B CPU |\n|---|---|---|---|---|---|---|---|');
+  console.log(
+    `| round | workload | A req/s | B req/s | B / A | A CPU µs/req | B CPU µs/req | A / B CPU |${POSTGRES ? ' A backends µs/req | B backends µs/req | A / B all CPU |' : ''}\n|---|---|---|---|---|---|---|---|${POSTGRES ? '---|---|---|' : ''}`,
+  );
   const ratios = new Map<string, number[]>();
   const cpuRatios = new Map<string, number[]>();
+  const allCpuRatios = new Map<string, number[]>();
   for (let round = 1; round <= ROUNDS; round += 1) {
     for (const name of WORKLOADS) {
       const rates: number[] = [];
       const cpu: number[] = [];
-      for (const side of [0, 1]) {
+      const backends: number[] = [];
+      // Odd rounds run A first, even rounds B first: what one run leaves the database to do
+      // (autovacuum, a checkpoint) falls on the other side as often as on this one.
+      for (const side of round % 2 === 1 ? [0, 1] : [1, 0]) {
         const [connections, request] = workload(name, side);
         const origin = new URL(servers[side]!.match[1] as string).origin;
         const pid = servers[side]!.child.pid!;
+        const database = POSTGRES ? pgNames[side] : undefined;
         const cpuBefore = cpuSeconds(pid);
+        const backendsBefore = backendsSeconds(database);
         const result = await autocannon({ url: origin, connections, duration: SECONDS, headers, requests: [request] });
         if (result.non2xx > 0 || result.errors > 0) console.log(`note: ${side === 0 ? 'A' : 'B'} ${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-        rates.push(result.requests.average);
-        cpu.push(((cpuSeconds(pid) - cpuBefore) * 1e6) / (result.requests as unknown as { total: number }).total);
+        const total = (result.requests as unknown as { total: number }).total;
+        rates[side] = result.requests.average;
+        cpu[side] = ((cpuSeconds(pid) - cpuBefore) * 1e6) / total;
+        backends[side] = ((backendsSeconds(database) - backendsBefore) * 1e6) / total;
       }
       const ratio = rates[1]! / rates[0]!;
       ratios.set(name, [...(ratios.get(name) ?? []), ratio]);
       cpuRatios.set(name, [...(cpuRatios.get(name) ?? []), cpu[0]! / cpu[1]!]);
-      console.log(`| ${round} | ${name} | ${Math.round(rates[0]!)} | ${Math.round(rates[1]!)} | ${ratio.toFixed(2)} | ${Math.round(cpu[0]!)} | ${Math.round(cpu[1]!)} | ${(cpu[0]! / cpu[1]!).toFixed(2)} |`);
+      const all = (cpu[0]! + backends[0]!) / (cpu[1]! + backends[1]!);
+      allCpuRatios.set(name, [...(allCpuRatios.get(name) ?? []), all]);
+      const pgColumns = POSTGRES ? ` ${Math.round(backends[0]!)} | ${Math.round(backends[1]!)} | ${all.toFixed(2)} |` : '';
+      console.log(`| ${round} | ${name} | ${Math.round(rates[0]!)} | ${Math.round(rates[1]!)} | ${ratio.toFixed(2)} | ${Math.round(cpu[0]!)} | ${Math.round(cpu[1]!)} | ${(cpu[0]! / cpu[1]!).toFixed(2)} |${pgColumns}`);
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const [name, xs] of ratios) console.log(`median B / A rate ${name}: ${median(xs).toFixed(2)} (${xs.map((x) => x.toFixed(2)).join(', ')})`);
   for (const [name, xs] of cpuRatios) console.log(`median A / B CPU per request ${name}: ${median(xs).toFixed(2)} (${xs.map((x) => x.toFixed(2)).join(', ')})`);
+  if (POSTGRES) for (const [name, xs] of allCpuRatios) console.log(`median A / B CPU per request, server and backends ${name}: ${median(xs).toFixed(2)} (${xs.map((x) => x.toFixed(2)).join(', ')})`);
   for (const server of servers) await stop(server.child);
 } finally {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
