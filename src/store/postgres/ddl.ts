@@ -97,18 +97,27 @@ begin
   return numbered;
 end
 $$`,
+    // Both loops probe the partial index in order (an index scan, which skips the entries of rows
+    // numbered since the last VACUUM once a scan has marked them dead) — a bitmap scan of it would
+    // visit the heap for every such entry on every call.
     sql`create or replace function scimd_number_pending_events(with_webhooks_only boolean default false) returns integer language plpgsql as $$
 declare
-  target record;
+  target text;
   total integer := 0;
 begin
-  for target in
-    select distinct o.org_id from outbox_events o
-    where o.sequence is null
-      and (not with_webhooks_only or exists (select from webhook_endpoints e where e.org_id = o.org_id and e.status = 'enabled'))
-    order by o.org_id
+  if with_webhooks_only then
+    for target in select distinct org_id from webhook_endpoints where status = 'enabled' order by org_id loop
+      if exists (select from outbox_events where org_id = target and sequence is null) then
+        total := total + scimd_number_events(target);
+      end if;
+    end loop;
+    return total;
+  end if;
+  target := '';
   loop
-    total := total + scimd_number_events(target.org_id);
+    select org_id into target from outbox_events where sequence is null and org_id > target order by org_id limit 1;
+    exit when not found;
+    total := total + scimd_number_events(target);
   end loop;
   return total;
 end
