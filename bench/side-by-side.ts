@@ -9,15 +9,18 @@
  *   ONLY=sqlite,peer,bare npm run bench -- side-by-side     (a subset of the servers)
  *   ROWS=hit,miss npm run bench -- side-by-side              (a subset of the rows)
  *   RATE_ROUNDS=3 npm run bench -- side-by-side              (per-request rows three times, medians)
+ *   PG_CPUS=0 npm run bench -- side-by-side                  (PostgreSQL's backends off the servers' core,
+ *                                                             as where the database has cores of its own;
+ *                                                             restored to every CPU at the end)
  * Rows: lookup `userName eq` hit and miss (32 connections), POST /Users with Entra's body and PATCH
  * /Users/{id} with Entra's replace shapes (16 connections), walking 10,000 users 100 a page (cursor
  * for scimd, startIndex for the peer, which has no cursors; users are topped up over SCIM first),
  * and Entra's PATCH adding 100 members to a group of 100 and of BIG_GROUP members (ROUNDS sequential
  * requests over one connection, p50).
  */
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entraPatches, entraUser, filterPath, loadGenerator, pinned, serve, stop, TOKEN, userName, type AutocannonRequest } from './http-harness.ts';
 import { createPgDatabase, dropPgDatabase, seedGroups, seedScimd, type Seeded } from './side-by-side-seed.ts';
@@ -26,6 +29,17 @@ const SECONDS = Number(process.env['SECONDS'] ?? 5);
 const USERS = Number(process.env['USERS'] ?? 5000);
 const ROUNDS = Number(process.env['ROUNDS'] ?? 50);
 const RATE_ROUNDS = Math.max(1, Number(process.env['RATE_ROUNDS'] ?? 1));
+/** PG_CPUS=0: PostgreSQL's backends for scimd run on these CPUs (with the load generator), off the servers' core. */
+const PG_CPUS = process.env['PG_CPUS'];
+
+/** The postmaster: the postgres process whose parent is not a postgres process. */
+function postmasterPid(): string {
+  const rows = execFileSync('ps', ['-C', 'postgres', '-o', 'pid=,ppid=']).toString().trim().split('\n').map((l) => l.trim().split(/\s+/));
+  const pids = new Set(rows.map((r) => r[0]));
+  const root = rows.find((r) => !pids.has(r[1]));
+  if (root?.[0] === undefined) throw new Error('PG_CPUS: no postmaster found (is PostgreSQL local?)');
+  return root[0];
+}
 const BIG_GROUP = Number(process.env['BIG_GROUP'] ?? 100_000);
 const LIST_USERS = 10_000;
 const PEER_BIG_ROUNDS = 3;
@@ -234,6 +248,11 @@ try {
   if (ONLY.has('sqlite')) await started('sqlite', await seedScimd(join(dir, 'scimd.db'), USERS), dir, {});
   if (ONLY.has('postgres')) {
     const seeded = await seedScimd(await createPgDatabase(pgName), USERS);
+    if (PG_CPUS !== undefined) {
+      // New backends inherit the postmaster's CPUs: the server's connections open after this.
+      execFileSync('taskset', ['-p', '-c', PG_CPUS, postmasterPid()], { stdio: 'ignore' });
+      notes.push(`PostgreSQL's backends on CPU ${PG_CPUS} (PG_CPUS), off the servers' core`);
+    }
     await started('postgres', seeded, mkdtempSync(join(dir, 'pg-')), { DATABASE_URL: seeded.url });
   }
   if (ONLY.has('peer')) {
@@ -284,6 +303,17 @@ try {
   console.log('\n"vs" columns: how many times better the first is (rate ratio; for times, the inverse ratio).');
   for (const note of notes) console.log(`note: ${note}`);
 } finally {
+  if (PG_CPUS !== undefined) {
+    // Every PostgreSQL process back on every CPU (the postmaster and the backends it forked meanwhile).
+    const all = `0-${cpus().length - 1}`;
+    for (const pid of execFileSync('ps', ['-C', 'postgres', '-o', 'pid=']).toString().split('\n').map((l) => l.trim()).filter(Boolean)) {
+      try {
+        execFileSync('taskset', ['-p', '-c', all, pid], { stdio: 'ignore' });
+      } catch {
+        // A backend that ended meanwhile.
+      }
+    }
+  }
   for (const child of children) await stop(child);
   if (ONLY.has('postgres')) await dropPgDatabase(pgName);
   rmSync(dir, { recursive: true, force: true });
