@@ -30,7 +30,7 @@ export interface SqlCapabilities {
   readonly supportsReturning: boolean;
   /**
    * Event numbers (`outbox_events.sequence`) are given after the writing transaction has committed,
-   * by a numbering pass that `transaction()` awaits before it resolves (PostgreSQL, migration 0017,
+   * by a numbering pass that readers of the feed run first (PostgreSQL, migration 0017,
    * postgres/event-numbering.ts), so an append inside a transaction returns `sequence: null` and the
    * number is only readable after the commit. False: the append takes the number itself and returns
    * it (SQLite).

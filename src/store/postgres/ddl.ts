@@ -54,22 +54,22 @@ deferrable initially deferred for each row when (new.sequence is null) execute f
   ];
 }
 
+/** First key of the advisory lock that passes of one organization share (the second: a hash of its id). */
+const EVENT_NUMBERING_LOCK = 0x5c1d;
+
 /**
  * Event numbers given after commit (migration 0017, postgres/event-numbering.ts, docs/events.md):
  * the trigger of 0016 goes; rows get an insertion order (`enqueued`, an identity column) and an index
  * of the rows still without a number; `scimd_number_events(org)` numbers one organization's committed
  * rows and `scimd_number_pending_events()` every organization's (or only those with an enabled
- * webhook endpoint). Each runs as one statement in its
- * own transaction. The advisory lock comes first and is held until the pass commits; the statements
- * after it take their snapshots only then (READ COMMITTED gives every statement of a volatile
- * function a new one), so they see what the previous pass numbered and number only the rest, in
+ * webhook endpoint). Each runs as one statement in its own transaction. The advisory lock comes
+ * first and is held until the pass commits; the statements after it take their snapshots only then
+ * (READ COMMITTED gives every statement of a volatile function a new one), so they see what the
+ * previous pass numbered and number only the rest, in
  * insertion order — a write that depends on another (the same user) inserted its event after the
  * other committed, so it gets the higher number. A pass that finds nothing writes nothing, so it
  * takes no transaction id and its commit waits for no WAL flush.
  */
-/** First key of the advisory lock that passes of one organization share (the second: a hash of its id). */
-const EVENT_NUMBERING_LOCK = 0x5c1d;
-
 function numberEventsAfterCommit() {
   return [
     sql`drop trigger if exists outbox_events_number_at_commit on outbox_events`,

@@ -25,7 +25,7 @@ import type { TransactionRunner } from '../sql/group-commit.ts';
 export interface EventNumbering {
   /** Notes that the transaction on `trx` appended an event of `orgId` (called by the outbox's append). */
   readonly appended: (trx: Kysely<Database>, orgId: string) => void;
-  /** `plain`, except that each transaction resolves only after its events have been numbered. */
+  /** `plain`, except that each transaction that appended events schedules their organizations' passes. */
   readonly around: (plain: TransactionRunner) => TransactionRunner;
   /** Resolves once a pass that started after the call has numbered `orgId`'s committed events. */
   readonly numbered: (orgId: string) => Promise<void>;

@@ -60,8 +60,8 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
   pool.on('error', options.onIdleConnectionError ?? (() => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }), log: queryLogger(options) });
   const onNumberingError = options.onEventNumberingError ?? (() => undefined);
-  // Numbering passes run on connections of their own: they follow commits, and waiting in the
-  // pool's queue behind the next writes would hold up the writes they acknowledge.
+  // Numbering passes run on connections of their own: a reader may ask for one while it holds one
+  // of the pool's connections, and readers doing so on every pooled connection would wait forever.
   const numberingPool = new (pgModule().Pool)({ ...pool.options, max: 2, pipeline: false });
   numberingPool.on('error', options.onIdleConnectionError ?? (() => undefined));
   const numberingDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: numberingPool }), log: queryLogger(options) });

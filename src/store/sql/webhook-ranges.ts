@@ -70,7 +70,7 @@ export async function claimRanges(ctx: SqlContext, worker: string, options: { re
 
 /** The events after a leased endpoint's cursor, and which of their resources wait; undefined when there are none. */
 async function readRange(ctx: SqlContext, endpoint: WebhookEndpointRecord, limit: number): Promise<WebhookRange | undefined> {
-  await ctx.numberEvents?.(endpoint.orgId);
+  // Numbered already: claimRanges ran the numbering of every organization with an endpoint.
   const rows = await ctx.db.selectFrom('outbox_events').selectAll().where('org_id', '=', endpoint.orgId).where('sequence', '>', endpoint.cursor).orderBy('sequence').limit(limit).execute();
   const last = rows.at(-1);
   if (last === undefined) return undefined;
