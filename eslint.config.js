@@ -16,7 +16,7 @@ const forbid = (names, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'coverage/', 'dist/', 'console/dist/', 'data/'] },
+  { ignores: ['node_modules/', 'coverage/', 'dist/', 'console/dist/', 'data/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -40,9 +40,9 @@ export interface SqlCapabilities {
   readonly supportsRowValues: boolean;
   /**
    * A scalar subquery giving the direct groups of the `users` row in scope as a JSON array of
-   * `{ value, display }` ordered by group id, read as a column of the user's row where a separate
-   * statement costs a round trip (PostgreSQL); absent where a second statement is cheaper (SQLite
-   * runs in process, and its groups lookup is already an index probe).
+   * `{ value, display }` ordered by group id, read as a column of the user's row: one statement
+   * instead of two (a round trip less on PostgreSQL; on SQLite one statement's fixed cost less,
+   * 8–10 % of a lookup's CPU measured with bench/ab-builds.ts).
    */
   readonly userGroupsColumn?: RawBuilder<unknown>;
   /** `value` compared and ordered by code point, whatever the database's default collation. */

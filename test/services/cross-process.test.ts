@@ -203,23 +203,3 @@ describe('the PostgreSQL change listener', { skip: postgres === undefined && 'Po
     }
   });
 });
-
-describe('the SQLite data version', () => {
-  it('is read once per turn of the event loop and sees another connection’s commit in the next turn', async () => {
-    const pair = await sqliteFilePair();
-    try {
-      const before = pair.server.configVersion();
-      const org = await pair.other.organizations.create({ name: 'Turns', slug: `turns-${Date.now()}` });
-      // Another connection committed, but this turn already read the version: it is reused.
-      assert.equal(pair.server.configVersion(), before, 'one read per turn');
-      await new Promise((resolve) => setImmediate(resolve));
-      const after = pair.server.configVersion();
-      assert.notEqual(after, before, 'the next turn sees the commit');
-      await pair.server.organizations.update(org.id, { scimEnabled: false });
-      await new Promise((resolve) => setImmediate(resolve));
-      assert.equal(pair.server.configVersion(), after, "the store's own commits do not move it");
-    } finally {
-      await pair.close();
-    }
-  });
-});

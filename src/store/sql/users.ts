@@ -32,6 +32,7 @@ export function toUserRecord(ctx: SqlContext, row: UserRowRead): UserRecord {
   const groups = row[GROUPS_COLUMN];
   const withJson = typeof row.resource === 'string' ? { ...record, resourceJson: row.resource } : record;
   if (groups === undefined || groups === null) return withJson;
+  if (groups === '[]') return { ...withJson, groups: [] };
   return { ...withJson, groups: (typeof groups === 'string' ? JSON.parse(groups) : groups) as UserGroupRecord[] };
 }
 

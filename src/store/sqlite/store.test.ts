@@ -60,16 +60,20 @@ describe('the SQLite connection', () => {
     }
   });
 
-  it("moves configVersion on another connection's commit, not on its own", async () => {
+  it("moves configVersion on another connection's commit in the next turn of the event loop, not on its own", async () => {
     const path = join(dir, 'peers.db');
     const server = createSqliteStore({ path, checkpoints: false });
     await migrateToLatest(server);
     const cli = createSqliteStore({ path, checkpoints: false });
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
     try {
       const start = server.configVersion();
       await server.organizations.create({ name: 'Own', slug: 'own' });
+      await nextTurn();
       assert.equal(server.configVersion(), start, 'its own commit');
       await cli.organizations.create({ name: 'Other', slug: 'other' });
+      assert.equal(server.configVersion(), start, 'read once per turn: this turn already read it');
+      await nextTurn();
       assert.notEqual(server.configVersion(), start, "the other connection's commit");
     } finally {
       await cli.close();
