@@ -7,6 +7,7 @@
  * the CPU a request costs stays put, so that is the figure to compare. Both servers are up at once,
  * so a change of the machine's load hits them alike within a round.
  *   BEFORE=/tmp/readpath-before SECONDS=5 ROUNDS=3 node --import tsx bench/ab-builds.ts
+ *   BEFORE=. A_ENV=SCIMD_WEBHOOK_DELIVERY=false …   (this build against itself, one setting apart)
  *   DIALECT=postgres …   (each server on its own fresh PostgreSQL database, A's seeded by A's code;
  *                         the backends' CPU per request is shown beside the server's, and their sum
  *                         compared)
@@ -28,7 +29,11 @@ const WORKLOADS = (process.env['WORKLOADS'] ?? 'hit,miss,post,patch').split(',')
 const POSTGRES = process.env['DIALECT'] === 'postgres';
 const pgNames = [`scimd_ab_a_${process.pid}`, `scimd_ab_b_${process.pid}`];
 
-const env = (dataDir: string, databaseUrl?: string) => ({
+/** `NAME=value,…` pairs of a setting such as SERVER_ENV. */
+const pairs = (list: string | undefined): Record<string, string> =>
+  Object.fromEntries((list ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+
+const env = (dataDir: string, databaseUrl: string | undefined, side: 'A' | 'B') => ({
   ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
   DATA_DIR: dataDir,
   PORT: '0',
@@ -37,7 +42,9 @@ const env = (dataDir: string, databaseUrl?: string) => ({
   SCIMD_RATE_LIMIT_BURST: '1000000',
   SCIMD_SQLITE_SYNCHRONOUS: 'full',
   // SERVER_ENV="SCIMD_WEBHOOK_DELIVERY=false,…": more settings for both servers.
-  ...Object.fromEntries((process.env['SERVER_ENV'] ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+  ...pairs(process.env['SERVER_ENV']),
+  // A_ENV / B_ENV: settings for one side only (BEFORE=. compares this build with itself under two settings).
+  ...pairs(process.env[`${side}_ENV`]),
 });
 
 /** CPU seconds (user + system) the process has used so far. */
@@ -80,8 +87,8 @@ try {
     : [{ ids: await seed(dirs[0]!, USERS), url: undefined }, { ids: await seed(dirs[1]!, USERS), url: undefined }];
   const ids = seeded.map((s) => s.ids);
   const servers = [
-    await pinned([join(BEFORE, 'bin/scimd.js'), 'serve'], env(dirs[0]!, seeded[0]!.url), /^Tenant URL: (\S+)$/),
-    await pinned(['bin/scimd.js', 'serve'], env(dirs[1]!, seeded[1]!.url), /^Tenant URL: (\S+)$/),
+    await pinned([join(BEFORE, 'bin/scimd.js'), 'serve'], env(dirs[0]!, seeded[0]!.url, 'A'), /^Tenant URL: (\S+)$/),
+    await pinned(['bin/scimd.js', 'serve'], env(dirs[1]!, seeded[1]!.url, 'B'), /^Tenant URL: (\S+)$/),
   ];
   const random = () => Math.floor(Math.random() * USERS);
   let n = 0;

@@ -11,6 +11,7 @@ import { sql, type CompiledQuery } from 'kysely';
 import type { OutboxEventRecord, WebhookEndpointRecord } from '../records.ts';
 import type { RangeResult, WebhookRange } from '../store.ts';
 import { atomic, type SqlContext } from './context.ts';
+import { runPrecompiled, slot } from './precompiled.ts';
 import { endpointRecord, eventRecord, matches, resourceKeyOf } from './webhooks.ts';
 
 const plus = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
@@ -26,17 +27,20 @@ export async function claimRanges(ctx: SqlContext, worker: string, options: { re
   await ctx.numberAllEvents?.({ withWebhooksOnly: true });
   // Which endpoints are behind is read first, outside a transaction: an idle round costs one
   // indexed read, not a transaction (on SQLite, a turn of the single writer).
-  const free = await ctx.db
-    .selectFrom('webhook_endpoints as e')
-    .innerJoin('event_sequences as s', 's.org_id', 'e.org_id')
-    .select('e.id')
-    .where('e.status', '=', 'enabled')
-    .whereRef('s.last_sequence', '>', 'e.cursor')
-    .where((eb) => eb.or([eb('e.leased_by', 'is', null), eb('e.lease_expires_at', '<=', ctx.now())]))
-    // One order for every instance, so two claiming transactions lock endpoint rows in the same
-    // order and cannot deadlock.
-    .orderBy('e.id')
-    .execute();
+  // Precompiled: a write wakes the delivery thread, whose round is usually only this read, and
+  // building it with Kysely cost as much as running it.
+  const { rows: free } = await runPrecompiled(ctx, 'webhooks.endpointsBehind', (db) =>
+    db
+      .selectFrom('webhook_endpoints as e')
+      .innerJoin('event_sequences as s', 's.org_id', 'e.org_id')
+      .select('e.id')
+      .where('e.status', '=', 'enabled')
+      .whereRef('s.last_sequence', '>', 'e.cursor')
+      .where((eb) => eb.or([eb('e.leased_by', 'is', null), eb('e.lease_expires_at', '<=', slot(0))]))
+      // One order for every instance, so two claiming transactions lock endpoint rows in the same
+      // order and cannot deadlock.
+      .orderBy('e.id'),
+  [ctx.now()]);
   if (free.length === 0) return [];
   // The write transaction only takes the leases: the reads that follow need no lock (the events
   // are committed; while the lease is held no other worker writes this endpoint's deliveries), so
