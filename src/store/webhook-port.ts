@@ -76,6 +76,8 @@ export interface WebhookStore {
    * the events until `commitRange`; two workers never hold one endpoint's range.
    */
   claimRanges(worker: string, options: { readonly limit: number; readonly leaseMs: number }): Promise<readonly WebhookRange[]>;
+  /** Whether any organization has an enabled endpoint (the worker's idle check: a read of the small endpoints table that stops at the first). */
+  anyEnabled(): Promise<boolean>;
   /**
    * Records a leased range in one transaction: a delivery per event (with its attempt when it
    * was sent, pending when it must wait), the failure streak, and the cursor moved past the range.

@@ -113,6 +113,9 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   const inFlight = new Set<Promise<number>>();
   // Waiting rows are known to exist (made by this worker, or found last time): look every round.
   let waitingKnown = true;
+  // The last scheduled round found no enabled endpoint anywhere: a nudge then changes nothing a
+  // round could act on, so nudges are ignored and the idle poll looks again (see nudge()).
+  let noEndpoints = false;
   let lastLease = 0;
 
   /** Sends one resource's events in order until one fails; the rest of them wait. */
@@ -186,9 +189,10 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   }
 
   /** Claims ranges, leases waiting deliveries when due, and starts sending. */
-  async function round(): Promise<{ readonly fannedOut: number; readonly started: readonly Promise<number>[] }> {
+  async function round(poll = false): Promise<{ readonly fannedOut: number; readonly started: readonly Promise<number>[] }> {
     const started: Promise<number>[] = [];
     const ranges = await store.webhooks.claimRanges(workerId, { limit: rangeLimit, leaseMs });
+    if (poll) noEndpoints = ranges.length === 0 && inFlight.size === 0 && !(await store.webhooks.anyEnabled());
     for (const range of ranges) started.push(track(sendRange(range), () => settleAfter(range)));
     const fannedOut = ranges.reduce((n, r) => n + r.events.length, 0);
     const free = slots.free;
@@ -221,13 +225,15 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   function schedule(delay: number): void {
     if (stopped) return;
     dueAt = Date.now() + delay;
-    timer = setTimeout(tick, delay);
+    // The idle poll (and only it) also checks whether any endpoint is enabled.
+    const poll = delay === interval;
+    timer = setTimeout(() => tick(poll), delay);
     timer.unref();
   }
 
-  function tick(): void {
+  function tick(poll = true): void {
     timer = undefined;
-    running = round()
+    running = round(poll)
       .then((r) => r.started.length > 0)
       .catch((error: unknown) => {
         options.onRunError?.(error);
@@ -255,7 +261,10 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
      * due within the settle delay (a range just ended) is left to gather the events as planned.
      */
     nudge(): void {
-      if (stopped) return;
+      // Without any enabled endpoint a round has nothing to send, and every write nudges: the
+      // nudge is dropped and the next idle poll (intervalMs) looks again, so the first events of
+      // an endpoint enabled meanwhile go out within one poll interval, later ones at once.
+      if (stopped || noEndpoints) return;
       if (running !== undefined) {
         again = true;
         return;

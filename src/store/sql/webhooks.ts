@@ -10,6 +10,7 @@ import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTabl
 import type { OutboxEventRecord, WebhookAttemptRecord, WebhookDeliveryRecord, WebhookDeliveryStatus, WebhookEndpointRecord, WebhookEndpointStatus } from '../records.ts';
 import type { WebhookStore } from '../store.ts';
 import { atomic, decodeJson, encodeJson, type SqlContext } from './context.ts';
+import { runPrecompiled, slot } from './precompiled.ts';
 import { claimRanges, commitRange, extendRange } from './webhook-ranges.ts';
 import { pruneWebhookLog } from './webhook-retention.ts';
 
@@ -198,6 +199,12 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
       });
     },
     claimRanges: (worker, options) => claimRanges(ctx, worker, options),
+    async anyEnabled() {
+      const { rows } = await runPrecompiled(ctx, 'webhooks.anyEnabled', (db) =>
+        db.selectFrom('webhook_endpoints').select('id').where('status', '=', slot(0)).limit(1),
+      ['enabled']);
+      return rows.length > 0;
+    },
     commitRange: (worker, range, results) => commitRange(ctx, worker, range, results),
     extendRange: (worker, endpointId, leaseMs) => extendRange(ctx, worker, endpointId, leaseMs),
     async lease(worker, options) {
