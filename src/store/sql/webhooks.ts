@@ -10,7 +10,7 @@ import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTabl
 import type { OutboxEventRecord, WebhookAttemptRecord, WebhookDeliveryRecord, WebhookDeliveryStatus, WebhookEndpointRecord, WebhookEndpointStatus } from '../records.ts';
 import type { WebhookStore } from '../store.ts';
 import { atomic, decodeJson, encodeJson, type SqlContext } from './context.ts';
-import { runPrecompiled, slot } from './precompiled.ts';
+import { runPrecompiled } from './precompiled.ts';
 import { claimRanges, commitRange, extendRange } from './webhook-ranges.ts';
 import { pruneWebhookLog } from './webhook-retention.ts';
 
@@ -200,9 +200,7 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
     },
     claimRanges: (worker, options) => claimRanges(ctx, worker, options),
     async anyEnabled() {
-      const { rows } = await runPrecompiled(ctx, 'webhooks.anyEnabled', (db) =>
-        db.selectFrom('webhook_endpoints').select('id').where('status', '=', slot(0)).limit(1),
-      ['enabled']);
+      const { rows } = await runPrecompiled(ctx, 'webhooks.anyEnabled', (db) => db.selectFrom('webhook_endpoints').select('id').where('status', '=', 'enabled').limit(1), []);
       return rows.length > 0;
     },
     commitRange: (worker, range, results) => commitRange(ctx, worker, range, results),
