@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { ScimError } from '../../src/core/scim-error.ts';
 import type { SqlStore } from '../../src/store/sql/sql-store.ts';
 import { group, user } from './fixtures.ts';
@@ -166,6 +167,70 @@ for (const dialect of await testDialects()) {
       assert.equal(await store.groups.countMembers(org, doomed.id), 0);
       assert.equal(await store.groups.countMembers(org, parent.id), 0);
       await assert.rejects(store.groups.applyMembershipDelta(org, doomed.id, { add: [], remove: [] }), (e: unknown) => e instanceof ScimError && e.status === 404);
+    });
+
+    // On PostgreSQL no foreign key ties memberships to their group (migration 0018): the group
+    // row's lock, taken by member adds and by deletions alike, must keep a deleted group's members
+    // from being left behind. Each test holds one transaction open until the other is waiting.
+    /** Resolves once another session waits for a row lock (PostgreSQL), or after a pause (SQLite: one writer). */
+    const otherWaits = async () => {
+      if (dialect.name !== 'postgres') return new Promise((resolve) => setTimeout(resolve, 50));
+      for (let tries = 0; tries < 200; tries += 1) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(store.kysely);
+        if ((rows[0]?.n ?? 0) > 0) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return assert.fail('the second transaction never waited for the group lock');
+    };
+    const rowsOf = async (groupId: string) =>
+      Number((await sql<{ n: number }>`select count(*) as n from memberships where org_id = ${org} and group_id = ${groupId}`.execute(store.kysely)).rows[0]?.n);
+
+    it('deletes the members a concurrent add committed while the deletion waited for the group', async () => {
+      const g = await store.groups.create(org, group('Raced by an add'), { members: [{ value: u(0) }] });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const holding = new Promise<void>((resolve) => (locked = resolve));
+      const add = store.transaction(async (tx) => {
+        const current = await tx.groups.get(org, g.id, { forUpdate: true });
+        await tx.groups.applyMembershipDelta(org, g.id, { add: [{ value: u(3) }], remove: [] }, { current });
+        locked();
+        await gate;
+      });
+      await holding;
+      const deletion = store.groups.delete(org, g.id);
+      try {
+        await otherWaits();
+      } finally {
+        release();
+        await add;
+      }
+      assert.equal((await deletion).status, 'ok');
+      assert.equal(await rowsOf(g.id), 0, 'no membership row of the deleted group is left');
+    });
+
+    it('refuses an add that waited for a group deleted meanwhile, and writes no row', async () => {
+      const g = await store.groups.create(org, group('Raced by a deletion'));
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let deleted!: () => void;
+      const holding = new Promise<void>((resolve) => (deleted = resolve));
+      const deletion = store.transaction(async (tx) => {
+        assert.equal((await tx.groups.delete(org, g.id)).status, 'ok');
+        deleted();
+        await gate;
+      });
+      await holding;
+      const add = store.groups.applyMembershipDelta(org, g.id, { add: [{ value: u(4) }], remove: [] });
+      const refused = assert.rejects(add, (e: unknown) => e instanceof ScimError && e.status === 404);
+      try {
+        await otherWaits();
+      } finally {
+        release();
+        await deletion;
+        await refused;
+      }
+      assert.equal(await rowsOf(g.id), 0);
     });
   });
 }

@@ -33,6 +33,11 @@ export interface DdlDetails {
    * events themselves. The dialect's capabilities say which applies (`eventNumbersAfterCommit`).
    */
   readonly numberEventsAfterCommit?: () => readonly RawBuilder<unknown>[];
+  /**
+   * Statements that drop the foreign key from `memberships` to `groups` (PostgreSQL, where it costs
+   * a trigger call per inserted member; migration 0018). Absent where the key stays (SQLite).
+   */
+  readonly dropMembershipGroupKey?: () => readonly RawBuilder<unknown>[];
 }
 
 /** A table whose changes other processes must learn of, and the UPDATEs that count. */

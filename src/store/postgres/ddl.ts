@@ -125,10 +125,16 @@ $$`,
   ];
 }
 
+/** Migration 0018: the member add's per-row foreign-key trigger goes; the code locks the group instead. */
+function dropMembershipGroupKey() {
+  return [sql`alter table memberships drop constraint if exists memberships_group_fk`];
+}
+
 export const postgresDdl: DdlDetails = Object.freeze({
   json: 'jsonb',
   boolean: 'boolean',
   announceChanges,
   numberEventsAtCommit,
   numberEventsAfterCommit,
+  dropMembershipGroupKey,
 });

@@ -57,8 +57,10 @@ async function createGroup(ctx: SqlContext, orgId: string, input: ScimResource, 
   return { ...toGroupRecord(ctx, row), resource };
 }
 
-async function versionOf(ctx: SqlContext, orgId: string, id: string) {
-  return ctx.db.selectFrom('groups').select(['version', 'created_at']).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+async function versionOf(ctx: SqlContext, orgId: string, id: string, lock = false) {
+  const query = ctx.db.selectFrom('groups').select(['version', 'created_at']).where('org_id', '=', orgId).where('id', '=', id);
+  // FOR UPDATE exists wherever SKIP LOCKED does (PostgreSQL); SQLite has one writer at a time anyway.
+  return (lock && ctx.caps.supportsSkipLocked ? query.forUpdate() : query).executeTakeFirst();
 }
 
 async function replaceGroup(ctx: SqlContext, orgId: string, id: string, input: ScimResource, options: GroupWriteOptions): Promise<WriteResult<GroupRecord>> {
@@ -130,7 +132,10 @@ type GroupRewrite = Pick<Selectable<GroupsTable>, 'display_name' | 'display_name
 
 async function deleteGroup(ctx: SqlContext, orgId: string, id: string, options: WriteOptions): Promise<WriteResult<{ id: string }>> {
   return atomic(ctx, async (tx) => {
-    const existing = await versionOf(tx, orgId, id);
+    // Locked as every member add locks it (memberships.ts): an add either commits before this
+    // delete reads the memberships, or waits and then finds no group. On PostgreSQL no foreign key
+    // does that job (migration 0018).
+    const existing = await versionOf(tx, orgId, id, true);
     if (!existing) return { status: 'notFound' };
     const version = Number(existing.version);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) return { status: 'conflict', currentVersion: version };

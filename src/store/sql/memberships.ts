@@ -145,7 +145,11 @@ export function applyMembershipDelta(
   // Only a record read in the caller's own transaction proves the group still exists.
   const known = ctx.db.isTransaction && current !== undefined && current.orgId === orgId && current.id === groupId;
   return atomic(ctx, async (tx) => {
-    const group = known ? current : await tx.db.selectFrom('groups').select('id').where('org_id', '=', orgId).where('id', '=', groupId).executeTakeFirst();
+    // The group row is locked before any membership row is written, as a group's deletion locks it
+    // (groups.ts): on PostgreSQL that lock, not a foreign key, keeps members of a deleted group
+    // from being left behind (migration 0018). A `current` record was read FOR UPDATE by the caller.
+    const read = tx.db.selectFrom('groups').select('id').where('org_id', '=', orgId).where('id', '=', groupId);
+    const group = known ? current : await (tx.caps.supportsSkipLocked ? read.forUpdate() : read).executeTakeFirst();
     if (!group) throw new ScimError(404, undefined, `Group "${groupId}" not found.`);
     if (delta.replace !== undefined) return replaceMembers(tx, orgId, groupId, delta.replace);
     const removed = await deleteMembers(tx, orgId, groupId, delta.remove);
