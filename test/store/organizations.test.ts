@@ -66,6 +66,67 @@ for (const dialect of await testDialects()) {
       assert.equal(await store.organizations.delete(doomed), false);
     });
 
+    // On PostgreSQL memberships, audit and outbox rows have no foreign key that would make the
+    // deletion wait for a write in flight or cascade to its rows (migration 0018): a write that
+    // commits while the deletion waits for it must still leave nothing behind.
+    /** Resolves once another session waits for a row lock (PostgreSQL), or after a pause (SQLite: one writer). */
+    const otherWaits = async () => {
+      if (dialect.name !== 'postgres') return new Promise((resolve) => setTimeout(resolve, 50));
+      for (let tries = 0; tries < 200; tries += 1) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(store.kysely);
+        if ((rows[0]?.n ?? 0) > 0) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return assert.fail('the deletion never waited for the write');
+    };
+    /** Runs `write` in a transaction held open until the organization's deletion waits for it; returns what is left of the organization. */
+    async function raceDeletion(slug: string, write: (tx: SqlStore, org: string) => Promise<void>) {
+      const org = (await store.organizations.create({ name: slug, slug })).id;
+      await populate(org);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let written!: () => void;
+      const holding = new Promise<void>((resolve) => (written = resolve));
+      const writer = store.transaction(async (tx) => {
+        await write(tx as SqlStore, org);
+        written();
+        await gate;
+      });
+      await holding;
+      const deletion = store.transaction((tx) => tx.organizations.delete(org));
+      try {
+        await otherWaits();
+      } finally {
+        release();
+        await writer;
+      }
+      assert.equal(await deletion, true);
+      return rowsOf(org);
+    }
+    const appendBoth = async (tx: SqlStore, org: string, resourceId: string) => {
+      await tx.auditEvents.append(org, { actorType: 'scim', actorId: null, actorName: 'SCIM System User', action: 'user.created', resourceType: 'User', resourceId, requestId: null, sourceIp: null, changes: null });
+      await tx.outboxEvents.append(org, { type: 'user.created', resourceType: 'User', resourceId, data: { id: resourceId } });
+    };
+
+    it('leaves no membership, audit or outbox row of a member add that committed while the deletion waited for its group', async () => {
+      const left = await raceDeletion('raced-by-members', async (tx, org) => {
+        const [team] = (await tx.groups.list(org, { count: 1 })).resources;
+        const current = await tx.groups.get(org, team?.id ?? assert.fail('no group'), { forUpdate: true });
+        const added = await tx.users.create(org, user('added@example.com'));
+        await tx.groups.applyMembershipDelta(org, current?.id ?? '', { add: [{ value: added.id }], remove: [] }, { current });
+        await appendBoth(tx, org, added.id);
+      });
+      assert.ok(Object.values(left).every((n) => n === 0), `rows left: ${JSON.stringify(left)}`);
+    });
+
+    it('leaves no audit or outbox row of a user creation that committed while the deletion waited for the organization', async () => {
+      const left = await raceDeletion('raced-by-a-user', async (tx, org) => {
+        const created = await tx.users.create(org, user('late@example.com'));
+        await appendBoth(tx, org, created.id);
+      });
+      assert.ok(Object.values(left).every((n) => n === 0), `rows left: ${JSON.stringify(left)}`);
+    });
+
     it('commits every write of a transaction together', async () => {
       const org = (await store.organizations.create({ name: 'Tx', slug: 'tx-commit' })).id;
       const id = await store.transaction(async (tx) => {

@@ -34,10 +34,11 @@ export interface DdlDetails {
    */
   readonly numberEventsAfterCommit?: () => readonly RawBuilder<unknown>[];
   /**
-   * Statements that drop the foreign key from `memberships` to `groups` (PostgreSQL, where it costs
-   * a trigger call per inserted member; migration 0018). Absent where the key stays (SQLite).
+   * Statements that drop the foreign keys of `memberships` to `groups` and of `audit_events` and
+   * `outbox_events` to `organizations` (PostgreSQL, where each costs a trigger call and a row lock per
+   * inserted row; migration 0018). Absent where the keys stay (SQLite).
    */
-  readonly dropMembershipGroupKey?: () => readonly RawBuilder<unknown>[];
+  readonly dropWritePathKeys?: () => readonly RawBuilder<unknown>[];
 }
 
 /** A table whose changes other processes must learn of, and the UPDATEs that count. */

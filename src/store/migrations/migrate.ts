@@ -21,7 +21,7 @@ import { webhookDeliveryRangesMigration } from './0014-webhook-delivery-ranges.t
 import { syncLogStepsMigration } from './0015-sync-log-steps.ts';
 import { eventNumbersAtCommitMigration } from './0016-event-numbers-at-commit.ts';
 import { eventNumbersAfterCommitMigration } from './0017-event-numbers-after-commit.ts';
-import { membershipsWithoutGroupKeyMigration } from './0018-memberships-without-group-key.ts';
+import { fewerWritePathKeysMigration } from './0018-fewer-write-path-keys.ts';
 import type { DdlDetails } from './ddl.ts';
 
 /** Every migration, by name; names sort in the order they must run. Never edit a released one. */
@@ -43,7 +43,7 @@ export function migrations(ddl: DdlDetails): Record<string, Migration> {
     '0015-sync-log-steps': syncLogStepsMigration(),
     '0016-event-numbers-at-commit': eventNumbersAtCommitMigration(ddl),
     '0017-event-numbers-after-commit': eventNumbersAfterCommitMigration(ddl),
-    '0018-memberships-without-group-key': membershipsWithoutGroupKeyMigration(ddl),
+    '0018-fewer-write-path-keys': fewerWritePathKeysMigration(ddl),
   };
 }
 

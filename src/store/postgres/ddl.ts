@@ -125,9 +125,13 @@ $$`,
   ];
 }
 
-/** Migration 0018: the member add's per-row foreign-key trigger goes; the code locks the group instead. */
-function dropMembershipGroupKey() {
-  return [sql`alter table memberships drop constraint if exists memberships_group_fk`];
+/** Migration 0018: foreign keys checked per inserted row on the write path go; the code keeps what they kept. */
+function dropWritePathKeys() {
+  return [
+    sql`alter table memberships drop constraint if exists memberships_group_fk`,
+    sql`alter table audit_events drop constraint if exists audit_events_org_fk`,
+    sql`alter table outbox_events drop constraint if exists outbox_events_org_fk`,
+  ];
 }
 
 export const postgresDdl: DdlDetails = Object.freeze({
@@ -136,5 +140,5 @@ export const postgresDdl: DdlDetails = Object.freeze({
   announceChanges,
   numberEventsAtCommit,
   numberEventsAfterCommit,
-  dropMembershipGroupKey,
+  dropWritePathKeys,
 });

@@ -30,6 +30,15 @@ const ORG_TABLES = [
   'event_sequences',
 ] as const;
 
+/**
+ * Tables that have no foreign key to a parent row on PostgreSQL (migration 0018), deleted once more
+ * after the organization's row. By then every write the deletion met has committed — it waited at
+ * the row the write had locked (a group a member add holds) or at the organization's row (which
+ * every new user, group or key locks through its foreign key) — and what such a write appended to
+ * these tables after the first pass is visible to the second.
+ */
+const UNKEYED_TABLES = ['memberships', 'audit_events', 'outbox_events'] as const;
+
 function toRecord(ctx: SqlContext, row: Selectable<OrganizationsTable>): OrganizationRecord {
   return {
     id: row.id,
@@ -97,6 +106,9 @@ export function organizationStore(ctx: SqlContext): OrganizationStore {
         await ctx.db.deleteFrom(table).where('org_id', '=', id).execute();
       }
       const result = await ctx.db.deleteFrom('organizations').where('id', '=', id).executeTakeFirst();
+      for (const table of UNKEYED_TABLES) {
+        await ctx.db.deleteFrom(table).where('org_id', '=', id).execute();
+      }
       return Number(result.numDeletedRows) > 0;
     },
   };
