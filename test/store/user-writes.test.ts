@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseFilter } from '../../src/core/filter/parser.ts';
+import { ScimError } from '../../src/core/scim-error.ts';
 import type { SqlStore } from '../../src/store/sql/sql-store.ts';
 import type { QueryEvent } from '../../src/store/sql/options.ts';
 import { asRead, user } from './fixtures.ts';
@@ -51,6 +52,38 @@ for (const dialect of await testDialects()) {
         await tx.users.delete(org, created.id);
         assert.deepEqual(await tx.users.replace(org, created.id, user('reuse@example.com'), { current }), { status: 'notFound' });
       });
+    });
+
+    it('rewrites a user read FOR UPDATE without a conflict check, fails the transaction when that record is stale, and checks a new userName at once', async () => {
+      const created = await store.users.create(org, user('locked@example.com', { displayName: 'One' }));
+      await store.users.create(org, user('taken@example.com'));
+      const rewritten = await store.transaction(async (tx) => {
+        const current = await tx.users.get(org, created.id, { forUpdate: true });
+        // The same folded userName: on PostgreSQL this UPDATE travels with the COMMIT.
+        return tx.users.replace(org, created.id, user('LOCKED@example.com', { displayName: 'Two' }), { current });
+      });
+      assert.equal(rewritten.status, 'ok');
+      const stored = await store.users.get(org, created.id);
+      assert.deepEqual([stored?.version, stored?.displayName, stored?.userName], [2, 'Two', 'LOCKED@example.com']);
+      // A record that no longer matches the row must not lose the rewrite silently.
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          const current = await tx.users.get(org, created.id, { forUpdate: true });
+          await tx.users.replace(org, created.id, user('locked@example.com', { displayName: 'Three' }), { current });
+          await tx.users.replace(org, created.id, user('locked@example.com', { displayName: 'Four' }), { current });
+          await tx.users.get(org, created.id);
+        }),
+      );
+      const unchanged = await store.users.get(org, created.id);
+      assert.deepEqual([unchanged?.version, unchanged?.displayName], [2, 'Two'], 'the failed transaction changed nothing');
+      // A new userName can hit the unique index: checked on the spot and answered with 409.
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          const current = await tx.users.get(org, created.id, { forUpdate: true });
+          await tx.users.replace(org, created.id, user('Taken@example.com'), { current });
+        }),
+        (e: unknown) => e instanceof ScimError && e.status === 409 && e.scimType === 'uniqueness',
+      );
     });
 
     it('hands out the JSON text of a written resource, and of a read one where the dialect stores JSON as text', async () => {

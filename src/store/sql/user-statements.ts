@@ -3,7 +3,7 @@
  * SCIM request makes (by id, by userName, a user's groups) and the rows every write touches
  * (`users`, `user_values`). Multi-row inserts are compiled once per row count.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { UsersTable } from '../database.ts';
 import { chunks, type SqlContext } from './context.ts';
 import { deferrableStatement, runPrecompiled, slot } from './precompiled.ts';
@@ -96,6 +96,25 @@ export async function updateUser(ctx: SqlContext, orgId: string, id: string, ver
     return db.updateTable('users').set(assignments as never).where('org_id', '=', slot(n)).where('id', '=', slot(n + 1)).where('version', '=', slot(n + 2));
   }, values);
   return Number(result.numAffectedRows ?? 0n);
+}
+
+/**
+ * Rewrites a user row that the caller read FOR UPDATE in this transaction, its `user_name_lc` (the
+ * one unique column) unchanged: the UPDATE cannot miss the row nor violate a constraint it could
+ * answer for, so nothing about it needs an answer on the spot, and on PostgreSQL it travels with the
+ * transaction's next statement (write-behind: a PATCH saves a round trip), as a locked group's
+ * rewrite does (groups.ts). Should `version` no longer be the row's (a stale record handed in),
+ * the new version is NULL and the NOT NULL constraint fails the transaction instead.
+ */
+export async function rewriteLockedUser(ctx: SqlContext, orgId: string, id: string, version: number, set: Row, stored: Row): Promise<void> {
+  const columns = USER_SET_COLUMNS.filter((c) => c !== 'version' && (ALWAYS_SET.has(c) || set[c] !== stored[c]));
+  const values = [...columns.map((c) => set[c]), version, version + 1, orgId, id];
+  await runPrecompiled(ctx, `users.rewrite.${columns.join()}`, (db) => {
+    const n = columns.length;
+    const assignments = Object.fromEntries(columns.map((c, i) => [c, slot(i)]));
+    const versioned = { ...assignments, version: sql<number>`case when ${sql.ref('version')} = ${slot(n)} then cast(${slot(n + 1)} as integer) end` };
+    return deferrableStatement(db.updateTable('users').set(versioned as never).where('org_id', '=', slot(n + 2)).where('id', '=', slot(n + 3)));
+  }, values);
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   selectGroupsOf,
   selectGroupsOfMany,
   selectUser,
+  rewriteLockedUser,
   updateUser,
   USER_COLUMNS,
   USER_VALUE_COLUMNS,
@@ -192,7 +193,7 @@ async function replaceUser(
   id: string,
   input: ScimResource,
   options: WriteOptions,
-  read: { readonly row: UserRow; readonly record: UserRecord } | undefined,
+  read: { readonly row: UserRow; readonly record: UserRecord; readonly locked: boolean } | undefined,
 ): Promise<WriteResult<UserRecord>> {
   const columns = userColumns(input);
   return atomic(ctx, async (tx) => {
@@ -206,7 +207,11 @@ async function replaceUser(
     const meta = { resourceType: 'User', created: existing.created_at, lastModified: now, version: version + 1 } as const;
     const resource = storedResource(input, id, meta);
     const set = { ...columnsRow(tx, columns), updated_at: now, version: version + 1, resource: encodeJson(resource) };
-    const updated = await withUniqueness(tx, { userName: columns.userName }, () => updateUser(tx, orgId, id, version, set, existing));
+    // A row locked in this transaction whose userName keeps its folded form: the UPDATE can neither
+    // miss nor hit the unique index, so it may travel with the next statement (rewriteLockedUser).
+    const locked = read?.locked === true && tx.db.isTransaction && set.user_name_lc === existing.user_name_lc;
+    const updated = locked ? 1 : await withUniqueness(tx, { userName: columns.userName }, () => updateUser(tx, orgId, id, version, set, existing));
+    if (locked) await rewriteLockedUser(tx, orgId, id, version, set, existing);
     if (updated === 0) {
       if (read === undefined) return { status: 'conflict', currentVersion: version };
       // The row handed in was out of date: report the stored one, as a fresh read would have.
@@ -240,17 +245,18 @@ async function deleteUser(ctx: SqlContext, orgId: string, id: string, options: W
 /** The user sub-store. */
 export function userStore(ctx: SqlContext): UserStore {
   // The row behind each record `get` returned, so a replace handed that record need not read it again.
-  const rowsRead = new WeakMap<UserRecord, UserRow>();
+  const rowsRead = new WeakMap<UserRecord, { readonly row: UserRow; readonly locked: boolean }>();
   const findBy = async (orgId: string, column: 'id' | 'user_name_lc', value: string, lock = false, withGroups = false) => {
     const row = await selectUser(ctx, column, orgId, value, lock, withGroups);
     if (!row) return undefined;
     const record = toUserRecord(ctx, row);
-    rowsRead.set(record, row);
+    // Locked: read FOR UPDATE inside this store's transaction (on SQLite the transaction's write lock).
+    rowsRead.set(record, { row, locked: lock && ctx.db.isTransaction });
     return record;
   };
   const readBefore = (orgId: string, id: string, { current }: UserWriteOptions) => {
-    const row = current === undefined ? undefined : rowsRead.get(current);
-    return current !== undefined && row !== undefined && row.org_id === orgId && row.id === id ? { row, record: current } : undefined;
+    const read = current === undefined ? undefined : rowsRead.get(current);
+    return current !== undefined && read !== undefined && read.row.org_id === orgId && read.row.id === id ? { ...read, record: current } : undefined;
   };
   return {
     create: (orgId, resource, options = {}) => createUser(ctx, orgId, resource, options.id ?? ctx.newId()),
