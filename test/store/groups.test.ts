@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { ScimError } from '../../src/core/scim-error.ts';
 import type { SqlStore } from '../../src/store/sql/sql-store.ts';
 import { group, user } from './fixtures.ts';
-import { fakeClock, testDialects } from './harness.ts';
+import { fakeClock, testDialects, untilAnotherWaits } from './harness.ts';
 
 for (const dialect of await testDialects()) {
   describe(`groups and memberships on ${dialect.name}`, () => {
@@ -172,16 +172,6 @@ for (const dialect of await testDialects()) {
     // On PostgreSQL no foreign key ties memberships to their group (migration 0018): the group
     // row's lock, taken by member adds and by deletions alike, must keep a deleted group's members
     // from being left behind. Each test holds one transaction open until the other is waiting.
-    /** Resolves once another session waits for a row lock (PostgreSQL), or after a pause (SQLite: one writer). */
-    const otherWaits = async () => {
-      if (dialect.name !== 'postgres') return new Promise((resolve) => setTimeout(resolve, 50));
-      for (let tries = 0; tries < 200; tries += 1) {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(store.kysely);
-        if ((rows[0]?.n ?? 0) > 0) return undefined;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      return assert.fail('the second transaction never waited for the group lock');
-    };
     const rowsOf = async (groupId: string) =>
       Number((await sql<{ n: number }>`select count(*) as n from memberships where org_id = ${org} and group_id = ${groupId}`.execute(store.kysely)).rows[0]?.n);
 
@@ -200,7 +190,7 @@ for (const dialect of await testDialects()) {
       await holding;
       const deletion = store.groups.delete(org, g.id);
       try {
-        await otherWaits();
+        await untilAnotherWaits(dialect, store, 'the second transaction');
       } finally {
         release();
         await add;
@@ -224,7 +214,7 @@ for (const dialect of await testDialects()) {
       const add = store.groups.applyMembershipDelta(org, g.id, { add: [{ value: u(4) }], remove: [] });
       const refused = assert.rejects(add, (e: unknown) => e instanceof ScimError && e.status === 404);
       try {
-        await otherWaits();
+        await untilAnotherWaits(dialect, store, 'the second transaction');
       } finally {
         release();
         await deletion;

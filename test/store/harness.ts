@@ -5,6 +5,8 @@
  * database `scimd_test_<random>` and drops it afterwards.
  */
 import { randomBytes } from 'node:crypto';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '../../src/store/migrations/migrate.ts';
 import { createPostgresStore } from '../../src/store/postgres/store.ts';
@@ -116,4 +118,19 @@ export function fakeClock(start = Date.parse('2026-01-01T00:00:00.000Z')): { clo
       now += ms;
     },
   };
+}
+
+/**
+ * Resolves once another session of `store`'s database waits for a row lock (PostgreSQL; fails the
+ * test after ~2 s), or after a short pause on SQLite, where the other transaction simply queues
+ * behind the open one. For tests that hold a transaction open until a concurrent one is blocked.
+ */
+export async function untilAnotherWaits(dialect: TestDialect, store: SqlStore, what: string): Promise<void> {
+  if (dialect.name !== 'postgres') return new Promise((resolve) => setTimeout(resolve, 50));
+  for (let tries = 0; tries < 200; tries += 1) {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(store.kysely);
+    if ((rows[0]?.n ?? 0) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.fail(`${what} never waited for a lock`);
 }

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { ScimError } from '../../src/core/scim-error.ts';
 import type { SqlStore } from '../../src/store/sql/sql-store.ts';
 import { group, user } from './fixtures.ts';
-import { fakeClock, testDialects } from './harness.ts';
+import { fakeClock, testDialects, untilAnotherWaits } from './harness.ts';
 
 const TABLES = ['users', 'user_values', 'groups', 'memberships', 'api_keys', 'roles', 'audit_events', 'outbox_events', 'jobs'];
 
@@ -69,16 +69,6 @@ for (const dialect of await testDialects()) {
     // On PostgreSQL memberships, audit and outbox rows have no foreign key that would make the
     // deletion wait for a write in flight or cascade to its rows (migration 0018): a write that
     // commits while the deletion waits for it must still leave nothing behind.
-    /** Resolves once another session waits for a row lock (PostgreSQL), or after a pause (SQLite: one writer). */
-    const otherWaits = async () => {
-      if (dialect.name !== 'postgres') return new Promise((resolve) => setTimeout(resolve, 50));
-      for (let tries = 0; tries < 200; tries += 1) {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(store.kysely);
-        if ((rows[0]?.n ?? 0) > 0) return undefined;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      return assert.fail('the deletion never waited for the write');
-    };
     /** Runs `write` in a transaction held open until the organization's deletion waits for it; returns what is left of the organization. */
     async function raceDeletion(slug: string, write: (tx: SqlStore, org: string) => Promise<void>) {
       const org = (await store.organizations.create({ name: slug, slug })).id;
@@ -95,7 +85,7 @@ for (const dialect of await testDialects()) {
       await holding;
       const deletion = store.transaction((tx) => tx.organizations.delete(org));
       try {
-        await otherWaits();
+        await untilAnotherWaits(dialect, store, 'the deletion');
       } finally {
         release();
         await writer;

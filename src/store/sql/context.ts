@@ -46,6 +46,14 @@ export interface SqlContext {
 }
 
 /** Encodes a boolean for the dialect (INTEGER 0/1 or BOOLEAN). */
+/**
+ * `query` with FOR UPDATE where the database has row locks (PostgreSQL); SQLite has none and needs
+ * none — its transactions hold the one write lock. FOR UPDATE exists wherever SKIP LOCKED does.
+ */
+export function lockedRead<Q extends { forUpdate(): Q }>(ctx: SqlContext, query: Q): Q {
+  return ctx.caps.supportsSkipLocked ? query.forUpdate() : query;
+}
+
 export const encodeBool = (caps: SqlCapabilities, value: boolean): SqlBoolean =>
   caps.booleanAsInteger ? (value ? 1 : 0) : value;
 

@@ -6,7 +6,7 @@ import type { GroupsTable } from '../database.ts';
 import { groupColumns, storedResource } from '../resource-rows.ts';
 import type { GroupRecord } from '../records.ts';
 import type { GroupStore, GroupWriteOptions, WriteOptions, WriteResult } from '../store.ts';
-import { atomic, decodeJson, encodeJson, withUniqueness, type SqlContext } from './context.ts';
+import { atomic, decodeJson, encodeJson, lockedRead, withUniqueness, type SqlContext } from './context.ts';
 import { countResources, listResources } from './listing.ts';
 import { applyMembershipDelta, listMembers } from './memberships.ts';
 import { deferrableStatement, runPrecompiled, slot } from './precompiled.ts';
@@ -59,8 +59,7 @@ async function createGroup(ctx: SqlContext, orgId: string, input: ScimResource, 
 
 async function versionOf(ctx: SqlContext, orgId: string, id: string, lock = false) {
   const query = ctx.db.selectFrom('groups').select(['version', 'created_at']).where('org_id', '=', orgId).where('id', '=', id);
-  // FOR UPDATE exists wherever SKIP LOCKED does (PostgreSQL); SQLite has one writer at a time anyway.
-  return (lock && ctx.caps.supportsSkipLocked ? query.forUpdate() : query).executeTakeFirst();
+  return (lock ? lockedRead(ctx, query) : query).executeTakeFirst();
 }
 
 async function replaceGroup(ctx: SqlContext, orgId: string, id: string, input: ScimResource, options: GroupWriteOptions): Promise<WriteResult<GroupRecord>> {
@@ -150,8 +149,7 @@ async function deleteGroup(ctx: SqlContext, orgId: string, id: string, options: 
 export function groupStore(ctx: SqlContext): GroupStore {
   const findBy = async (orgId: string, column: 'id' | 'display_name_lc', value: string, lock = false) => {
     const query = ctx.db.selectFrom('groups').selectAll().where('org_id', '=', orgId).where(column, '=', value);
-    // FOR UPDATE exists wherever SKIP LOCKED does (PostgreSQL); SQLite has one writer at a time anyway.
-    const row = await (lock && ctx.caps.supportsSkipLocked ? query.forUpdate() : query).executeTakeFirst();
+    const row = await (lock ? lockedRead(ctx, query) : query).executeTakeFirst();
     return row ? toGroupRecord(ctx, row) : undefined;
   };
   return {

@@ -8,7 +8,7 @@ import { ScimError } from '../../core/scim-error.ts';
 import type { MemberRef, MembershipDelta } from '../../core/patch/types.ts';
 import type { GroupRecord, MemberRecord } from '../records.ts';
 import type { MembershipChange } from '../store.ts';
-import { atomic, chunks, type SqlContext } from './context.ts';
+import { atomic, chunks, lockedRead, type SqlContext } from './context.ts';
 
 /** Ids per IN (…) list / multi-row insert: well under SQLite's and PostgreSQL's parameter limits. */
 const CHUNK = 500;
@@ -148,8 +148,7 @@ export function applyMembershipDelta(
     // The group row is locked before any membership row is written, as a group's deletion locks it
     // (groups.ts): on PostgreSQL that lock, not a foreign key, keeps members of a deleted group
     // from being left behind (migration 0018). A `current` record was read FOR UPDATE by the caller.
-    const read = tx.db.selectFrom('groups').select('id').where('org_id', '=', orgId).where('id', '=', groupId);
-    const group = known ? current : await (tx.caps.supportsSkipLocked ? read.forUpdate() : read).executeTakeFirst();
+    const group = known ? current : await lockedRead(tx, tx.db.selectFrom('groups').select('id').where('org_id', '=', orgId).where('id', '=', groupId)).executeTakeFirst();
     if (!group) throw new ScimError(404, undefined, `Group "${groupId}" not found.`);
     if (delta.replace !== undefined) return replaceMembers(tx, orgId, groupId, delta.replace);
     const removed = await deleteMembers(tx, orgId, groupId, delta.remove);

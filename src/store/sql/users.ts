@@ -16,8 +16,8 @@ import {
   insertUsersUnlessTaken,
   selectGroupsOf,
   selectGroupsOfMany,
-  selectUser,
   rewriteLockedUser,
+  selectUser,
   updateUser,
   USER_COLUMNS,
   USER_VALUE_COLUMNS,
@@ -209,10 +209,9 @@ async function replaceUser(
     const set = { ...columnsRow(tx, columns), updated_at: now, version: version + 1, resource: encodeJson(resource) };
     // A row locked in this transaction whose userName keeps its folded form: the UPDATE can neither
     // miss nor hit the unique index, so it may travel with the next statement (rewriteLockedUser).
-    const locked = read?.locked === true && tx.db.isTransaction && set.user_name_lc === existing.user_name_lc;
-    const updated = locked ? 1 : await withUniqueness(tx, { userName: columns.userName }, () => updateUser(tx, orgId, id, version, set, existing));
-    if (locked) await rewriteLockedUser(tx, orgId, id, version, set, existing);
-    if (updated === 0) {
+    if (read?.locked === true && tx.db.isTransaction && set.user_name_lc === existing.user_name_lc) {
+      await rewriteLockedUser(tx, orgId, id, version, set, existing);
+    } else if ((await withUniqueness(tx, { userName: columns.userName }, () => updateUser(tx, orgId, id, version, set, existing))) === 0) {
       if (read === undefined) return { status: 'conflict', currentVersion: version };
       // The row handed in was out of date: report the stored one, as a fresh read would have.
       const current = await selectUser(tx, 'id', orgId, id);
